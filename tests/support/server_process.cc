@@ -1,0 +1,108 @@
+#include "server_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+extern char** environ;
+
+namespace mcrm::testing {
+
+std::string ServerBinary() {
+  const char* path = std::getenv("MCRM_SERVER_BINARY");
+  return path ? path : "mcrm-server";
+}
+
+absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
+                                                   const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (rc != 0) {
+    close(pipe_fds[0]);
+    return absl::FailedPreconditionError(absl::StrCat("cannot start ", binary, ": errno ", rc));
+  }
+  ServerProcess process(pid, pipe_fds[0]);
+
+  // Read the start line: "mcrm-server VERSION listening on HOST:PORT store=...".
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string line;
+  while (line.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return absl::DeadlineExceededError("no start line within 20 s");
+    pollfd pfd{process.stdout_fd_, POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buffer[256];
+    const ssize_t n = read(process.stdout_fd_, buffer, sizeof buffer);
+    if (n <= 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("mcrm-server exited before its start line; output so far: ", line));
+    }
+    line.append(buffer, static_cast<size_t>(n));
+  }
+  process.start_line_ = line.substr(0, line.find('\n'));
+  const std::string marker = " listening on ";
+  const auto at = process.start_line_.find(marker);
+  if (at == std::string::npos) {
+    return absl::FailedPreconditionError(absl::StrCat("unexpected start line: ", line));
+  }
+  const auto begin = at + marker.size();
+  process.address_ =
+      process.start_line_.substr(begin, process.start_line_.find(' ', begin) - begin);
+  return process;
+}
+
+ServerProcess::ServerProcess(ServerProcess&& other) noexcept
+    : pid_(other.pid_),
+      stdout_fd_(other.stdout_fd_),
+      address_(std::move(other.address_)),
+      start_line_(std::move(other.start_line_)) {
+  other.pid_ = -1;
+  other.stdout_fd_ = -1;
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+absl::StatusOr<int> ServerProcess::Stop(int signal_number) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  kill(pid_, signal_number);
+  int status = 0;
+  // Give it 10 s to stop on its own before the destructor's SIGKILL.
+  for (int i = 0; i < 1000; ++i) {
+    const pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      return 128 + WTERMSIG(status);
+    }
+    usleep(10'000);
+  }
+  return absl::DeadlineExceededError("mcrm-server did not stop within 10 s");
+}
+
+}  // namespace mcrm::testing
