@@ -25,6 +25,7 @@ packages=(
   qt6-base-dev                     # Qt Core/Gui/Network/Sql for the app
   qt6-declarative-dev              # Qt Quick / QML
   qt6-declarative-dev-tools        # qmlcachegen, qmltyperegistrar
+  qml6-module-qtqml                # QtQml (imported implicitly by every QML file)
   qml6-module-qtquick              # QtQuick QML import
   qml6-module-qtquick-controls     # QtQuick.Controls import
   qml6-module-qtquick-layouts      # QtQuick.Layouts import
