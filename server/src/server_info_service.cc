@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "mcrm/schema.h"
 #include "mcrm/v1/server_info.grpc.pb.h"
 #include "mcrm/version.h"
 
@@ -18,6 +19,7 @@ class ServerInfoService final : public mcrm::v1::ServerInfo::CallbackService {
     response->set_server_version(std::string(BuildVersion()));
     response->set_protocol_version(kProtocolVersion);
     response->set_store_kind(store_kind_);
+    response->set_schema_version(kSchemaVersion);
     auto* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;

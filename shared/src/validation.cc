@@ -162,7 +162,8 @@ absl::Status CheckRange(const FieldSpec& field, double v, absl::string_view path
 
 absl::Status CheckStructFields(const StructSpec& shape, const Value& value,
                                absl::string_view path) {
-  if (!value.is_struct()) return WrongKind(path, absl::StrCat("a ", shape.name), value);
+  if (!value.is_struct())
+    return WrongKind(path, absl::StrCat("a struct (", shape.name, ")"), value);
   for (const FieldSpec& sub : shape.fields) {
     const Value& v = value.Get(sub.name);
     const std::string sub_path = absl::StrCat(path, ".", sub.name);

@@ -1,0 +1,32 @@
+// Converts between the core's types (Record, ChangeSet, Value, HlcTimestamp) and their wire
+// messages in mcrm.v1. The one place where both sides meet, used by server and app alike.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "mcrm/change_set.h"
+#include "mcrm/hlc.h"
+#include "mcrm/record.h"
+#include "mcrm/v1/records.pb.h"
+#include "mcrm/value.h"
+
+namespace mcrm::wire {
+
+void ToProto(const Value& value, v1::Value* out);
+Value FromProto(const v1::Value& value);
+
+void ToProto(const HlcTimestamp& hlc, v1::Hlc* out);
+HlcTimestamp FromProto(const v1::Hlc& hlc);
+
+void ToProto(const Record& record, v1::Record* out);
+// INVALID_ARGUMENT naming `path` and the field when the entity is unknown or a field number
+// repeats. Field numbers the schema does not know are kept.
+absl::StatusOr<Record> FromProto(const v1::Record& record, absl::string_view path = "record");
+
+void ToProto(const ChangeSet& change, v1::Mutation* out);
+// INVALID_ARGUMENT naming `path` for an unknown entity, a missing operation or a repeated field
+// number. The change's content is checked by ValidateChangeSet.
+absl::StatusOr<ChangeSet> FromProto(const v1::Mutation& mutation,
+                                    absl::string_view path = "mutation");
+
+}  // namespace mcrm::wire
