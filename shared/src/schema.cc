@@ -242,6 +242,8 @@ std::vector<EntitySpec> BuildEntities() {
            Enum(20, "value_tier", {"a", "b", "c"}, "80/20 value tier: a = the top customers.")
                .Computed(),
            Int(21, "health_score", "Relationship health, 0 to 100.").Range(0, 100).Computed(),
+           Str(22, "preferred_language", "Language for quotes and calls (BCP 47, e.g. de-AT).")
+               .MaxLength(35),
        },
        {},
        &ValidateAccount});

@@ -117,7 +117,7 @@ struct EntitySpec {
 
 // Incremented whenever a field or entity is added; a device reports the version it was built
 // with, so the server can tell which fields an older app does not know.
-inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 2;
 
 // All entities, in EntityType order.
 const std::vector<EntitySpec>& AllEntities();
