@@ -1,0 +1,102 @@
+#include "store/encoding.h"
+
+#include "absl/strings/str_cat.h"
+#include "mcrm/store/v1/stored.pb.h"
+#include "wire_codec.h"
+
+namespace mcrm::server {
+
+std::string EncodeRecord(const Record& record) {
+  v1::Record proto;
+  wire::ToProto(record, &proto);
+  return proto.SerializeAsString();
+}
+
+absl::StatusOr<Record> DecodeRecord(absl::string_view bytes) {
+  v1::Record proto;
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored record does not parse");
+  }
+  return wire::FromProto(proto, "stored record");
+}
+
+std::string EncodeStamps(const std::map<uint32_t, FieldStamp>& stamps) {
+  store::v1::FieldStamps proto;
+  for (const auto& [field, stamp] : stamps) {
+    auto* entry = proto.add_entries();
+    entry->set_field(field);
+    entry->set_version(stamp.version);
+    wire::ToProto(stamp.hlc, entry->mutable_hlc());
+  }
+  return proto.SerializeAsString();
+}
+
+absl::StatusOr<std::map<uint32_t, FieldStamp>> DecodeStamps(absl::string_view bytes) {
+  store::v1::FieldStamps proto;
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored field stamps do not parse");
+  }
+  std::map<uint32_t, FieldStamp> out;
+  for (const auto& entry : proto.entries()) {
+    out[entry.field()] = FieldStamp{entry.version(), wire::FromProto(entry.hlc())};
+  }
+  return out;
+}
+
+std::string EncodeValue(const Value& value) {
+  v1::Value proto;
+  wire::ToProto(value, &proto);
+  return proto.SerializeAsString();
+}
+
+Value DecodeValue(absl::string_view bytes) {
+  v1::Value proto;
+  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  return wire::FromProto(proto);
+}
+
+std::string EncodeHlc(const HlcTimestamp& hlc) {
+  v1::Hlc proto;
+  wire::ToProto(hlc, &proto);
+  return proto.SerializeAsString();
+}
+
+HlcTimestamp DecodeHlc(absl::string_view bytes) {
+  v1::Hlc proto;
+  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  return wire::FromProto(proto);
+}
+
+std::string ToHex(absl::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xF]);
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> FromPgHex(absl::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) {
+    return absl::DataLossError("bytea value is not in hex format");
+  }
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve((text.size() - 2) / 2);
+  for (size_t i = 2; i < text.size(); i += 2) {
+    const int high = digit(text[i]);
+    const int low = digit(text[i + 1]);
+    if (high < 0 || low < 0) return absl::DataLossError("bytea value holds a non-hex digit");
+    out.push_back(static_cast<char>(high << 4 | low));
+  }
+  return out;
+}
+
+}  // namespace mcrm::server

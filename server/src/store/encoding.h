@@ -1,0 +1,32 @@
+// Byte encodings the stores share: records and values as their wire messages, stamps as
+// mcrm.store.v1.FieldStamps. Both stores keep the same bytes, so they can be compared.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "mcrm/hlc.h"
+#include "mcrm/merge.h"
+#include "mcrm/record.h"
+#include "mcrm/value.h"
+
+namespace mcrm::server {
+
+std::string EncodeRecord(const Record& record);
+absl::StatusOr<Record> DecodeRecord(absl::string_view bytes);
+
+std::string EncodeStamps(const std::map<uint32_t, FieldStamp>& stamps);
+absl::StatusOr<std::map<uint32_t, FieldStamp>> DecodeStamps(absl::string_view bytes);
+
+std::string EncodeValue(const Value& value);
+Value DecodeValue(absl::string_view bytes);
+
+std::string EncodeHlc(const HlcTimestamp& hlc);
+HlcTimestamp DecodeHlc(absl::string_view bytes);
+
+// "\x0a1b..." for bytea text input; and back.
+std::string ToHex(absl::string_view bytes);
+absl::StatusOr<std::string> FromPgHex(absl::string_view text);
+
+}  // namespace mcrm::server

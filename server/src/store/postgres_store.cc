@@ -1,0 +1,554 @@
+// The PostgreSQL store (libpqxx 6.4). Pull cursors are (transaction id, record id): every write
+// stamps its rows with pg_current_xact_id(), and a pull serves only rows whose transaction id is
+// below the xmin of its own snapshot. Every transaction below that horizon has committed or
+// aborted, so no row can later appear behind the cursor: a writer that took its id first but
+// commits last is still delivered. See docs/sync-protocol.md, "Never missing a change".
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <pqxx/pqxx>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "mcrm/status_macros.h"
+#include "store/encoding.h"
+#include "store/scope_sql.h"
+#include "store/store.h"
+
+namespace mcrm::server {
+namespace {
+
+const char* const kMigrations[] = {
+    // 1: records, idempotency, conflicts, identity.
+    R"sql(
+CREATE TABLE records (
+  id text PRIMARY KEY,
+  entity smallint NOT NULL,
+  version bigint NOT NULL,
+  txid xid8 NOT NULL,
+  deleted boolean NOT NULL,
+  owner_id text NOT NULL,
+  territory_id text NOT NULL,
+  account_id text NOT NULL,
+  assignee_id text NOT NULL,
+  record bytea NOT NULL,
+  stamps bytea NOT NULL
+);
+CREATE INDEX records_by_txid ON records (txid, id);
+CREATE INDEX records_by_account ON records (account_id);
+CREATE INDEX records_by_owner ON records (owner_id);
+CREATE INDEX records_by_territory ON records (territory_id);
+CREATE INDEX records_by_assignee ON records (assignee_id);
+CREATE TABLE mutation_results (
+  device_id text NOT NULL,
+  mutation_id text NOT NULL,
+  result bytea NOT NULL,
+  PRIMARY KEY (device_id, mutation_id)
+);
+CREATE TABLE conflicts (
+  seq bigserial PRIMARY KEY,
+  entity smallint NOT NULL,
+  record_id text NOT NULL,
+  field integer NOT NULL,
+  incoming bytea NOT NULL,
+  stored bytea NOT NULL,
+  incoming_hlc bytea NOT NULL,
+  stored_hlc bytea NOT NULL,
+  incoming_won boolean NOT NULL,
+  device_id text NOT NULL,
+  user_id text NOT NULL,
+  server_version bigint NOT NULL,
+  at_ms bigint NOT NULL
+);
+CREATE INDEX conflicts_by_record ON conflicts (record_id);
+CREATE INDEX conflicts_by_user ON conflicts (user_id);
+CREATE TABLE credentials (
+  user_id text PRIMARY KEY,
+  login text NOT NULL UNIQUE,
+  password_hash text NOT NULL
+);
+CREATE TABLE devices (
+  device_id text PRIMARY KEY,
+  user_id text NOT NULL,
+  revoked_ms bigint
+);
+CREATE TABLE sessions (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL,
+  device_id text NOT NULL,
+  expires_ms bigint NOT NULL
+);
+CREATE INDEX sessions_by_device ON sessions (device_id);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
+
+// Rows per multi-row statement: 11 parameters a row stays far below PostgreSQL's 65535.
+constexpr size_t kRowsPerStatement = 500;
+
+// A text[] literal; each element quoted, so no id can break out of it.
+std::string ArrayLiteral(absl::Span<const std::string> items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('"');
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string Placeholders(size_t rows, size_t columns, absl::string_view row_prefix = "",
+                         absl::string_view row_suffix = "") {
+  std::string out;
+  size_t n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    absl::StrAppend(&out, r ? "," : "", "(", row_prefix);
+    for (size_t c = 0; c < columns; ++c) absl::StrAppend(&out, c ? "," : "", "$", ++n);
+    absl::StrAppend(&out, row_suffix, ")");
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> Bytes(const pqxx::field& field) {
+  return FromPgHex(absl::string_view(field.c_str(), field.size()));
+}
+
+// Turns a libpqxx exception into the most specific status.
+absl::Status FromException(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrCat("postgresql: connection lost: ", e.what()));
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = sql->sqlstate();
+    if (state == "40001" || state == "40P01") {
+      return absl::AbortedError(absl::StrCat("postgresql: ", e.what()));
+    }
+    if (state.rfind("57P", 0) == 0 || state.rfind("08", 0) == 0) {
+      return absl::UnavailableError(absl::StrCat("postgresql: ", e.what()));
+    }
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrCat("postgresql: commit in doubt: ", e.what()));
+  }
+  return absl::InternalError(absl::StrCat("postgresql: ", e.what()));
+}
+
+// A bounded set of connections. A connection that broke is dropped and made anew on next use,
+// so a restart of PostgreSQL costs failed calls (UNAVAILABLE), never the server.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::string uri, int size) : uri_(std::move(uri)), free_slots_(size) {}
+
+  class Lease {
+   public:
+    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> c)
+        : pool_(pool), c_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (pool_ != nullptr) pool_->Return(std::move(c_));
+    }
+    pqxx::connection& operator*() { return *c_; }
+    // Drops the connection instead of returning it (after a connection error).
+    void Discard() { c_.reset(); }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<pqxx::connection> c_;
+  };
+
+  absl::StatusOr<Lease> Acquire() {
+    std::unique_ptr<pqxx::connection> connection;
+    {
+      std::unique_lock lock(mutex_);
+      available_.wait(lock, [this] { return !idle_.empty() || free_slots_ > 0; });
+      if (!idle_.empty()) {
+        connection = std::move(idle_.front());
+        idle_.pop_front();
+      } else {
+        --free_slots_;
+      }
+    }
+    if (connection == nullptr || !connection->is_open()) {
+      try {
+        connection = std::make_unique<pqxx::connection>(uri_);
+      } catch (const std::exception& e) {
+        Return(nullptr);
+        return FromException(e);
+      }
+    }
+    return Lease(this, std::move(connection));
+  }
+
+ private:
+  void Return(std::unique_ptr<pqxx::connection> connection) {
+    {
+      std::lock_guard lock(mutex_);
+      if (connection != nullptr && connection->is_open()) {
+        idle_.push_back(std::move(connection));
+      } else {
+        ++free_slots_;
+      }
+    }
+    available_.notify_one();
+  }
+
+  const std::string uri_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::deque<std::unique_ptr<pqxx::connection>> idle_;
+  int free_slots_;
+};
+
+class PgTx final : public StoreTx {
+ public:
+  explicit PgTx(pqxx::work& tx) : tx_(tx) {}
+
+  absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
+      absl::Span<const std::string> ids) override {
+    std::vector<StoredRecord> out;
+    if (ids.empty()) return out;
+    // ORDER BY id: concurrent pushes lock rows in the same order and cannot deadlock.
+    const pqxx::result rows = tx_.exec_params(
+        "SELECT record, stamps FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+        ArrayLiteral(ids));
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
+      ASSIGN_OR_RETURN(std::string record, Bytes(row[0]));
+      ASSIGN_OR_RETURN(std::string stamps, Bytes(row[1]));
+      StoredRecord stored;
+      ASSIGN_OR_RETURN(stored.record, DecodeRecord(record));
+      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(stamps));
+      out.push_back(std::move(stored));
+    }
+    return out;
+  }
+
+  absl::Status SaveRecords(absl::Span<const StoredRecord> records) override {
+    for (size_t begin = 0; begin < records.size(); begin += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, records.size() - begin);
+      std::vector<std::string> params;
+      params.reserve(n * 10);
+      for (size_t i = begin; i < begin + n; ++i) {
+        const Record& r = records[i].record;
+        params.push_back(r.id);
+        params.push_back(absl::StrCat(static_cast<int>(r.entity)));
+        params.push_back(absl::StrCat(r.meta.server_version));
+        params.push_back(r.meta.deleted ? "t" : "f");
+        params.push_back(r.meta.scope.owner_id);
+        params.push_back(r.meta.scope.territory_id);
+        params.push_back(r.meta.scope.account_id);
+        params.push_back(r.meta.scope.assignee_id);
+        params.push_back(ToHex(EncodeRecord(r)));
+        params.push_back(ToHex(EncodeStamps(records[i].stamps)));
+      }
+      tx_.exec_params(
+          absl::StrCat(
+              "INSERT INTO records (id, entity, version, deleted, owner_id, territory_id, "
+              "account_id, assignee_id, record, stamps, txid) VALUES ",
+              Placeholders(n, 10, "", ", pg_current_xact_id()"),
+              " ON CONFLICT (id) DO UPDATE SET entity = EXCLUDED.entity, version = "
+              "EXCLUDED.version, deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, "
+              "territory_id = EXCLUDED.territory_id, account_id = EXCLUDED.account_id, "
+              "assignee_id = EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = "
+              "EXCLUDED.stamps, txid = EXCLUDED.txid"),
+          pqxx::prepare::make_dynamic_params(params));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
+      absl::string_view device_id, absl::Span<const std::string> mutation_ids) override {
+    absl::flat_hash_map<std::string, std::string> out;
+    if (mutation_ids.empty()) return out;
+    const pqxx::result rows = tx_.exec_params(
+        "SELECT mutation_id, result FROM mutation_results WHERE device_id = $1 AND mutation_id = "
+        "ANY($2::text[])",
+        std::string(device_id), ArrayLiteral(mutation_ids));
+    for (const auto& row : rows) {
+      ASSIGN_OR_RETURN(out[row[0].as<std::string>()], Bytes(row[1]));
+    }
+    return out;
+  }
+
+  absl::Status SaveMutationResults(
+      absl::string_view device_id,
+      absl::Span<const std::pair<std::string, std::string>> results) override {
+    for (size_t begin = 0; begin < results.size(); begin += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, results.size() - begin);
+      std::vector<std::string> params;
+      params.reserve(n * 3);
+      for (size_t i = begin; i < begin + n; ++i) {
+        params.push_back(std::string(device_id));
+        params.push_back(results[i].first);
+        params.push_back(ToHex(results[i].second));
+      }
+      tx_.exec_params(absl::StrCat("INSERT INTO mutation_results (device_id, mutation_id, result) "
+                                   "VALUES ",
+                                   Placeholders(n, 3), " ON CONFLICT DO NOTHING"),
+                      pqxx::prepare::make_dynamic_params(params));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) override {
+    for (const ConflictEntry& c : conflicts) {
+      tx_.exec_params(
+          "INSERT INTO conflicts (entity, record_id, field, incoming, stored, incoming_hlc, "
+          "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms) VALUES ($1, $2, "
+          "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+          static_cast<int>(c.entity), c.record_id, static_cast<int64_t>(c.conflict.field),
+          ToHex(EncodeValue(c.conflict.incoming)), ToHex(EncodeValue(c.conflict.stored)),
+          ToHex(EncodeHlc(c.conflict.incoming_hlc)), ToHex(EncodeHlc(c.conflict.stored_hlc)),
+          c.conflict.incoming_won, c.device_id, c.user_id, c.server_version, c.at_ms);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  pqxx::work& tx_;
+};
+
+std::string PgInTerritories(absl::string_view column) {
+  return absl::StrCat(column, " = ANY($5::text[])");
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string uri, int pool_size) : pool_(std::move(uri), pool_size) {}
+
+  absl::string_view kind() const override { return "postgresql"; }
+
+  absl::Status Migrate() {
+    return Run([](pqxx::work& tx) -> absl::Status {
+      // One server migrates at a time, however many start together.
+      tx.exec("SELECT pg_advisory_xact_lock(4242001)");
+      tx.exec0("CREATE TABLE IF NOT EXISTS mcrm_store_schema (version integer NOT NULL)");
+      const pqxx::result rows = tx.exec("SELECT version FROM mcrm_store_schema");
+      const int version = rows.empty() ? 0 : rows[0][0].as<int>();
+      if (version > kStoreSchemaVersion) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the database was written by a newer mcrm-server (store schema ", version,
+            "; this build knows up to ", kStoreSchemaVersion, "); upgrade mcrm-server"));
+      }
+      for (int next = version + 1; next <= kStoreSchemaVersion; ++next)
+        tx.exec(kMigrations[next - 1]);
+      tx.exec0("DELETE FROM mcrm_store_schema");
+      tx.exec_params0("INSERT INTO mcrm_store_schema (version) VALUES ($1)",
+                      std::max(version, kStoreSchemaVersion));
+      return absl::OkStatus();
+    });
+  }
+
+  absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) override {
+    return Run([&](pqxx::work& tx) {
+      PgTx store_tx(tx);
+      return work(store_tx);
+    });
+  }
+
+  absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
+                                int limit) override {
+    std::string after_txid = "0";
+    std::string after_id;
+    if (!cursor.empty()) {
+      std::vector<std::string> parts = absl::StrSplit(cursor, absl::MaxSplits(':', 2));
+      uint64_t txid = 0;
+      if (parts.size() != 3 || parts[0] != "x" || !absl::SimpleAtoi(parts[1], &txid)) {
+        return absl::InvalidArgumentError("cursor: not a cursor of this server's store");
+      }
+      after_txid = parts[1];
+      after_id = parts[2];
+    }
+    static const std::string kSelect =
+        "SELECT txid::text, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND txid < "
+        "pg_snapshot_xmin(pg_current_snapshot())";
+    static const std::string kAll = absl::StrCat(kSelect, " ORDER BY txid, id LIMIT $3");
+    static const std::string kScoped = absl::StrCat(
+        kSelect, " AND (", RepScopeSql("$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+    PullPage page;
+    absl::Status status = Run([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::result rows =
+          scope.everything ? tx.exec_params(kAll, after_txid, after_id, limit + 1)
+                           : tx.exec_params(kScoped, after_txid, after_id, limit + 1, scope.user_id,
+                                            ArrayLiteral(scope.territory_ids));
+      std::string last_txid = after_txid;
+      std::string last_id = after_id;
+      for (const auto& row : rows) {
+        if (static_cast<int>(page.records.size()) == limit) {
+          page.more = true;
+          break;
+        }
+        last_txid = row[0].as<std::string>();
+        last_id = row[1].as<std::string>();
+        ASSIGN_OR_RETURN(std::string bytes, Bytes(row[2]));
+        ASSIGN_OR_RETURN(Record record, DecodeRecord(bytes));
+        page.records.push_back(std::move(record));
+      }
+      page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return page;
+  }
+
+  absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(
+      absl::string_view record_id) override {
+    return Conflicts("record_id = $1", record_id, 1000);
+  }
+  absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUser(absl::string_view user_id,
+                                                              int limit) override {
+    return Conflicts("user_id = $1", user_id, limit);
+  }
+
+  absl::Status PutCredentials(const Credentials& c) override {
+    return Run([&](pqxx::work& tx) {
+      tx.exec_params0(
+          "INSERT INTO credentials (user_id, login, password_hash) VALUES ($1, $2, $3) ON "
+          "CONFLICT (user_id) DO UPDATE SET login = $2, password_hash = $3",
+          c.user_id, c.login, c.password_hash);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::optional<Credentials>> FindCredentials(absl::string_view login) override {
+    std::optional<Credentials> out;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) {
+      const pqxx::result rows =
+          tx.exec_params("SELECT user_id, login, password_hash FROM credentials WHERE login = $1",
+                         std::string(login));
+      if (!rows.empty()) {
+        out = Credentials{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(),
+                          rows[0][2].as<std::string>()};
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  absl::Status SaveSession(absl::string_view token_hash, const Session& s) override {
+    return Run([&](pqxx::work& tx) {
+      tx.exec_params0(
+          "INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+          s.device_id, s.user_id);
+      tx.exec_params0(
+          "INSERT INTO sessions (token_hash, user_id, device_id, expires_ms) VALUES ($1, $2, $3, "
+          "$4)",
+          std::string(token_hash), s.user_id, s.device_id, s.expires_ms);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::optional<Session>> FindSession(absl::string_view token_hash) override {
+    std::optional<Session> out;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) {
+      const pqxx::result rows = tx.exec_params(
+          "SELECT user_id, device_id, expires_ms FROM sessions WHERE token_hash = $1",
+          std::string(token_hash));
+      if (!rows.empty()) {
+        out = Session{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(),
+                      rows[0][2].as<int64_t>()};
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) override {
+    return Run([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::result updated = tx.exec_params(
+          "UPDATE devices SET revoked_ms = coalesce(revoked_ms, $2) WHERE device_id = $1",
+          std::string(device_id), at_ms);
+      if (updated.affected_rows() == 0) {
+        return absl::NotFoundError(absl::StrCat("device ", device_id, ": never logged in"));
+      }
+      tx.exec_params0("DELETE FROM sessions WHERE device_id = $1", std::string(device_id));
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) override {
+    bool revoked = false;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) {
+      const pqxx::result rows =
+          tx.exec_params("SELECT revoked_ms IS NOT NULL FROM devices WHERE device_id = $1",
+                         std::string(device_id));
+      revoked = !rows.empty() && rows[0][0].as<bool>();
+      return absl::OkStatus();
+    }));
+    return revoked;
+  }
+
+ private:
+  // Runs `work` in a transaction on a pooled connection; commits when it returns OK.
+  template <typename Work>
+  absl::Status Run(Work&& work) {
+    ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire());
+    try {
+      pqxx::work tx(*lease);
+      absl::Status status = work(tx);
+      if (status.ok()) {
+        tx.commit();
+      } else {
+        tx.abort();
+      }
+      return status;
+    } catch (const std::exception& e) {
+      absl::Status status = FromException(e);
+      if (absl::IsUnavailable(status)) lease.Discard();
+      return status;
+    }
+  }
+
+  absl::StatusOr<std::vector<ConflictEntry>> Conflicts(absl::string_view where,
+                                                       absl::string_view key, int limit) {
+    std::vector<ConflictEntry> out;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::result rows = tx.exec_params(
+          absl::StrCat("SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
+                       "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms FROM "
+                       "conflicts WHERE ",
+                       where, " ORDER BY seq DESC LIMIT $2"),
+          std::string(key), limit);
+      for (const auto& row : rows) {
+        ConflictEntry c;
+        c.entity = static_cast<EntityType>(row[0].as<int>());
+        c.record_id = row[1].as<std::string>();
+        c.conflict.field = row[2].as<uint32_t>();
+        ASSIGN_OR_RETURN(std::string incoming, Bytes(row[3]));
+        ASSIGN_OR_RETURN(std::string stored, Bytes(row[4]));
+        ASSIGN_OR_RETURN(std::string incoming_hlc, Bytes(row[5]));
+        ASSIGN_OR_RETURN(std::string stored_hlc, Bytes(row[6]));
+        c.conflict.incoming = DecodeValue(incoming);
+        c.conflict.stored = DecodeValue(stored);
+        c.conflict.incoming_hlc = DecodeHlc(incoming_hlc);
+        c.conflict.stored_hlc = DecodeHlc(stored_hlc);
+        c.conflict.incoming_won = row[7].as<bool>();
+        c.device_id = row[8].as<std::string>();
+        c.user_id = row[9].as<std::string>();
+        c.server_version = row[10].as<int64_t>();
+        c.at_ms = row[11].as<int64_t>();
+        out.push_back(std::move(c));
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  ConnectionPool pool_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size) {
+  auto store = std::make_unique<PostgresStore>(uri, pool_size);
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+}  // namespace mcrm::server

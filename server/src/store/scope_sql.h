@@ -1,0 +1,18 @@
+// The scope rule as SQL: which stored rows a user may pull. One place for both stores; each
+// passes its own placeholders.
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace mcrm::server {
+
+// A boolean SQL expression over the records table (columns entity, id, deleted, owner_id,
+// territory_id, account_id, assignee_id) that is true for rows a rep may see. `user` is the
+// placeholder of the user id; `in_territories(column)` must give "column IN/ANY (...)" for the
+// user's territories.
+std::string RepScopeSql(absl::string_view user,
+                        std::string (*in_territories)(absl::string_view column));
+
+}  // namespace mcrm::server

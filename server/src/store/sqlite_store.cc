@@ -1,0 +1,483 @@
+// The embedded store: one SQLite file in WAL mode, one connection behind a mutex (SQLite has one
+// writer at a time anyway). Pull cursors are a plain sequence: with a single writer, sequence
+// order is commit order, so `seq > cursor` cannot skip a change.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "mcrm/status_macros.h"
+#include "store/encoding.h"
+#include "store/scope_sql.h"
+#include "store/store.h"
+
+namespace mcrm::server {
+namespace {
+
+// Migrations by PRAGMA user_version; each runs in one transaction.
+const char* const kMigrations[] = {
+    // 1: records, idempotency, conflicts, identity.
+    R"sql(
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  entity INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL UNIQUE,
+  deleted INTEGER NOT NULL,
+  owner_id TEXT NOT NULL,
+  territory_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  assignee_id TEXT NOT NULL,
+  record BLOB NOT NULL,
+  stamps BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX records_by_account ON records(account_id);
+CREATE INDEX records_by_owner ON records(owner_id);
+CREATE INDEX records_by_territory ON records(territory_id);
+CREATE INDEX records_by_assignee ON records(assignee_id);
+CREATE TABLE mutation_results (
+  device_id TEXT NOT NULL,
+  mutation_id TEXT NOT NULL,
+  result BLOB NOT NULL,
+  PRIMARY KEY (device_id, mutation_id)
+) WITHOUT ROWID;
+CREATE TABLE conflicts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity INTEGER NOT NULL,
+  record_id TEXT NOT NULL,
+  field INTEGER NOT NULL,
+  incoming BLOB NOT NULL,
+  stored BLOB NOT NULL,
+  incoming_hlc BLOB NOT NULL,
+  stored_hlc BLOB NOT NULL,
+  incoming_won INTEGER NOT NULL,
+  device_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  server_version INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX conflicts_by_record ON conflicts(record_id);
+CREATE INDEX conflicts_by_user ON conflicts(user_id);
+CREATE TABLE credentials (
+  user_id TEXT PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL
+);
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  revoked_ms INTEGER
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_device ON sessions(device_id);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
+
+absl::Status SqliteError(sqlite3* db, absl::string_view what) {
+  const int code = sqlite3_errcode(db);
+  const std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return absl::UnavailableError(message);
+  if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN) {
+    return absl::UnavailableError(message);
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return absl::DataLossError(message);
+  return absl::InternalError(message);
+}
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+      status_ = SqliteError(db, "prepare");
+    }
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  const absl::Status& status() const { return status_; }
+  Stmt& Bind(int i, absl::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindBlob(int i, absl::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, else error.
+  absl::StatusOr<bool> Step() {
+    if (!status_.ok()) return status_;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, "step");
+  }
+  absl::Status Run() {
+    auto row = Step();
+    return row.ok() ? absl::OkStatus() : row.status();
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  absl::string_view Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? absl::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : absl::string_view();
+  }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+absl::Status Exec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    absl::Status status = absl::InternalError(absl::StrCat("sqlite: ", error ? error : "?"));
+    sqlite3_free(error);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+std::string JsonTerritories(const std::vector<std::string>& ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) absl::StrAppend(&out, i ? "," : "", "\"", ids[i], "\"");
+  return out + "]";
+}
+
+std::string SqliteInTerritories(absl::string_view column) {
+  return absl::StrCat(column, " IN (SELECT value FROM json_each(?3))");
+}
+
+class SqliteTx final : public StoreTx {
+ public:
+  explicit SqliteTx(sqlite3* db) : db_(db) {}
+
+  absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
+      absl::Span<const std::string> ids) override {
+    std::vector<StoredRecord> out;
+    Stmt stmt(db_, "SELECT record, stamps FROM records WHERE id = ?1");
+    for (const std::string& id : ids) {
+      stmt.Reset();
+      stmt.Bind(1, id);
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) continue;
+      StoredRecord stored;
+      ASSIGN_OR_RETURN(stored.record, DecodeRecord(stmt.Blob(0)));
+      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(stmt.Blob(1)));
+      out.push_back(std::move(stored));
+    }
+    return out;
+  }
+
+  absl::Status SaveRecords(absl::Span<const StoredRecord> records) override {
+    Stmt next(db_, "SELECT coalesce(max(seq), 0) FROM records");
+    ASSIGN_OR_RETURN(bool has_row, next.Step());
+    int64_t seq = has_row ? next.Int(0) : 0;
+    Stmt stmt(db_,
+              "INSERT OR REPLACE INTO records (id, entity, version, seq, deleted, owner_id, "
+              "territory_id, account_id, assignee_id, record, stamps) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    for (const StoredRecord& stored : records) {
+      const Record& r = stored.record;
+      stmt.Reset();
+      stmt.Bind(1, r.id)
+          .Bind(2, static_cast<int64_t>(r.entity))
+          .Bind(3, r.meta.server_version)
+          .Bind(4, ++seq)
+          .Bind(5, int64_t{r.meta.deleted})
+          .Bind(6, r.meta.scope.owner_id)
+          .Bind(7, r.meta.scope.territory_id)
+          .Bind(8, r.meta.scope.account_id)
+          .Bind(9, r.meta.scope.assignee_id)
+          .BindBlob(10, EncodeRecord(r))
+          .BindBlob(11, EncodeStamps(stored.stamps));
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
+      absl::string_view device_id, absl::Span<const std::string> mutation_ids) override {
+    absl::flat_hash_map<std::string, std::string> out;
+    Stmt stmt(db_, "SELECT result FROM mutation_results WHERE device_id = ?1 AND mutation_id = ?2");
+    for (const std::string& id : mutation_ids) {
+      stmt.Reset();
+      stmt.Bind(1, device_id).Bind(2, id);
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (row) out[id] = std::string(stmt.Blob(0));
+    }
+    return out;
+  }
+
+  absl::Status SaveMutationResults(
+      absl::string_view device_id,
+      absl::Span<const std::pair<std::string, std::string>> results) override {
+    Stmt stmt(db_,
+              "INSERT OR IGNORE INTO mutation_results (device_id, mutation_id, result) "
+              "VALUES (?1, ?2, ?3)");
+    for (const auto& [id, result] : results) {
+      stmt.Reset();
+      stmt.Bind(1, device_id).Bind(2, id).BindBlob(3, result);
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) override {
+    Stmt stmt(db_,
+              "INSERT INTO conflicts (entity, record_id, field, incoming, stored, incoming_hlc, "
+              "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    for (const ConflictEntry& c : conflicts) {
+      stmt.Reset();
+      stmt.Bind(1, static_cast<int64_t>(c.entity))
+          .Bind(2, c.record_id)
+          .Bind(3, int64_t{c.conflict.field})
+          .BindBlob(4, EncodeValue(c.conflict.incoming))
+          .BindBlob(5, EncodeValue(c.conflict.stored))
+          .BindBlob(6, EncodeHlc(c.conflict.incoming_hlc))
+          .BindBlob(7, EncodeHlc(c.conflict.stored_hlc))
+          .Bind(8, int64_t{c.conflict.incoming_won})
+          .Bind(9, c.device_id)
+          .Bind(10, c.user_id)
+          .Bind(11, c.server_version)
+          .Bind(12, c.at_ms);
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  sqlite3* db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  absl::string_view kind() const override { return "sqlite"; }
+
+  absl::Status Migrate(const std::string& path) {
+    RETURN_IF_ERROR(Exec(db_,
+                         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                         "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+    Stmt version_stmt(db_, "PRAGMA user_version");
+    ASSIGN_OR_RETURN(bool row, version_stmt.Step());
+    const int64_t version = row ? version_stmt.Int(0) : 0;
+    if (version > kStoreSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "store ", path, " was written by a newer mcrm-server (store schema ", version,
+          "; this build knows up to ", kStoreSchemaVersion, "); upgrade mcrm-server"));
+    }
+    for (int64_t next = version + 1; next <= kStoreSchemaVersion; ++next) {
+      RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+      absl::Status applied = Exec(db_, kMigrations[next - 1]);
+      if (applied.ok()) {
+        applied = Exec(db_, absl::StrCat("PRAGMA user_version = ", next).c_str());
+      }
+      if (!applied.ok()) {
+        Exec(db_, "ROLLBACK").IgnoreError();
+        return absl::InternalError(
+            absl::StrCat("migration ", next, " of ", path, " failed: ", applied.message()));
+      }
+      RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) override {
+    std::lock_guard lock(mutex_);
+    RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+    SqliteTx tx(db_);
+    absl::Status status = work(tx);
+    if (status.ok()) status = Exec(db_, "COMMIT");
+    if (!status.ok()) Exec(db_, "ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
+                                int limit) override {
+    int64_t after = 0;
+    if (!cursor.empty() &&
+        (!absl::ConsumePrefix(&cursor, "s:") || !absl::SimpleAtoi(cursor, &after))) {
+      return absl::InvalidArgumentError("cursor: not a cursor of this server's store");
+    }
+    static const std::string kAll =
+        "SELECT seq, record FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    static const std::string kScoped =
+        absl::StrCat("SELECT seq, record FROM records WHERE seq > ?1 AND (",
+                     RepScopeSql("?4", &SqliteInTerritories), ") ORDER BY seq LIMIT ?2");
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, scope.everything ? kAll : kScoped);
+    stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
+    if (!scope.everything)
+      stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
+    PullPage page;
+    int64_t last = after;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      if (static_cast<int>(page.records.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      last = stmt.Int(0);
+      ASSIGN_OR_RETURN(Record record, DecodeRecord(stmt.Blob(1)));
+      page.records.push_back(std::move(record));
+    }
+    page.next_cursor = absl::StrCat("s:", last);
+    return page;
+  }
+
+  absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(
+      absl::string_view record_id) override {
+    return Conflicts("record_id = ?1", record_id, 1000);
+  }
+  absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUser(absl::string_view user_id,
+                                                              int limit) override {
+    return Conflicts("user_id = ?1", user_id, limit);
+  }
+
+  absl::Status PutCredentials(const Credentials& c) override {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_,
+              "INSERT INTO credentials (user_id, login, password_hash) VALUES (?1, ?2, ?3) "
+              "ON CONFLICT (user_id) DO UPDATE SET login = ?2, password_hash = ?3");
+    stmt.Bind(1, c.user_id).Bind(2, c.login).Bind(3, c.password_hash);
+    return stmt.Run();
+  }
+
+  absl::StatusOr<std::optional<Credentials>> FindCredentials(absl::string_view login) override {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, "SELECT user_id, login, password_hash FROM credentials WHERE login = ?1");
+    stmt.Bind(1, login);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::nullopt;
+    return Credentials{stmt.Text(0), stmt.Text(1), stmt.Text(2)};
+  }
+
+  absl::Status SaveSession(absl::string_view token_hash, const Session& session) override {
+    std::lock_guard lock(mutex_);
+    Stmt device(db_, "INSERT OR IGNORE INTO devices (device_id, user_id) VALUES (?1, ?2)");
+    device.Bind(1, session.device_id).Bind(2, session.user_id);
+    RETURN_IF_ERROR(device.Run());
+    Stmt stmt(db_,
+              "INSERT INTO sessions (token_hash, user_id, device_id, expires_ms) "
+              "VALUES (?1, ?2, ?3, ?4)");
+    stmt.Bind(1, token_hash)
+        .Bind(2, session.user_id)
+        .Bind(3, session.device_id)
+        .Bind(4, session.expires_ms);
+    return stmt.Run();
+  }
+
+  absl::StatusOr<std::optional<Session>> FindSession(absl::string_view token_hash) override {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, "SELECT user_id, device_id, expires_ms FROM sessions WHERE token_hash = ?1");
+    stmt.Bind(1, token_hash);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::nullopt;
+    return Session{stmt.Text(0), stmt.Text(1), stmt.Int(2)};
+  }
+
+  absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) override {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE device_id = ?1");
+    stmt.Bind(1, device_id).Bind(2, at_ms);
+    RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return absl::NotFoundError(absl::StrCat("device ", device_id, ": never logged in"));
+    }
+    Stmt end(db_, "DELETE FROM sessions WHERE device_id = ?1");
+    end.Bind(1, device_id);
+    return end.Run();
+  }
+
+  absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) override {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, "SELECT revoked_ms FROM devices WHERE device_id = ?1");
+    stmt.Bind(1, device_id);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    return row && !stmt.IsNull(0);
+  }
+
+ private:
+  absl::StatusOr<std::vector<ConflictEntry>> Conflicts(absl::string_view where,
+                                                       absl::string_view key, int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, absl::StrCat("SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
+                                "stored_hlc, incoming_won, device_id, user_id, server_version, "
+                                "at_ms FROM conflicts WHERE ",
+                                where, " ORDER BY seq DESC LIMIT ?2"));
+    stmt.Bind(1, key).Bind(2, int64_t{limit});
+    std::vector<ConflictEntry> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ConflictEntry c;
+      c.entity = static_cast<EntityType>(stmt.Int(0));
+      c.record_id = stmt.Text(1);
+      c.conflict.field = static_cast<uint32_t>(stmt.Int(2));
+      c.conflict.incoming = DecodeValue(stmt.Blob(3));
+      c.conflict.stored = DecodeValue(stmt.Blob(4));
+      c.conflict.incoming_hlc = DecodeHlc(stmt.Blob(5));
+      c.conflict.stored_hlc = DecodeHlc(stmt.Blob(6));
+      c.conflict.incoming_won = stmt.Int(7) != 0;
+      c.device_id = stmt.Text(8);
+      c.user_id = stmt.Text(9);
+      c.server_version = stmt.Int(10);
+      c.at_ms = stmt.Int(11);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("cannot open store ", path, ": ", db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close_v2(db);
+    return status;
+  }
+  auto store = std::make_unique<SqliteStore>(db);
+  RETURN_IF_ERROR(store->Migrate(path));
+  return store;
+}
+
+}  // namespace mcrm::server

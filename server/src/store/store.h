@@ -1,0 +1,121 @@
+// The master store behind mcrm-server: one interface, two implementations (PostgreSQL and the
+// embedded SQLite store) that pass one conformance suite. No SQL or driver types here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "mcrm/merge.h"
+#include "mcrm/record.h"
+
+namespace mcrm::server {
+
+// One overwritten value, kept so the rep and the back office can see and undo it.
+struct ConflictEntry {
+  EntityType entity = EntityType::kAccount;
+  std::string record_id;
+  FieldConflict conflict;
+  std::string device_id;  // the device whose change met the conflict
+  std::string user_id;
+  int64_t server_version = 0;  // the record version the change committed as (or met)
+  int64_t at_ms = 0;
+};
+
+// Which records a pull may return.
+struct ScopeFilter {
+  bool everything = false;  // dispatchers and admins
+  std::string user_id;
+  std::vector<std::string> territory_ids;
+};
+
+struct PullPage {
+  std::vector<Record> records;  // full states or tombstones, in cursor order
+  std::string next_cursor;      // opaque; pass back unchanged
+  bool more = false;
+};
+
+// A login's stored credentials.
+struct Credentials {
+  std::string user_id;
+  std::string login;
+  std::string password_hash;  // libsodium crypto_pwhash_str (Argon2id)
+};
+
+// A session bound to one device.
+struct Session {
+  std::string user_id;
+  std::string device_id;
+  int64_t expires_ms = 0;
+};
+
+// The work of one transaction. Batch-shaped so that a push of hundreds of mutations costs a
+// handful of statements, not hundreds.
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+  // The stored states of those ids that exist, locked against concurrent writers until commit.
+  virtual absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
+      absl::Span<const std::string> ids) = 0;
+  // Inserts or replaces each record (whole state and stamps); stamps it for pulls.
+  virtual absl::Status SaveRecords(absl::Span<const StoredRecord> records) = 0;
+  // Results already stored for these mutation ids of `device_id` (mutation id -> result bytes).
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
+      absl::string_view device_id, absl::Span<const std::string> mutation_ids) = 0;
+  // Stores (mutation id, result bytes) pairs; a retry of the same id returns them.
+  virtual absl::Status SaveMutationResults(
+      absl::string_view device_id,
+      absl::Span<const std::pair<std::string, std::string>> results) = 0;
+  virtual absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // "sqlite" or "postgresql".
+  virtual absl::string_view kind() const = 0;
+
+  // Runs `work` in one transaction: commits when it returns OK, rolls back otherwise (and when
+  // the commit fails). UNAVAILABLE when the database cannot be reached.
+  virtual absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) = 0;
+
+  // Changes after `cursor` ("" = from the start) visible to `scope`, at most `limit`, in commit
+  // order. Never skips a change, even when writers commit out of order.
+  virtual absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
+                                        int limit) = 0;
+
+  // The conflict log, newest first.
+  virtual absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(
+      absl::string_view record_id) = 0;
+  virtual absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUser(absl::string_view user_id,
+                                                                      int limit) = 0;
+
+  // Identity.
+  virtual absl::Status PutCredentials(const Credentials& credentials) = 0;
+  virtual absl::StatusOr<std::optional<Credentials>> FindCredentials(absl::string_view login) = 0;
+  virtual absl::Status SaveSession(absl::string_view token_hash, const Session& session) = 0;
+  virtual absl::StatusOr<std::optional<Session>> FindSession(absl::string_view token_hash) = 0;
+  // Marks the device revoked and ends its sessions. NOT_FOUND for a device never seen.
+  virtual absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) = 0;
+  virtual absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) = 0;
+};
+
+// The embedded store in one SQLite file (created when missing). Applies migrations; refuses a
+// file written by a newer version.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// The PostgreSQL store; `pool_size` connections, re-established when lost.
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
+
+// The newest schema migration this build knows; a database beyond it is refused.
+inline constexpr int kStoreSchemaVersion = 1;
+
+}  // namespace mcrm::server

@@ -1,0 +1,299 @@
+// One conformance suite for every Store implementation: the same tests run against the SQLite
+// store (label unit) and the PostgreSQL store (label pg), chosen by --store=.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "mcrm/uuid.h"
+#include "sample_records.h"
+#include "test_stores.h"
+
+namespace mcrm::server {
+namespace {
+
+using ::mcrm::testing::ValidSample;
+using ::testing::HasSubstr;
+
+constexpr int64_t kT = 1793696400000;
+
+class StoreConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest(), &location_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  std::string NewId() { return ids_.NextString(kT + (counter_++)); }
+
+  // A stored record of `entity` (from the valid sample) with a new id, as a create makes it.
+  StoredRecord Make(EntityType entity, std::function<void(Record&)> edit = nullptr) {
+    Record sample = ValidSample(entity);
+    if (edit) edit(sample);
+    ChangeSet create;
+    create.mutation_id = NewId();
+    create.entity = entity;
+    create.record_id = NewId();
+    create.hlc = HlcTimestamp{kT, 0, "test"};
+    create.changed = sample.fields;
+    MergeOutcome out = MergeChange(nullptr, create, 1);
+    EXPECT_EQ(out.result, MergeResult::kApplied) << out.status;
+    return out.state;
+  }
+
+  absl::Status Save(const std::vector<StoredRecord>& records) {
+    return store_->Transact([&](StoreTx& tx) { return tx.SaveRecords(records); });
+  }
+
+  std::vector<Record> PullAll(const ScopeFilter& scope, int page_size = 1000) {
+    std::vector<Record> out;
+    std::string cursor;
+    for (int pages = 0; pages < 10000; ++pages) {
+      auto page = store_->Pull(scope, cursor, page_size);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      out.insert(out.end(), page->records.begin(), page->records.end());
+      cursor = page->next_cursor;
+      if (!page->more) break;
+    }
+    return out;
+  }
+
+  std::string location_;
+  std::unique_ptr<Store> store_;
+  UuidV7Generator ids_;
+  int counter_ = 0;
+};
+
+TEST_F(StoreConformance, SavesAndLoadsRecordsWithStampsAndUnknownFields) {
+  StoredRecord account = Make(EntityType::kAccount);
+  account.record.fields[999] = Value::String("from a newer schema");
+  account.stamps[999] = FieldStamp{1, HlcTimestamp{kT, 1, "newer"}};
+  ASSERT_TRUE(Save({account}).ok());
+  std::vector<StoredRecord> loaded;
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    auto got = tx.LoadRecords({account.record.id, NewId()});
+                    if (!got.ok()) return got.status();
+                    loaded = *got;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(loaded.size(), 1u) << "an unknown id is simply absent";
+  EXPECT_EQ(loaded[0], account);
+}
+
+TEST_F(StoreConformance, RollsBackWhenTheWorkFails) {
+  const StoredRecord account = Make(EntityType::kAccount);
+  const absl::Status status = store_->Transact([&](StoreTx& tx) -> absl::Status {
+    if (auto saved = tx.SaveRecords({account}); !saved.ok()) return saved;
+    return absl::AbortedError("changed my mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(PullAll(ScopeFilter{.everything = true}).empty());
+}
+
+TEST_F(StoreConformance, KeepsMutationResultsPerDevice) {
+  const std::string m1 = NewId(), m2 = NewId();
+  ASSERT_TRUE(
+      store_
+          ->Transact([&](StoreTx& tx) {
+            return tx.SaveMutationResults("dev-1", {{m1, std::string("r1\0x", 4)}, {m2, "r2"}});
+          })
+          .ok());
+  // Saving the same id again keeps the first result.
+  ASSERT_TRUE(
+      store_->Transact([&](StoreTx& tx) {
+              return tx.SaveMutationResults("dev-1", {{m1, "other"}});
+            })
+          .ok());
+  absl::flat_hash_map<std::string, std::string> found, other_device;
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    auto a = tx.FindMutationResults("dev-1", {m1, m2, NewId()});
+                    auto b = tx.FindMutationResults("dev-2", {m1});
+                    if (!a.ok()) return a.status();
+                    if (!b.ok()) return b.status();
+                    found = *a;
+                    other_device = *b;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[m1], std::string("r1\0x", 4)) << "results are bytes, zeros included";
+  EXPECT_EQ(found[m2], "r2");
+  EXPECT_TRUE(other_device.empty()) << "mutation ids are per device";
+}
+
+TEST_F(StoreConformance, PullsEveryChangeOnceInCommitOrderAcrossPages) {
+  std::vector<StoredRecord> records;
+  for (int i = 0; i < 25; ++i) records.push_back(Make(EntityType::kProduct));
+  ASSERT_TRUE(Save({records.begin(), records.begin() + 10}).ok());
+  ASSERT_TRUE(Save({records.begin() + 10, records.end()}).ok());
+  const std::vector<Record> pulled = PullAll(ScopeFilter{.everything = true}, /*page_size=*/7);
+  ASSERT_EQ(pulled.size(), 25u);
+  std::set<std::string> ids;
+  for (const Record& r : pulled) ids.insert(r.id);
+  EXPECT_EQ(ids.size(), 25u) << "no record twice";
+  for (size_t i = 0; i < 10; ++i) {
+    EXPECT_TRUE(std::find_if(pulled.begin(), pulled.begin() + 10,
+                             [&](const Record& r) { return r.id == records[i].record.id; }) !=
+                pulled.begin() + 10)
+        << "the first transaction's rows come first";
+  }
+}
+
+TEST_F(StoreConformance, AChangedRecordComesAgainAfterTheCursorWithItsNewState) {
+  StoredRecord product = Make(EntityType::kProduct);
+  ASSERT_TRUE(Save({product}).ok());
+  auto first = store_->Pull(ScopeFilter{.everything = true}, "", 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->records.size(), 1u);
+  product.record.Set("name", Value::String("Drip line 200 m"));
+  product.record.meta.server_version = 2;
+  ASSERT_TRUE(Save({product}).ok());
+  auto second = store_->Pull(ScopeFilter{.everything = true}, first->next_cursor, 100);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->records.size(), 1u);
+  EXPECT_EQ(second->records[0].Get("name"), Value::String("Drip line 200 m"));
+  EXPECT_EQ(second->records[0].meta.server_version, 2);
+  auto third = store_->Pull(ScopeFilter{.everything = true}, second->next_cursor, 100);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->records.empty());
+  EXPECT_FALSE(third->more);
+  EXPECT_EQ(third->next_cursor, second->next_cursor) << "an empty page keeps the cursor";
+}
+
+TEST_F(StoreConformance, DeliversTombstones) {
+  StoredRecord product = Make(EntityType::kProduct);
+  ASSERT_TRUE(Save({product}).ok());
+  product.record.fields.clear();
+  product.stamps.clear();
+  product.record.meta.deleted = true;
+  product.record.meta.server_version = 2;
+  ASSERT_TRUE(Save({product}).ok());
+  const auto pulled = PullAll(ScopeFilter{.everything = true});
+  ASSERT_EQ(pulled.size(), 1u);
+  EXPECT_TRUE(pulled[0].meta.deleted);
+  EXPECT_TRUE(pulled[0].fields.empty());
+}
+
+TEST_F(StoreConformance, ARepPullsOnlyTheirScope) {
+  const std::string rep = NewId(), other_rep = NewId(), territory = NewId(),
+                    other_territory = NewId();
+  auto account_of = [&](const std::string& owner, const std::string& terr) {
+    return Make(EntityType::kAccount, [&](Record& r) {
+      r.Set("owner_id", Value::String(owner));
+      r.Set("territory_id", Value::String(terr));
+    });
+  };
+  const StoredRecord owned = account_of(rep, other_territory);
+  const StoredRecord in_territory = account_of(other_rep, territory);
+  const StoredRecord foreign = account_of(other_rep, other_territory);
+  auto child_of = [&](EntityType entity, const StoredRecord& account) {
+    return Make(entity, [&](Record& r) { r.Set("account_id", Value::String(account.record.id)); });
+  };
+  const StoredRecord owned_contact = child_of(EntityType::kContact, owned);
+  const StoredRecord territory_case = child_of(EntityType::kCase, in_territory);
+  const StoredRecord foreign_contact = child_of(EntityType::kContact, foreign);
+  const StoredRecord product = Make(EntityType::kProduct);
+  auto task_for = [&](const std::string& assignee) {
+    return Make(EntityType::kServiceTask, [&](Record& r) {
+      r.Set("status", Value::String("assigned"));
+      r.Set("assignee_id", Value::String(assignee));
+      r.Set("account_id", Value::String(foreign.record.id));
+    });
+  };
+  const StoredRecord my_task = task_for(rep);
+  const StoredRecord their_task = task_for(other_rep);
+  StoredRecord me = Make(EntityType::kUser);
+  me.record.id = rep;
+  const StoredRecord someone_else = Make(EntityType::kUser);
+  ASSERT_TRUE(Save({owned, in_territory, foreign, owned_contact, territory_case, foreign_contact,
+                    product, my_task, their_task, me, someone_else})
+                  .ok());
+
+  std::set<std::string> seen;
+  for (const Record& r : PullAll(ScopeFilter{.user_id = rep, .territory_ids = {territory}}))
+    seen.insert(r.id);
+  const std::set<std::string> want = {owned.record.id,
+                                      in_territory.record.id,
+                                      owned_contact.record.id,
+                                      territory_case.record.id,
+                                      product.record.id,
+                                      my_task.record.id,
+                                      rep};
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(PullAll(ScopeFilter{.everything = true}).size(), 11u) << "dispatchers see everything";
+}
+
+TEST_F(StoreConformance, RefusesACursorItDidNotMake) {
+  auto page = store_->Pull(ScopeFilter{.everything = true}, "garbage", 10);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(page.status().message()), HasSubstr("cursor"));
+}
+
+TEST_F(StoreConformance, KeepsTheConflictLogPerRecordAndPerUser) {
+  ConflictEntry c;
+  c.entity = EntityType::kAccount;
+  c.record_id = NewId();
+  c.conflict = FieldConflict{1,
+                             Value::String("GW eG"),
+                             Value::String("GW AG"),
+                             HlcTimestamp{kT + 5, 0, "dev"},
+                             HlcTimestamp{kT, 2, "office"},
+                             false};
+  c.device_id = "dev-1";
+  c.user_id = "user-1";
+  c.server_version = 3;
+  c.at_ms = kT;
+  ConflictEntry later = c;
+  later.server_version = 4;
+  later.conflict.incoming_won = true;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) { return tx.AppendConflicts({c, later}); }).ok());
+  auto by_record = store_->ConflictsForRecord(c.record_id);
+  ASSERT_TRUE(by_record.ok()) << by_record.status();
+  ASSERT_EQ(by_record->size(), 2u);
+  EXPECT_EQ((*by_record)[0].server_version, 4) << "newest first";
+  EXPECT_EQ((*by_record)[1].conflict, c.conflict);
+  EXPECT_EQ((*by_record)[1].device_id, "dev-1");
+  auto by_user = store_->ConflictsForUser("user-1", 1);
+  ASSERT_TRUE(by_user.ok());
+  EXPECT_EQ(by_user->size(), 1u);
+  EXPECT_TRUE(store_->ConflictsForUser("nobody", 10)->empty());
+}
+
+TEST_F(StoreConformance, StoresCredentialsSessionsAndRevokesDevices) {
+  ASSERT_TRUE(store_->PutCredentials({"u1", "anna", "hash-1"}).ok());
+  ASSERT_TRUE(store_->PutCredentials({"u1", "anna", "hash-2"}).ok()) << "a new password replaces";
+  auto found = store_->FindCredentials("anna");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->password_hash, "hash-2");
+  EXPECT_FALSE(store_->FindCredentials("bob")->has_value());
+
+  ASSERT_TRUE(store_->SaveSession("token-hash", {"u1", "phone-1", kT + 1000}).ok());
+  auto session = store_->FindSession("token-hash");
+  ASSERT_TRUE(session.ok() && session->has_value());
+  EXPECT_EQ((*session)->device_id, "phone-1");
+  EXPECT_FALSE(*store_->IsDeviceRevoked("phone-1"));
+
+  EXPECT_EQ(store_->RevokeDevice("never-seen", kT).code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeDevice("phone-1", kT).ok());
+  EXPECT_TRUE(*store_->IsDeviceRevoked("phone-1"));
+  EXPECT_FALSE(store_->FindSession("token-hash")->has_value()) << "revoking ends the sessions";
+}
+
+TEST_F(StoreConformance, ReopensWithoutMigratingTwice) {
+  ASSERT_TRUE(Save({Make(EntityType::kProduct)}).ok());
+  store_.reset();
+  auto reopened = mcrm::testing::StoreKindUnderTest() == mcrm::testing::StoreKind::kSqlite
+                      ? OpenSqliteStore(location_)
+                      : OpenPostgresStore(location_, 2);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  store_ = *std::move(reopened);
+  EXPECT_EQ(PullAll(ScopeFilter{.everything = true}).size(), 1u);
+}
+
+}  // namespace
+}  // namespace mcrm::server

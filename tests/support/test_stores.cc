@@ -1,0 +1,61 @@
+#include "test_stores.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+
+namespace mcrm::testing {
+namespace {
+
+StoreKind g_kind = StoreKind::kSqlite;
+std::atomic<int> g_counter{0};
+
+std::string WithDatabase(const std::string& uri, const std::string& database) {
+  // postgresql://user@host:port/db -> replace the path.
+  const auto scheme = uri.find("://");
+  const auto slash = uri.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const std::string base = slash == std::string::npos ? uri : uri.substr(0, slash);
+  return absl::StrCat(base, "/", database);
+}
+
+}  // namespace
+
+StoreKind StoreKindUnderTest() { return g_kind; }
+void SetStoreKindUnderTest(StoreKind kind) { g_kind = kind; }
+
+absl::StatusOr<std::unique_ptr<server::Store>> MakeFreshStore(StoreKind kind,
+                                                              std::string* uri_out) {
+  const int n = g_counter++;
+  if (kind == StoreKind::kSqlite) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / absl::StrCat("mcrm-store-", getpid(), "-", n);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "store.sqlite3").string();
+    if (uri_out != nullptr) *uri_out = path;
+    return server::OpenSqliteStore(path);
+  }
+  const char* cluster = std::getenv("MCRM_TEST_PG_URI");
+  if (cluster == nullptr || *cluster == '\0') {
+    return absl::FailedPreconditionError("MCRM_TEST_PG_URI is not set: no PostgreSQL cluster");
+  }
+  const std::string database = absl::StrCat("mcrm_test_", getpid(), "_", n);
+  try {
+    pqxx::connection admin(cluster);
+    pqxx::nontransaction tx(admin);
+    tx.exec0(absl::StrCat("DROP DATABASE IF EXISTS ", database));
+    tx.exec0(absl::StrCat("CREATE DATABASE ", database));
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot create test database: ", e.what()));
+  }
+  const std::string uri = WithDatabase(cluster, database);
+  if (uri_out != nullptr) *uri_out = uri;
+  return server::OpenPostgresStore(uri, 4);
+}
+
+}  // namespace mcrm::testing

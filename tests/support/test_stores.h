@@ -1,0 +1,25 @@
+// Makes fresh stores for tests: a SQLite file in a temp directory, or a new database in the
+// test PostgreSQL cluster (MCRM_TEST_PG_URI).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace mcrm::testing {
+
+enum class StoreKind { kSqlite, kPostgres };
+
+// A fresh, empty, migrated store. For PostgreSQL a database named after the test is created;
+// `uri_out` (if given) receives the URI of that database, for opening a second store on it.
+absl::StatusOr<std::unique_ptr<server::Store>> MakeFreshStore(StoreKind kind,
+                                                              std::string* uri_out = nullptr);
+
+// The kind chosen for this run of a conformance binary: "--store=pg" or "--store=sqlite" on
+// the command line (read by main); SQLite by default.
+StoreKind StoreKindUnderTest();
+void SetStoreKindUnderTest(StoreKind kind);
+
+}  // namespace mcrm::testing
