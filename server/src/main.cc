@@ -13,9 +13,17 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "auth.h"
+#include "demo_data.h"
+#include "mcrm/hlc.h"
 #include "mcrm/version.h"
+#include "push_hub.h"
 #include "server_config.h"
 #include "server_info_service.h"
+#include "store/store.h"
+#include "sync_core.h"
+#include "sync_service.h"
+#include "worker_pool.h"
 
 ABSL_FLAG(std::string, listen, absl::StrCat("127.0.0.1:", mcrm::kDefaultServerPort),
           "host:port to listen on; port 0 picks a free port (the start line says which)");
@@ -24,6 +32,10 @@ ABSL_FLAG(std::string, data_dir, "mcrm-data",
 ABSL_FLAG(std::string, database, "",
           "postgresql:// URI of the master store, or sqlite:PATH; empty uses the embedded SQLite "
           "store in --data-dir");
+ABSL_FLAG(bool, demo, false, "fill an empty store with demo data and print the demo logins");
+ABSL_FLAG(int, demo_accounts, 200, "accounts in the demo data");
+ABSL_FLAG(uint64_t, demo_seed, 1, "seed of the demo data (same seed, same data)");
+ABSL_FLAG(int, workers, 8, "threads (and PostgreSQL connections) for database work");
 
 namespace {
 
@@ -37,6 +49,12 @@ void DashesToUnderscoresInFlagNames(int argc, char** argv) {
       if (*c == '-') *c = '_';
     }
   }
+}
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 int Fail(absl::string_view message) {
@@ -76,6 +94,43 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  const int workers = absl::GetFlag(FLAGS_workers);
+  if (workers < 1 || workers > 256) return Fail("--workers: must be between 1 and 256");
+  auto store = config->store.kind == mcrm::server::StoreSpec::Kind::kSqlite
+                   ? mcrm::server::OpenSqliteStore(config->store.location)
+                   : mcrm::server::OpenPostgresStore(config->store.location, workers);
+  if (!store.ok()) return Fail(store.status().message());
+
+  if (absl::GetFlag(FLAGS_demo)) {
+    mcrm::server::DemoOptions demo;
+    demo.seed = absl::GetFlag(FLAGS_demo_seed);
+    demo.accounts = absl::GetFlag(FLAGS_demo_accounts);
+    auto logins = mcrm::server::SeedDemoData(**store, demo);
+    if (!logins.ok()) return Fail(logins.status().message());
+    if (logins->empty()) {
+      std::printf(
+          "demo: the store already holds data; kept it (demo logins use password \"demo\")\n");
+    } else {
+      std::printf("demo: %d accounts generated (seed %llu); sign in with one of these logins:\n",
+                  demo.accounts, static_cast<unsigned long long>(demo.seed));
+      for (const auto& login : *logins) {
+        std::printf("demo:   login %-9s password %s  (%s)\n", login.login.c_str(),
+                    login.password.c_str(), login.role.c_str());
+      }
+    }
+  }
+
+  mcrm::HybridClock clock("server", WallMs);
+  mcrm::server::PushHub hub;
+  mcrm::server::WorkerPool pool(workers, 10000);
+  mcrm::server::Authenticator authenticator(**store, WallMs);
+  mcrm::server::SyncCore core(
+      **store, clock, WallMs,
+      [&hub](const std::vector<mcrm::server::ScopeTouch>& touches) { hub.Notify(touches); });
+  const mcrm::server::ServiceDeps deps{authenticator, core, hub, pool};
+  auto auth_service = mcrm::server::MakeAuthService(deps);
+  auto sync_service = mcrm::server::MakeSyncService(deps);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -84,7 +139,15 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config->listen.ToString(), grpc::InsecureServerCredentials(),
                            &bound_port);
+  // Idle Subscribe streams stay healthy through NATs; dead phones are noticed within a minute.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.SetMaxReceiveMessageSize(32 * 1024 * 1024);
   builder.RegisterService(info_service.get());
+  builder.RegisterService(auth_service.get());
+  builder.RegisterService(sync_service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     return Fail(absl::StrCat("cannot listen on ", config->listen.ToString()));
@@ -97,10 +160,11 @@ int main(int argc, char** argv) {
               config->store.Describe().c_str());
   std::fflush(stdout);
 
-  std::thread stopper([&server, &stop_signals] {
+  std::thread stopper([&server, &stop_signals, &hub] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     server->GetHealthCheckService()->Shutdown();
+    hub.EndAll();
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
   server->Wait();

@@ -60,6 +60,17 @@ bool IsUuidV7(absl::string_view text) {
   return uuid.ok() && uuid->version() == 7 && (uuid->bytes[8] & 0xC0) == 0x80;
 }
 
+Uuid MakeUuidV7(int64_t unix_ms, uint64_t rand_a, uint64_t rand_b) {
+  Uuid out;
+  const uint64_t ms = static_cast<uint64_t>(unix_ms);
+  for (int i = 0; i < 6; ++i) out.bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
+  out.bytes[6] = static_cast<uint8_t>(0x70 | ((rand_a >> 8) & 0x0F));
+  out.bytes[7] = static_cast<uint8_t>(rand_a & 0xFF);
+  for (int i = 8; i < 16; ++i) out.bytes[i] = static_cast<uint8_t>(rand_b >> (8 * (15 - i)));
+  out.bytes[8] = static_cast<uint8_t>(0x80 | (out.bytes[8] & 0x3F));
+  return out;
+}
+
 Uuid UuidV7Generator::Next(int64_t now_unix_ms) {
   absl::MutexLock lock(&mutex_);
   if (now_unix_ms > last_ms_) {

@@ -42,30 +42,36 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
   }
   ServerProcess process(pid, pipe_fds[0]);
 
-  // Read the start line: "mcrm-server VERSION listening on HOST:PORT store=...".
+  // Read lines until the start line: "mcrm-server VERSION listening on HOST:PORT store=...".
+  // Lines before it (the demo logins) are skipped.
+  const std::string marker = " listening on ";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string line;
-  while (line.find('\n') == std::string::npos) {
+  std::string buffer;
+  while (true) {
+    const auto newline = buffer.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffer.substr(0, newline);
+      buffer.erase(0, newline + 1);
+      if (line.find(marker) != std::string::npos) {
+        process.start_line_ = std::move(line);
+        break;
+      }
+      continue;
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return absl::DeadlineExceededError("no start line within 20 s");
     pollfd pfd{process.stdout_fd_, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buffer[256];
-    const ssize_t n = read(process.stdout_fd_, buffer, sizeof buffer);
+    char chunk[512];
+    const ssize_t n = read(process.stdout_fd_, chunk, sizeof chunk);
     if (n <= 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("mcrm-server exited before its start line; output so far: ", line));
+          absl::StrCat("mcrm-server exited before its start line; output so far: ", buffer));
     }
-    line.append(buffer, static_cast<size_t>(n));
+    buffer.append(chunk, static_cast<size_t>(n));
   }
-  process.start_line_ = line.substr(0, line.find('\n'));
-  const std::string marker = " listening on ";
-  const auto at = process.start_line_.find(marker);
-  if (at == std::string::npos) {
-    return absl::FailedPreconditionError(absl::StrCat("unexpected start line: ", line));
-  }
-  const auto begin = at + marker.size();
+  const auto begin = process.start_line_.find(marker) + marker.size();
   process.address_ =
       process.start_line_.substr(begin, process.start_line_.find(' ', begin) - begin);
   return process;

@@ -207,7 +207,7 @@ class ConnectionPool {
 
 class PgTx final : public StoreTx {
  public:
-  explicit PgTx(pqxx::work& tx) : tx_(tx) {}
+  explicit PgTx(pqxx::work& tx, bool lock_rows = true) : tx_(tx), lock_rows_(lock_rows) {}
 
   absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) override {
@@ -215,7 +215,9 @@ class PgTx final : public StoreTx {
     if (ids.empty()) return out;
     // ORDER BY id: concurrent pushes lock rows in the same order and cannot deadlock.
     const pqxx::result rows = tx_.exec_params(
-        "SELECT record, stamps FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+        lock_rows_
+            ? "SELECT record, stamps FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"
+            : "SELECT record, stamps FROM records WHERE id = ANY($1::text[])",
         ArrayLiteral(ids));
     out.reserve(rows.size());
     for (const auto& row : rows) {
@@ -312,6 +314,7 @@ class PgTx final : public StoreTx {
 
  private:
   pqxx::work& tx_;
+  const bool lock_rows_;
 };
 
 std::string PgInTerritories(absl::string_view column) {
@@ -350,6 +353,17 @@ class PostgresStore final : public Store {
       PgTx store_tx(tx);
       return work(store_tx);
     });
+  }
+
+  absl::StatusOr<std::vector<StoredRecord>> ReadRecords(
+      absl::Span<const std::string> ids) override {
+    std::vector<StoredRecord> out;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) -> absl::Status {
+      PgTx reader(tx, /*lock_rows=*/false);
+      ASSIGN_OR_RETURN(out, reader.LoadRecords(ids));
+      return absl::OkStatus();
+    }));
+    return out;
   }
 
   absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,

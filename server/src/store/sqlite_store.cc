@@ -321,6 +321,13 @@ class SqliteStore final : public Store {
     return status;
   }
 
+  absl::StatusOr<std::vector<StoredRecord>> ReadRecords(
+      absl::Span<const std::string> ids) override {
+    std::lock_guard lock(mutex_);
+    SqliteTx tx(db_);
+    return tx.LoadRecords(ids);
+  }
+
   absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
                                 int limit) override {
     int64_t after = 0;

@@ -87,6 +87,10 @@ class Store {
   // the commit fails). UNAVAILABLE when the database cannot be reached.
   virtual absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) = 0;
 
+  // The current states of those ids that exist, without locking (a read outside any push).
+  virtual absl::StatusOr<std::vector<StoredRecord>> ReadRecords(
+      absl::Span<const std::string> ids) = 0;
+
   // Changes after `cursor` ("" = from the start) visible to `scope`, at most `limit`, in commit
   // order. Never skips a change, even when writers commit out of order.
   virtual absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,

@@ -32,6 +32,10 @@ absl::StatusOr<Uuid> ParseUuid(absl::string_view text);
 // True when `text` is a canonical UUID of version 7 with the RFC variant.
 bool IsUuidV7(absl::string_view text);
 
+// A UUIDv7 from its parts: the Unix-ms timestamp, 12 bits of rand_a and 62 bits of rand_b (the
+// rest of each argument is ignored). For generators that must be deterministic, such as demo data.
+Uuid MakeUuidV7(int64_t unix_ms, uint64_t rand_a, uint64_t rand_b);
+
 // Makes UUIDv7s that strictly increase even within one millisecond or when the wall clock steps
 // back: the 12-bit rand_a field counts within a millisecond (RFC 9562, method 1), and the
 // timestamp never goes below the last one issued. Thread-safe.

@@ -1,0 +1,60 @@
+#include "scope_rule.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace mcrm::server {
+namespace {
+
+bool InTerritories(const Caller& caller, const std::string& territory) {
+  return !territory.empty() && std::find(caller.territory_ids.begin(), caller.territory_ids.end(),
+                                         territory) != caller.territory_ids.end();
+}
+
+}  // namespace
+
+bool CallerSees(const Caller& caller, const Record& record, const Record* account) {
+  if (caller.sees_everything()) return true;
+  const ScopeKeys& keys = record.meta.scope;
+  switch (Spec(record.entity).scope) {
+    case ScopeKind::kEveryone:
+      return true;
+    case ScopeKind::kOwnerOrTerritory:
+      return keys.owner_id == caller.user_id || InTerritories(caller, keys.territory_id);
+    case ScopeKind::kByAccount:
+      return account != nullptr && !account->meta.deleted && CallerSees(caller, *account, nullptr);
+    case ScopeKind::kByAssignee:
+      return keys.assignee_id == caller.user_id;
+    case ScopeKind::kSelf:
+      return record.id == caller.user_id;
+  }
+  return false;
+}
+
+absl::Status CheckMayChange(const Caller& caller, EntityType entity, const std::string& id,
+                            const Record* before, const Record* account_before) {
+  if (caller.sees_everything()) return absl::OkStatus();
+  const EntitySpec& spec = Spec(entity);
+  if (spec.scope == ScopeKind::kEveryone || spec.scope == ScopeKind::kSelf) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(spec.name, ": only dispatchers and admins change these records"));
+  }
+  if (before != nullptr && !CallerSees(caller, *before, account_before)) {
+    return absl::PermissionDeniedError(absl::StrCat(spec.name, " ", id, ": outside your scope"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStaysInScope(const Caller& caller, const Record& after,
+                               const Record* account_after, bool created) {
+  if (caller.sees_everything() || after.meta.deleted || CallerSees(caller, after, account_after)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(EntityName(after.entity), " ", after.id,
+                   created ? ": would be created outside your scope"
+                           : ": the change would move it out of your scope"));
+}
+
+}  // namespace mcrm::server

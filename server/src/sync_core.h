@@ -1,0 +1,50 @@
+// The sync service's domain work, free of gRPC: applying a device's batch of mutations with the
+// field-level merge, exactly once, and serving pages of changes in the caller's scope.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "auth.h"
+#include "mcrm/hlc.h"
+#include "mcrm/v1/sync.pb.h"
+#include "push_hub.h"
+#include "store/store.h"
+
+namespace mcrm::server {
+
+class SyncCore {
+ public:
+  static constexpr int kMaxMutationsPerPush = 1000;
+  static constexpr int kDefaultPullLimit = 1000;
+  static constexpr int kMaxPullLimit = 5000;
+
+  using CommitListener = std::function<void(const std::vector<ScopeTouch>&)>;
+
+  // `on_commit` runs after a push committed changes, with whom they concern (the push hub pokes
+  // subscribers from it).
+  SyncCore(Store& store, HybridClock& clock, std::function<int64_t()> now_ms,
+           CommitListener on_commit = nullptr);
+
+  // One result per mutation, in order. A rejected mutation does not stop the others; a retried
+  // mutation id returns its stored result and changes nothing. The call itself fails only for a
+  // malformed request (INVALID_ARGUMENT: oversize batch) or an unreachable store (UNAVAILABLE).
+  absl::StatusOr<v1::PushResponse> Push(
+      const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations);
+
+  absl::StatusOr<v1::PullResponse> Pull(const Caller& caller, absl::string_view cursor,
+                                        uint32_t limit);
+
+  absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const Caller& caller,
+                                                          const v1::ListConflictsRequest& request);
+
+ private:
+  Store& store_;
+  HybridClock& clock_;
+  std::function<int64_t()> now_ms_;
+  CommitListener on_commit_;
+};
+
+}  // namespace mcrm::server

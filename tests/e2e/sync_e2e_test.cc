@@ -1,0 +1,453 @@
+// End-to-end: the real mcrm-server binary, on the store chosen by --store=sqlite|pg, driven over
+// gRPC on 127.0.0.1 the way devices and the back office drive it.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "mcrm/schema.h"
+#include "mcrm/uuid.h"
+#include "mcrm/v1/sync.grpc.pb.h"
+#include "sample_records.h"
+#include "server_process.h"
+#include "test_stores.h"
+#include "wire_codec.h"
+
+namespace mcrm::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
+
+// One signed-in device.
+class Device {
+ public:
+  Device(std::shared_ptr<grpc::Channel> channel, std::string device_id)
+      : auth_(v1::Auth::NewStub(channel)),
+        sync_(v1::Sync::NewStub(channel)),
+        device_id_(std::move(device_id)) {}
+
+  grpc::Status Login(const std::string& login, const std::string& password = "demo") {
+    v1::LoginRequest request;
+    request.set_login(login);
+    request.set_password(password);
+    request.set_device_id(device_id_);
+    v1::LoginResponse response;
+    auto context = Context(false);
+    grpc::Status status = auth_->Login(context.get(), request, &response);
+    if (status.ok()) {
+      token_ = response.session_token();
+      user_id_ = response.user_id();
+    }
+    return status;
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(bool authorized = true) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (authorized && !token_.empty()) context->AddMetadata("authorization", "Bearer " + token_);
+    context->AddMetadata("mcrm-device-id", device_id_);
+    return context;
+  }
+
+  grpc::Status Push(const std::vector<v1::Mutation>& mutations, v1::PushResponse* response) {
+    v1::PushRequest request;
+    request.set_device_id(device_id_);
+    for (const auto& m : mutations) *request.add_mutations() = m;
+    auto context = Context();
+    return sync_->Push(context.get(), request, response);
+  }
+
+  v1::MutationResult PushOne(const v1::Mutation& mutation) {
+    v1::PushResponse response;
+    const grpc::Status status = Push({mutation}, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.results_size(), 1);
+    return response.results_size() == 1 ? response.results(0) : v1::MutationResult();
+  }
+
+  // Pulls everything after `cursor_`, following pages; keeps the newest state per record.
+  grpc::Status PullAll(grpc::ClientContext* trailers_out = nullptr) {
+    while (true) {
+      v1::PullRequest request;
+      request.set_device_id(device_id_);
+      request.set_cursor(cursor_);
+      request.set_limit(500);
+      v1::PullResponse response;
+      auto context = Context();
+      grpc::Status status = sync_->Pull(context.get(), request, &response);
+      if (!status.ok()) {
+        last_trailers_ = context->GetServerTrailingMetadata();
+        revoked_trailer_ = last_trailers_.find("mcrm-device-revoked") != last_trailers_.end();
+        return status;
+      }
+      for (const auto& proto : response.records()) {
+        auto record = wire::FromProto(proto);
+        EXPECT_TRUE(record.ok()) << record.status();
+        if (record.ok()) replica_[record->id] = *record;
+      }
+      cursor_ = response.next_cursor();
+      if (!response.more()) return status;
+    }
+    (void)trailers_out;
+  }
+
+  v1::Mutation Change(EntityType entity, const std::string& record_id, int64_t base,
+                      FieldMap changed) {
+    ChangeSet change;
+    change.mutation_id = ids_.NextString(NowMs());
+    change.entity = entity;
+    change.record_id = record_id;
+    change.base_version = base;
+    change.hlc = HlcTimestamp{NowMs(), logical_++, device_id_};
+    change.changed = std::move(changed);
+    v1::Mutation m;
+    wire::ToProto(change, &m);
+    return m;
+  }
+  std::string NewId() { return ids_.NextString(NowMs()); }
+
+  const std::map<std::string, Record>& replica() const { return replica_; }
+  const Record* Find(const std::string& id) const {
+    auto it = replica_.find(id);
+    return it == replica_.end() ? nullptr : &it->second;
+  }
+  // The first record of `entity` the predicate accepts.
+  const Record* First(EntityType entity,
+                      std::function<bool(const Record&)> accept = nullptr) const {
+    for (const auto& [id, r] : replica_) {
+      if (r.entity == entity && !r.meta.deleted && (!accept || accept(r))) return &r;
+    }
+    return nullptr;
+  }
+  const std::string& user_id() const { return user_id_; }
+  const std::string& device_id() const { return device_id_; }
+  v1::Sync::Stub& sync() { return *sync_; }
+  v1::Auth::Stub& auth() { return *auth_; }
+  bool revoked_trailer() const { return revoked_trailer_; }
+
+ private:
+  std::unique_ptr<v1::Auth::Stub> auth_;
+  std::unique_ptr<v1::Sync::Stub> sync_;
+  std::string device_id_;
+  std::string token_;
+  std::string user_id_;
+  std::string cursor_;
+  std::map<std::string, Record> replica_;
+  UuidV7Generator ids_;
+  uint32_t logical_ = 0;
+  std::multimap<grpc::string_ref, grpc::string_ref> last_trailers_;
+  bool revoked_trailer_ = false;
+};
+
+class SyncE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_dir_ =
+        std::filesystem::temp_directory_path() / ("mcrm-sync-e2e-" + std::to_string(getpid()));
+    std::filesystem::remove_all(data_dir_);
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data-dir=" + data_dir_.string(),
+                                     "--demo", "--demo-accounts=40", "--workers=4"};
+    if (StoreKindUnderTest() == StoreKind::kPostgres) {
+      std::string uri;
+      auto store = MakeFreshStore(StoreKind::kPostgres, &uri);
+      ASSERT_TRUE(store.ok()) << store.status();
+      args.push_back("--database=" + uri);
+    }
+    auto server = ServerProcess::Start(ServerBinary(), args);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = new ServerProcess(*std::move(server));
+    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  }
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) {
+      auto stopped = server_->Stop(SIGTERM);
+      EXPECT_TRUE(stopped.ok() && *stopped == 0);
+      delete server_;
+      server_ = nullptr;
+    }
+    channel_.reset();
+    std::filesystem::remove_all(data_dir_);
+  }
+
+  std::unique_ptr<Device> SignedIn(const std::string& login) {
+    auto device =
+        std::make_unique<Device>(channel_, login + "-device-" + std::to_string(next_device_++));
+    const grpc::Status status = device->Login(login);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(device->PullAll().ok());
+    return device;
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+  static inline std::shared_ptr<grpc::Channel> channel_;
+  static inline std::filesystem::path data_dir_;
+  static inline int next_device_ = 0;
+};
+
+TEST_F(SyncE2e, LoginChecksThePasswordAndCallsNeedASessionForTheirDevice) {
+  Device stranger(channel_, "stranger-phone");
+  const grpc::Status wrong = stranger.Login("rep1", "not-the-password");
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong.error_message(), "login or password is wrong");
+  EXPECT_EQ(stranger.Login("nobody").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stranger.PullAll().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  Device phone(channel_, "phone-a");
+  ASSERT_TRUE(phone.Login("rep1").ok());
+  // The same token presented for another device id is refused.
+  v1::PullRequest request;
+  request.set_device_id("phone-b");
+  v1::PullResponse response;
+  auto context = phone.Context();
+  const grpc::Status other = phone.sync().Pull(context.get(), request, &response);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(other.error_message(), HasSubstr("another device"));
+}
+
+TEST_F(SyncE2e, ARepPullsExactlyTheirScope) {
+  auto dispatcher = SignedIn("dispatch");
+  auto rep = SignedIn("rep1");
+  const Record* me = dispatcher->Find(rep->user_id());
+  ASSERT_NE(me, nullptr);
+  std::set<std::string> territories;
+  for (const Value& t : me->Get("territory_ids").list_value()) territories.insert(t.string_value());
+  auto sees_account = [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id() ||
+           territories.contains(a.meta.scope.territory_id);
+  };
+  std::set<std::string> want;
+  for (const auto& [id, r] : dispatcher->replica()) {
+    bool visible = false;
+    switch (Spec(r.entity).scope) {
+      case ScopeKind::kEveryone:
+        visible = true;
+        break;
+      case ScopeKind::kOwnerOrTerritory:
+        visible = sees_account(r);
+        break;
+      case ScopeKind::kByAccount: {
+        const Record* account = dispatcher->Find(r.meta.scope.account_id);
+        visible = account != nullptr && sees_account(*account);
+        break;
+      }
+      case ScopeKind::kByAssignee:
+        visible = r.meta.scope.assignee_id == rep->user_id();
+        break;
+      case ScopeKind::kSelf:
+        visible = id == rep->user_id();
+        break;
+    }
+    if (visible) want.insert(id);
+  }
+  std::set<std::string> got;
+  for (const auto& [id, r] : rep->replica()) got.insert(id);
+  EXPECT_EQ(got, want);
+  EXPECT_LT(got.size(), dispatcher->replica().size()) << "a rep sees less than the dispatcher";
+  EXPECT_GT(got.size(), 40u);
+}
+
+TEST_F(SyncE2e, EditsToDifferentFieldsBothSurviveAndTheSameFieldIsLogged) {
+  auto rep = SignedIn("rep1");
+  auto office = SignedIn("dispatch");
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const std::string id = account->id;
+  const int64_t base = account->meta.server_version;
+  const EntityType A = EntityType::kAccount;
+
+  const auto first = office->PushOne(
+      office->Change(A, id, base, {{F(A, "industry"), Value::String("Fisheries")}}));
+  EXPECT_EQ(first.outcome(), v1::MutationResult::APPLIED) << first.message();
+  const auto second = rep->PushOne(
+      rep->Change(A, id, base, {{F(A, "website"), Value::String("https://fish.example")}}));
+  EXPECT_EQ(second.outcome(), v1::MutationResult::MERGED) << second.message();
+  EXPECT_EQ(second.server_version(), base + 2);
+
+  // Both edit notes on the same stale base: the later HLC (the rep's, sent second) wins.
+  office->PushOne(office->Change(A, id, base, {{F(A, "notes"), Value::String("office note")}}));
+  const auto clash =
+      rep->PushOne(rep->Change(A, id, base, {{F(A, "notes"), Value::String("rep note")}}));
+  ASSERT_EQ(clash.outcome(), v1::MutationResult::CONFLICT) << clash.message();
+  ASSERT_EQ(clash.conflicts_size(), 1);
+  EXPECT_TRUE(clash.conflicts(0).incoming_won());
+  EXPECT_EQ(clash.conflicts(0).stored().string_value(), "office note");
+
+  ASSERT_TRUE(rep->PullAll().ok());
+  const Record* merged = rep->Find(id);
+  ASSERT_NE(merged, nullptr);
+  EXPECT_EQ(merged->Get("industry"), Value::String("Fisheries"));
+  EXPECT_EQ(merged->Get("website"), Value::String("https://fish.example"));
+  EXPECT_EQ(merged->Get("notes"), Value::String("rep note"));
+
+  v1::ListConflictsRequest request;
+  request.set_record_id(id);
+  v1::ListConflictsResponse log;
+  auto context = office->Context();
+  ASSERT_TRUE(office->sync().ListConflicts(context.get(), request, &log).ok());
+  ASSERT_GE(log.entries_size(), 1);
+  EXPECT_EQ(log.entries(0).conflict().stored().string_value(), "office note");
+  EXPECT_EQ(log.entries(0).user_id(), rep->user_id());
+}
+
+TEST_F(SyncE2e, ARetriedMutationTakesEffectOnce) {
+  auto rep = SignedIn("rep2");
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const EntityType C = EntityType::kContact;
+  const std::string contact_id = rep->NewId();
+  const v1::Mutation create = rep->Change(C, contact_id, 0,
+                                          {{F(C, "account_id"), Value::String(account->id)},
+                                           {F(C, "last_name"), Value::String("Retry")}});
+  const auto first = rep->PushOne(create);
+  ASSERT_EQ(first.outcome(), v1::MutationResult::APPLIED) << first.message();
+  const auto again = rep->PushOne(create);
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString()) << "the original result, again";
+  ASSERT_TRUE(rep->PullAll().ok());
+  ASSERT_NE(rep->Find(contact_id), nullptr);
+  EXPECT_EQ(rep->Find(contact_id)->meta.server_version, 1) << "applied once";
+}
+
+TEST_F(SyncE2e, ARejectedMutationDoesNotStopTheBatchAndNamesTheProblem) {
+  auto rep = SignedIn("rep3");
+  auto other = SignedIn("dispatch");
+  const Record* mine = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  const Record* foreign = other->First(EntityType::kAccount,
+                                       [&](const Record& a) { return rep->Find(a.id) == nullptr; });
+  ASSERT_NE(mine, nullptr);
+  ASSERT_NE(foreign, nullptr);
+  const EntityType A = EntityType::kAccount;
+  const int64_t v = mine->meta.server_version;
+
+  std::vector<v1::Mutation> batch;
+  batch.push_back(
+      rep->Change(A, mine->id, v, {{F(A, "emails"), Value::Strings({"ok@x.de", "nope"})}}));
+  batch.push_back(rep->Change(A, mine->id, v, {{F(A, "tax_id"), Value::String("DE123")}}));
+  batch.push_back(rep->Change(A, foreign->id, foreign->meta.server_version,
+                              {{F(A, "notes"), Value::String("x")}}));
+  batch.push_back(rep->Change(A, mine->id, v + 50, {{F(A, "notes"), Value::String("x")}}));
+  batch.push_back(rep->Change(A, mine->id, v, {{F(A, "health_score"), Value::Int(99)}}));
+  v1::Mutation unknown_entity = rep->Change(A, mine->id, v, {{1, Value::String("x")}});
+  unknown_entity.set_entity("acount");
+  batch.push_back(unknown_entity);
+  v1::Mutation bad_id = rep->Change(A, "42", v, {{F(A, "notes"), Value::String("x")}});
+  batch.push_back(bad_id);
+  batch.push_back(rep->Change(EntityType::kProduct, rep->NewId(), 0, {{1, Value::String("SKU")}}));
+
+  v1::PushResponse response;
+  ASSERT_TRUE(rep->Push(batch, &response).ok());
+  ASSERT_EQ(response.results_size(), 8);
+  struct Want {
+    v1::MutationResult::Outcome outcome;
+    int code;
+    const char* message;
+  };
+  const Want want[] = {
+      {v1::MutationResult::REJECTED, 3, "account.emails[1]: not an email address"},
+      {v1::MutationResult::APPLIED, 0, ""},
+      {v1::MutationResult::REJECTED, 7, "outside your scope"},
+      {v1::MutationResult::REJECTED, 3, "base_version: "},
+      {v1::MutationResult::REJECTED, 7,
+       "account.health_score: computed by the server, read-only on devices"},
+      {v1::MutationResult::REJECTED, 3, "mutations[5].entity: unknown entity \"acount\""},
+      {v1::MutationResult::REJECTED, 3, "account.id: \"42\" is not a UUIDv7"},
+      {v1::MutationResult::REJECTED, 7, "product: only dispatchers and admins"},
+  };
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(response.results(i).outcome(), want[i].outcome)
+        << i << ": " << response.results(i).message();
+    EXPECT_EQ(response.results(i).code(), want[i].code) << i;
+    EXPECT_THAT(response.results(i).message(), HasSubstr(want[i].message)) << i;
+  }
+  ASSERT_TRUE(other->PullAll().ok());
+  EXPECT_EQ(other->Find(foreign->id)->Get("notes"), foreign->Get("notes")) << "changes nothing";
+  EXPECT_EQ(other->Find(mine->id)->Get("tax_id"), Value::String("DE123"));
+  EXPECT_EQ(other->Find(mine->id)->meta.server_version, v + 1) << "only the valid mutation applied";
+}
+
+TEST_F(SyncE2e, RefusesAnOversizeBatchWhole) {
+  auto rep = SignedIn("rep4");
+  std::vector<v1::Mutation> batch(1001, rep->Change(EntityType::kContact, rep->NewId(), 0, {}));
+  v1::PushResponse response;
+  const grpc::Status status = rep->Push(batch, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "mutations: 1001 in one push, at most 1000");
+}
+
+TEST_F(SyncE2e, SubscribersArePokedWhenTheirScopeChanges) {
+  auto rep = SignedIn("rep5");
+  auto office = SignedIn("dispatch");
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer invalid");
+  v1::SubscribeRequest bad;
+  bad.set_device_id(rep->device_id());
+  auto refused = rep->sync().Subscribe(&context, bad);
+  v1::Poke poke;
+  EXPECT_FALSE(refused->Read(&poke));
+  EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  auto stream_context = rep->Context();
+  v1::SubscribeRequest request;
+  request.set_device_id(rep->device_id());
+  auto stream = rep->sync().Subscribe(stream_context.get(), request);
+  ASSERT_TRUE(stream->Read(&poke)) << "a first poke when the stream opens";
+  EXPECT_EQ(poke.sequence(), 1);
+
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const auto started = std::chrono::steady_clock::now();
+  const EntityType A = EntityType::kAccount;
+  const auto result = office->PushOne(office->Change(
+      A, account->id, account->meta.server_version, {{F(A, "notes"), Value::String("call back")}}));
+  ASSERT_NE(result.outcome(), v1::MutationResult::REJECTED) << result.message();
+  ASSERT_TRUE(stream->Read(&poke));
+  EXPECT_EQ(poke.sequence(), 2);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_EQ(rep->Find(account->id)->Get("notes"), Value::String("call back"));
+  stream_context->TryCancel();
+  stream->Finish();
+}
+
+TEST_F(SyncE2e, ARevokedDeviceIsToldToWipeItself) {
+  auto rep = SignedIn("rep6");
+  auto admin = SignedIn("admin");
+  v1::RevokeDeviceRequest request;
+  request.set_device_id(rep->device_id());
+  v1::RevokeDeviceResponse response;
+  auto not_admin = rep->Context();
+  EXPECT_EQ(rep->auth().RevokeDevice(not_admin.get(), request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto context = admin->Context();
+  const grpc::Status revoked = admin->auth().RevokeDevice(context.get(), request, &response);
+  ASSERT_TRUE(revoked.ok()) << revoked.error_message();
+
+  const grpc::Status pull = rep->PullAll();
+  EXPECT_EQ(pull.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(pull.error_message(), HasSubstr("device revoked"));
+  EXPECT_TRUE(rep->revoked_trailer()) << "the trailer mcrm-device-revoked: true";
+  const grpc::Status login = rep->Login("rep6");
+  EXPECT_EQ(login.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(login.error_message(), HasSubstr("device revoked"));
+}
+
+}  // namespace
+}  // namespace mcrm::testing
