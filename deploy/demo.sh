@@ -15,7 +15,7 @@ port=${MCRM_DEMO_PORT:-50551}
 mkdir -p "$data_dir"
 log="$data_dir/server.log"
 
-build/release/server/mcrm-server --listen "127.0.0.1:$port" --data-dir "$data_dir" >"$log" 2>&1 &
+build/release/server/mcrm-server --listen "127.0.0.1:$port" --data-dir "$data_dir" --demo >"$log" 2>&1 &
 server_pid=$!
 app_pid=""
 
