@@ -126,6 +126,7 @@ void ToProto(const Record& record, v1::Record* out) {
   meta->set_server_version(record.meta.server_version);
   ToProto(record.meta.hlc, meta->mutable_hlc());
   meta->set_deleted(record.meta.deleted);
+  meta->set_out_of_scope(record.meta.out_of_scope);
   v1::ScopeKeys* scope = meta->mutable_scope();
   scope->set_owner_id(record.meta.scope.owner_id);
   scope->set_territory_id(record.meta.scope.territory_id);
@@ -143,6 +144,7 @@ absl::StatusOr<Record> FromProto(const v1::Record& record, absl::string_view pat
   out.meta.server_version = record.meta().server_version();
   out.meta.hlc = FromProto(record.meta().hlc());
   out.meta.deleted = record.meta().deleted();
+  out.meta.out_of_scope = record.meta().out_of_scope();
   const v1::ScopeKeys& scope = record.meta().scope();
   out.meta.scope =
       ScopeKeys{scope.owner_id(), scope.territory_id(), scope.account_id(), scope.assignee_id()};

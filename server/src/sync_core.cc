@@ -86,6 +86,25 @@ ScopeTouch TouchOf(const Record& record, const Record* account) {
   return touch;
 }
 
+// When a change moves a record between scopes, the users who lose it must be told (a scope
+// exit), the users who gain an account must get its children too, and a user whose own
+// territories or role changed must resync.
+void NoteScopeChange(const Record& before, const Record& after, std::vector<Record>& exits,
+                     std::vector<std::string>& moved_accounts,
+                     std::vector<std::string>& rescoped_users) {
+  const ScopeKind kind = Spec(after.entity).scope;
+  if (kind == ScopeKind::kSelf) {
+    if (before.Get("territory_ids") != after.Get("territory_ids") ||
+        before.Get("role") != after.Get("role")) {
+      rescoped_users.push_back(after.id);
+    }
+    return;
+  }
+  if (kind == ScopeKind::kEveryone || before.meta.scope == after.meta.scope) return;
+  exits.push_back(before);
+  if (after.entity == EntityType::kAccount) moved_accounts.push_back(after.id);
+}
+
 // One mutation on its way through a push.
 struct Pending {
   int index = 0;
@@ -175,6 +194,8 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     };
 
     absl::flat_hash_map<std::string, StoredRecord> to_save;
+    std::vector<Record> scope_exits;
+    std::vector<std::string> moved_accounts, rescoped_users;
     std::vector<ConflictEntry> conflicts;
     std::vector<std::pair<std::string, std::string>> new_results;
     for (const Pending& p : pending) {
@@ -216,7 +237,11 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
                                             outcome.state.record.meta.server_version, now});
         }
         if (outcome.state_changed) {
-          if (before != nullptr) touches.push_back(TouchOf(*before, account_before));
+          if (before != nullptr) {
+            touches.push_back(TouchOf(*before, account_before));
+            NoteScopeChange(*before, outcome.state.record, scope_exits, moved_accounts,
+                            rescoped_users);
+          }
           touches.push_back(TouchOf(outcome.state.record, account_after));
           records[p.change.record_id] = outcome.state;
           to_save[p.change.record_id] = std::move(outcome.state);
@@ -228,6 +253,9 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     saves.reserve(to_save.size());
     for (auto& [id, state] : to_save) saves.push_back(std::move(state));
     RETURN_IF_ERROR(tx.SaveRecords(saves));
+    RETURN_IF_ERROR(tx.RecordScopeExits(scope_exits));
+    RETURN_IF_ERROR(tx.TouchRecordsOfAccounts(moved_accounts));
+    for (const std::string& user : rescoped_users) RETURN_IF_ERROR(tx.RequireResync(user));
     RETURN_IF_ERROR(tx.AppendConflicts(conflicts));
     RETURN_IF_ERROR(tx.SaveMutationResults(caller.device_id, new_results));
     return absl::OkStatus();
@@ -258,6 +286,10 @@ absl::StatusOr<v1::PullResponse> SyncCore::Pull(const Caller& caller, absl::stri
   scope.territory_ids = caller.territory_ids;
   ASSIGN_OR_RETURN(PullPage page, store_.Pull(scope, cursor, page_size));
   v1::PullResponse response;
+  if (page.resync_required) {
+    response.set_resync_required(true);
+    return response;
+  }
   response.mutable_records()->Reserve(static_cast<int>(page.records.size()));
   for (const Record& record : page.records) wire::ToProto(record, response.add_records());
   response.set_next_cursor(std::move(page.next_cursor));

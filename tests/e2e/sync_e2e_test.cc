@@ -91,10 +91,21 @@ class Device {
         revoked_trailer_ = last_trailers_.find("mcrm-device-revoked") != last_trailers_.end();
         return status;
       }
+      if (response.resync_required()) {
+        resyncs_++;
+        replica_.clear();
+        cursor_.clear();
+        continue;
+      }
       for (const auto& proto : response.records()) {
         auto record = wire::FromProto(proto);
         EXPECT_TRUE(record.ok()) << record.status();
-        if (record.ok()) replica_[record->id] = *record;
+        if (!record.ok()) continue;
+        if (record->meta.out_of_scope || record->meta.deleted) {
+          Remove(*record);
+        } else {
+          replica_[record->id] = *record;
+        }
       }
       cursor_ = response.next_cursor();
       if (!response.more()) return status;
@@ -130,6 +141,17 @@ class Device {
     }
     return nullptr;
   }
+  // Drops a record and, for an account, the records that follow it (the protocol's cascade).
+  void Remove(const Record& record) {
+    replica_.erase(record.id);
+    if (record.entity != EntityType::kAccount) return;
+    for (auto it = replica_.begin(); it != replica_.end();) {
+      const bool follows = Spec(it->second.entity).scope == ScopeKind::kByAccount &&
+                           it->second.meta.scope.account_id == record.id;
+      it = follows ? replica_.erase(it) : std::next(it);
+    }
+  }
+  int resyncs() const { return resyncs_; }
   const std::string& user_id() const { return user_id_; }
   const std::string& device_id() const { return device_id_; }
   v1::Sync::Stub& sync() { return *sync_; }
@@ -148,6 +170,7 @@ class Device {
   uint32_t logical_ = 0;
   std::multimap<grpc::string_ref, grpc::string_ref> last_trailers_;
   bool revoked_trailer_ = false;
+  int resyncs_ = 0;
 };
 
 class SyncE2e : public ::testing::Test {
@@ -425,6 +448,66 @@ TEST_F(SyncE2e, SubscribersArePokedWhenTheirScopeChanges) {
   EXPECT_EQ(rep->Find(account->id)->Get("notes"), Value::String("call back"));
   stream_context->TryCancel();
   stream->Finish();
+}
+
+TEST_F(SyncE2e, AReassignedAccountLeavesTheOldRepAndReachesTheNewOneWithItsChildren) {
+  auto old_rep = SignedIn("rep1");
+  auto new_rep = SignedIn("rep2");
+  auto office = SignedIn("dispatch");
+  // An account of rep1 that rep2 does not see (not in rep2's territories), with children.
+  const Record* account = old_rep->First(EntityType::kAccount, [&](const Record& a) {
+    if (a.meta.scope.owner_id != old_rep->user_id() || new_rep->Find(a.id) != nullptr) return false;
+    for (const auto& [id, r] : old_rep->replica()) {
+      if (r.entity == EntityType::kContact && r.meta.scope.account_id == a.id) return true;
+    }
+    return false;
+  });
+  ASSERT_NE(account, nullptr);
+  const std::string id = account->id;
+  std::set<std::string> children;
+  for (const auto& [cid, r] : office->replica()) {
+    if (Spec(r.entity).scope == ScopeKind::kByAccount && r.meta.scope.account_id == id)
+      children.insert(cid);
+  }
+  ASSERT_FALSE(children.empty());
+  const EntityType A = EntityType::kAccount;
+  const auto moved =
+      office->PushOne(office->Change(A, id, account->meta.server_version,
+                                     {{F(A, "owner_id"), Value::String(new_rep->user_id())},
+                                      {F(A, "territory_id"), Value::Null()}}));
+  ASSERT_NE(moved.outcome(), v1::MutationResult::REJECTED) << moved.message();
+
+  ASSERT_TRUE(old_rep->PullAll().ok());
+  EXPECT_EQ(old_rep->Find(id), nullptr) << "removed from the old rep's device";
+  for (const auto& child : children) EXPECT_EQ(old_rep->Find(child), nullptr) << child;
+  ASSERT_TRUE(new_rep->PullAll().ok());
+  ASSERT_NE(new_rep->Find(id), nullptr);
+  for (const auto& child : children) {
+    EXPECT_NE(new_rep->Find(child), nullptr) << "the new rep gets the children too: " << child;
+  }
+}
+
+TEST_F(SyncE2e, ARepWhoseTerritoriesChangeResyncs) {
+  auto rep = SignedIn("rep3");
+  auto admin = SignedIn("admin");
+  const Record* me = admin->Find(rep->user_id());
+  ASSERT_NE(me, nullptr);
+  const size_t before = rep->replica().size();
+  const EntityType U = EntityType::kUser;
+  Value::List territories = me->Get("territory_ids").list_value();
+  const Record* extra = admin->First(EntityType::kTerritory, [&](const Record& t) {
+    return std::find(territories.begin(), territories.end(), Value::String(t.id)) ==
+               territories.end() &&
+           t.Get("parent_id").is_string();
+  });
+  ASSERT_NE(extra, nullptr);
+  territories.push_back(Value::String(extra->id));
+  const auto changed = admin->PushOne(admin->Change(
+      U, me->id, me->meta.server_version, {{F(U, "territory_ids"), Value::ListOf(territories)}}));
+  ASSERT_NE(changed.outcome(), v1::MutationResult::REJECTED) << changed.message();
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_EQ(rep->resyncs(), 1) << "the old cursor must be answered with resync_required";
+  EXPECT_GT(rep->replica().size(), before) << "the new territory's accounts arrive";
 }
 
 TEST_F(SyncE2e, ARevokedDeviceIsToldToWipeItself) {

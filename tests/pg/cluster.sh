@@ -3,6 +3,8 @@
 #   cluster.sh start STATE_DIR   initdb in a fresh temp dir, start on 127.0.0.1:<free port>,
 #                                write the connection URI to STATE_DIR/uri
 #   cluster.sh stop STATE_DIR    stop it (immediate) and remove its data; safe to repeat
+# MCRM_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync on), for benchmarks; tests run
+# with fsync off.
 # initdb refuses to run as root, so as root the cluster runs as the postgres user.
 set -euo pipefail
 
@@ -51,10 +53,12 @@ start() {
   fi
   as_owner "$bin/initdb" -D "$data/data" --no-locale -E UTF8 -A trust -U postgres --no-sync >"$data/initdb.log" 2>&1 ||
     { cat "$data/initdb.log" >&2; echo "cluster.sh: initdb failed" >&2; exit 1; }
+  local durability="-c fsync=off"
+  [ "${MCRM_PG_DURABLE:-0}" = 1 ] && durability=""
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 30000))
     if as_owner "$bin/pg_ctl" -D "$data/data" -w -t 30 -l "$data/server.log" \
-        -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+        -o "-p $port -k $data -c listen_addresses=127.0.0.1 $durability -c max_connections=200" start >/dev/null; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/uri"
       echo "cluster.sh: PostgreSQL up at $(cat "$state/uri") (data in $data)"
       return 0

@@ -228,6 +228,81 @@ TEST_F(StoreConformance, ARepPullsOnlyTheirScope) {
   EXPECT_EQ(PullAll(ScopeFilter{.everything = true}).size(), 11u) << "dispatchers see everything";
 }
 
+TEST_F(StoreConformance, ARecordLeavingAScopeArrivesAsARemovalAndEnteringBringsItsChildren) {
+  const std::string rep = NewId(), other = NewId();
+  StoredRecord account = Make(EntityType::kAccount, [&](Record& r) {
+    r.Set("owner_id", Value::String(rep));
+    r.Set("territory_id", Value::String(NewId()));
+  });
+  const StoredRecord contact = Make(EntityType::kContact, [&](Record& r) {
+    r.Set("account_id", Value::String(account.record.id));
+  });
+  ASSERT_TRUE(Save({account, contact}).ok());
+  const ScopeFilter rep_scope{.user_id = rep};
+  const ScopeFilter other_scope{.user_id = other};
+  auto rep_first = store_->Pull(rep_scope, "", 100);
+  auto other_first = store_->Pull(other_scope, "", 100);
+  ASSERT_TRUE(rep_first.ok() && other_first.ok());
+  EXPECT_EQ(rep_first->records.size(), 2u);
+  EXPECT_TRUE(other_first->records.empty());
+
+  // The office gives the account to the other rep.
+  const Record before = account.record;
+  account.record.Set("owner_id", Value::String(other));
+  account.record.meta.scope = ComputeScopeKeys(account.record);
+  account.record.meta.server_version = 2;
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    if (auto s = tx.SaveRecords({account}); !s.ok()) return s;
+                    if (auto s = tx.RecordScopeExits({before}); !s.ok()) return s;
+                    return tx.TouchRecordsOfAccounts({account.record.id});
+                  })
+                  .ok());
+
+  auto rep_next = store_->Pull(rep_scope, rep_first->next_cursor, 100);
+  ASSERT_TRUE(rep_next.ok()) << rep_next.status();
+  ASSERT_EQ(rep_next->records.size(), 1u);
+  EXPECT_EQ(rep_next->records[0].id, account.record.id);
+  EXPECT_TRUE(rep_next->records[0].meta.out_of_scope);
+  EXPECT_TRUE(rep_next->records[0].fields.empty()) << "a removal carries no data";
+
+  auto other_next = store_->Pull(other_scope, other_first->next_cursor, 100);
+  ASSERT_TRUE(other_next.ok()) << other_next.status();
+  std::set<std::string> got;
+  for (const Record& r : other_next->records) {
+    EXPECT_FALSE(r.meta.out_of_scope);
+    got.insert(r.id);
+  }
+  EXPECT_EQ(got, (std::set<std::string>{account.record.id, contact.record.id}))
+      << "the new owner gets the account and the contact that changed long before";
+  EXPECT_TRUE(PullAll(rep_scope).empty()) << "a fresh pull of the old owner holds neither";
+}
+
+TEST_F(StoreConformance, AUserWhoseOwnScopeChangedMustResync) {
+  const std::string rep = NewId();
+  ASSERT_TRUE(Save({Make(EntityType::kProduct)}).ok());
+  const ScopeFilter scope{.user_id = rep};
+  auto first = store_->Pull(scope, "", 100);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    if (auto s = tx.SaveRecords({Make(EntityType::kProduct)}); !s.ok()) return s;
+                    return tx.RequireResync(rep);
+                  })
+                  .ok());
+  auto stale = store_->Pull(scope, first->next_cursor, 100);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_TRUE(stale->resync_required);
+  EXPECT_TRUE(stale->records.empty());
+  auto fresh = store_->Pull(scope, "", 100);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->resync_required);
+  EXPECT_EQ(fresh->records.size(), 2u);
+  auto after = store_->Pull(scope, fresh->next_cursor, 100);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->resync_required) << "a cursor from after the change is fine";
+}
+
 TEST_F(StoreConformance, RefusesACursorItDidNotMake) {
   auto page = store_->Pull(ScopeFilter{.everything = true}, "garbage", 10);
   EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "mcrm/status_macros.h"
 #include "store/encoding.h"
+#include "store/pull_merge.h"
 #include "store/scope_sql.h"
 #include "store/store.h"
 
@@ -80,6 +81,23 @@ CREATE TABLE sessions (
   expires_ms bigint NOT NULL
 );
 CREATE INDEX sessions_by_device ON sessions (device_id);
+)sql",
+    // 2: scope exits (removals for users who lost a record), per-user resync points.
+    R"sql(
+CREATE TABLE scope_exits (
+  txid xid8 NOT NULL,
+  id text NOT NULL,
+  entity smallint NOT NULL,
+  owner_id text NOT NULL,
+  territory_id text NOT NULL,
+  account_id text NOT NULL,
+  assignee_id text NOT NULL
+);
+CREATE INDEX scope_exits_by_txid ON scope_exits (txid, id);
+CREATE TABLE user_resync (
+  user_id text PRIMARY KEY,
+  position xid8 NOT NULL
+);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
@@ -312,6 +330,44 @@ class PgTx final : public StoreTx {
     return absl::OkStatus();
   }
 
+  absl::Status RecordScopeExits(absl::Span<const Record> before) override {
+    for (size_t begin = 0; begin < before.size(); begin += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, before.size() - begin);
+      std::vector<std::string> params;
+      for (size_t i = begin; i < begin + n; ++i) {
+        const Record& r = before[i];
+        params.push_back(r.id);
+        params.push_back(absl::StrCat(static_cast<int>(r.entity)));
+        params.push_back(r.meta.scope.owner_id);
+        params.push_back(r.meta.scope.territory_id);
+        params.push_back(r.meta.scope.account_id);
+        params.push_back(r.meta.scope.assignee_id);
+      }
+      tx_.exec_params(absl::StrCat("INSERT INTO scope_exits (id, entity, owner_id, territory_id, "
+                                   "account_id, assignee_id, txid) VALUES ",
+                                   Placeholders(n, 6, "", ", pg_current_xact_id()")),
+                      pqxx::prepare::make_dynamic_params(params));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TouchRecordsOfAccounts(absl::Span<const std::string> account_ids) override {
+    if (account_ids.empty()) return absl::OkStatus();
+    tx_.exec_params(
+        "UPDATE records SET txid = pg_current_xact_id() WHERE account_id = ANY($1::text[]) AND "
+        "entity <> $2",
+        ArrayLiteral(account_ids), static_cast<int>(EntityType::kAccount));
+    return absl::OkStatus();
+  }
+
+  absl::Status RequireResync(absl::string_view user_id) override {
+    tx_.exec_params(
+        "INSERT INTO user_resync (user_id, position) VALUES ($1, pg_current_xact_id()) ON "
+        "CONFLICT (user_id) DO UPDATE SET position = EXCLUDED.position",
+        std::string(user_id));
+    return absl::OkStatus();
+  }
+
  private:
   pqxx::work& tx_;
   const bool lock_rows_;
@@ -379,31 +435,64 @@ class PostgresStore final : public Store {
       after_txid = parts[1];
       after_id = parts[2];
     }
-    static const std::string kSelect =
-        "SELECT txid::text, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND txid < "
-        "pg_snapshot_xmin(pg_current_snapshot())";
+    static const std::string kHorizon = "txid < pg_snapshot_xmin(pg_current_snapshot())";
+    static const std::string kSelect = absl::StrCat(
+        "SELECT txid::text, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND ",
+        kHorizon);
     static const std::string kAll = absl::StrCat(kSelect, " ORDER BY txid, id LIMIT $3");
     static const std::string kScoped = absl::StrCat(
-        kSelect, " AND (", RepScopeSql("$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+        kSelect, " AND (", RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+    // Records that left the rep's scope: the old keys were in scope, the current row is not.
+    static const std::string kExits = absl::StrCat(
+        "SELECT e.txid::text, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, "
+        "e.assignee_id FROM scope_exits e WHERE (e.txid, e.id) > ($1::xid8, $2) AND e.",
+        kHorizon, " AND (", RepScopeSql("e.", "$4", &PgInTerritories),
+        ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
+        RepScopeSql("r.", "$4", &PgInTerritories), ")) ORDER BY e.txid, e.id LIMIT $3");
     PullPage page;
     absl::Status status = Run([&](pqxx::work& tx) -> absl::Status {
+      if (!cursor.empty() && !scope.everything) {
+        const pqxx::result resync =
+            tx.exec_params("SELECT 1 FROM user_resync WHERE user_id = $1 AND position > $2::xid8",
+                           scope.user_id, after_txid);
+        if (!resync.empty()) {
+          page.resync_required = true;
+          return absl::OkStatus();
+        }
+      }
+      std::vector<PulledItem> changed, exits;
       const pqxx::result rows =
           scope.everything ? tx.exec_params(kAll, after_txid, after_id, limit + 1)
                            : tx.exec_params(kScoped, after_txid, after_id, limit + 1, scope.user_id,
                                             ArrayLiteral(scope.territory_ids));
-      std::string last_txid = after_txid;
-      std::string last_id = after_id;
       for (const auto& row : rows) {
-        if (static_cast<int>(page.records.size()) == limit) {
-          page.more = true;
-          break;
-        }
-        last_txid = row[0].as<std::string>();
-        last_id = row[1].as<std::string>();
+        PulledItem item;
+        item.major = row[0].as<uint64_t>();
+        item.minor = row[1].as<std::string>();
         ASSIGN_OR_RETURN(std::string bytes, Bytes(row[2]));
-        ASSIGN_OR_RETURN(Record record, DecodeRecord(bytes));
-        page.records.push_back(std::move(record));
+        ASSIGN_OR_RETURN(item.record, DecodeRecord(bytes));
+        changed.push_back(std::move(item));
       }
+      // A pull from the start has nothing to remove.
+      if (!scope.everything && !cursor.empty()) {
+        const pqxx::result gone = tx.exec_params(kExits, after_txid, after_id, limit + 1,
+                                                 scope.user_id, ArrayLiteral(scope.territory_ids));
+        for (const auto& row : gone) {
+          PulledItem item;
+          item.major = row[0].as<uint64_t>();
+          item.minor = row[1].as<std::string>();
+          item.record =
+              ScopeExitRecord(static_cast<EntityType>(row[2].as<int>()), item.minor,
+                              ScopeKeys{row[3].as<std::string>(), row[4].as<std::string>(),
+                                        row[5].as<std::string>(), row[6].as<std::string>()});
+          exits.push_back(std::move(item));
+        }
+      }
+      uint64_t last_txid = 0;
+      absl::SimpleAtoi(after_txid, &last_txid);
+      std::string last_id = after_id;
+      page.records =
+          MergePulled(std::move(changed), std::move(exits), limit, page.more, last_txid, last_id);
       page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
       return absl::OkStatus();
     });

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "mcrm/schema.h"
 
 namespace mcrm::server {
@@ -21,20 +20,21 @@ std::string EntitiesWith(ScopeKind kind) {
 
 }  // namespace
 
-std::string RepScopeSql(absl::string_view user,
+std::string RepScopeSql(absl::string_view p, absl::string_view user,
                         std::string (*in_territories)(absl::string_view column)) {
   const std::string account = absl::StrCat(static_cast<int>(EntityType::kAccount));
-  const std::string owns =
-      absl::StrCat("(owner_id = ", user, " OR ", in_territories("territory_id"), ")");
+  const std::string owns = absl::StrCat("(", p, "owner_id = ", user, " OR ",
+                                        in_territories(absl::StrCat(p, "territory_id")), ")");
   const std::string owns_a =
       absl::StrCat("(a.owner_id = ", user, " OR ", in_territories("a.territory_id"), ")");
-  return absl::StrCat("(entity IN ", EntitiesWith(ScopeKind::kEveryone), ")", " OR (entity IN ",
-                      EntitiesWith(ScopeKind::kOwnerOrTerritory), " AND ", owns, ")",
-                      " OR (entity IN ", EntitiesWith(ScopeKind::kByAccount),
-                      " AND account_id IN (SELECT a.id FROM records a WHERE a.entity = ", account,
-                      " AND ", owns_a, "))", " OR (entity IN ",
-                      EntitiesWith(ScopeKind::kByAssignee), " AND assignee_id = ", user, ")",
-                      " OR (entity IN ", EntitiesWith(ScopeKind::kSelf), " AND id = ", user, ")");
+  return absl::StrCat("(", p, "entity IN ", EntitiesWith(ScopeKind::kEveryone), ")", " OR (", p,
+                      "entity IN ", EntitiesWith(ScopeKind::kOwnerOrTerritory), " AND ", owns, ")",
+                      " OR (", p, "entity IN ", EntitiesWith(ScopeKind::kByAccount), " AND ", p,
+                      "account_id IN (SELECT a.id FROM records a WHERE a.entity = ", account,
+                      " AND ", owns_a, "))", " OR (", p, "entity IN ",
+                      EntitiesWith(ScopeKind::kByAssignee), " AND ", p, "assignee_id = ", user, ")",
+                      " OR (", p, "entity IN ", EntitiesWith(ScopeKind::kSelf), " AND ", p,
+                      "id = ", user, ")");
 }
 
 }  // namespace mcrm::server

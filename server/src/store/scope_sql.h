@@ -8,11 +8,11 @@
 
 namespace mcrm::server {
 
-// A boolean SQL expression over the records table (columns entity, id, deleted, owner_id,
-// territory_id, account_id, assignee_id) that is true for rows a rep may see. `user` is the
-// placeholder of the user id; `in_territories(column)` must give "column IN/ANY (...)" for the
+// A boolean SQL expression over a row of the records table, or of scope_exits (same scope
+// columns), named by `prefix` ("" or "r." or "e."): true for rows a rep may see. `user` is the
+// placeholder of the user id; `in_territories(column)` gives "column IN/ANY (...)" for the
 // user's territories.
-std::string RepScopeSql(absl::string_view user,
+std::string RepScopeSql(absl::string_view prefix, absl::string_view user,
                         std::string (*in_territories)(absl::string_view column));
 
 }  // namespace mcrm::server

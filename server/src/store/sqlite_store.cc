@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "mcrm/status_macros.h"
 #include "store/encoding.h"
+#include "store/pull_merge.h"
 #include "store/scope_sql.h"
 #include "store/store.h"
 
@@ -77,6 +78,22 @@ CREATE TABLE sessions (
   expires_ms INTEGER NOT NULL
 );
 CREATE INDEX sessions_by_device ON sessions(device_id);
+)sql",
+    // 2: scope exits (removals for users who lost a record), per-user resync points.
+    R"sql(
+CREATE TABLE scope_exits (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  owner_id TEXT NOT NULL,
+  territory_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  assignee_id TEXT NOT NULL
+);
+CREATE TABLE user_resync (
+  user_id TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
@@ -195,9 +212,7 @@ class SqliteTx final : public StoreTx {
   }
 
   absl::Status SaveRecords(absl::Span<const StoredRecord> records) override {
-    Stmt next(db_, "SELECT coalesce(max(seq), 0) FROM records");
-    ASSIGN_OR_RETURN(bool has_row, next.Step());
-    int64_t seq = has_row ? next.Int(0) : 0;
+    ASSIGN_OR_RETURN(int64_t seq, LastSeq());
     Stmt stmt(db_,
               "INSERT OR REPLACE INTO records (id, entity, version, seq, deleted, owner_id, "
               "territory_id, account_id, assignee_id, record, stamps) "
@@ -272,7 +287,67 @@ class SqliteTx final : public StoreTx {
     return absl::OkStatus();
   }
 
+  absl::Status RecordScopeExits(absl::Span<const Record> before) override {
+    ASSIGN_OR_RETURN(int64_t seq, LastSeq());
+    Stmt stmt(db_,
+              "INSERT INTO scope_exits (seq, id, entity, owner_id, territory_id, account_id, "
+              "assignee_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    for (const Record& r : before) {
+      stmt.Reset();
+      stmt.Bind(1, ++seq)
+          .Bind(2, r.id)
+          .Bind(3, static_cast<int64_t>(r.entity))
+          .Bind(4, r.meta.scope.owner_id)
+          .Bind(5, r.meta.scope.territory_id)
+          .Bind(6, r.meta.scope.account_id)
+          .Bind(7, r.meta.scope.assignee_id);
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TouchRecordsOfAccounts(absl::Span<const std::string> account_ids) override {
+    ASSIGN_OR_RETURN(int64_t seq, LastSeq());
+    Stmt children(db_,
+                  "SELECT id FROM records WHERE account_id = ?1 AND entity <> ?2 ORDER BY seq");
+    Stmt touch(db_, "UPDATE records SET seq = ?2 WHERE id = ?1");
+    for (const std::string& account : account_ids) {
+      children.Reset();
+      children.Bind(1, account).Bind(2, static_cast<int64_t>(EntityType::kAccount));
+      std::vector<std::string> ids;
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, children.Step());
+        if (!row) break;
+        ids.push_back(children.Text(0));
+      }
+      for (const std::string& id : ids) {
+        touch.Reset();
+        touch.Bind(1, id).Bind(2, ++seq);
+        RETURN_IF_ERROR(touch.Run());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status RequireResync(absl::string_view user_id) override {
+    ASSIGN_OR_RETURN(int64_t seq, LastSeq());
+    Stmt stmt(db_,
+              "INSERT INTO user_resync (user_id, position) VALUES (?1, ?2) "
+              "ON CONFLICT (user_id) DO UPDATE SET position = ?2");
+    stmt.Bind(1, user_id).Bind(2, seq);
+    return stmt.Run();
+  }
+
  private:
+  // The last position handed out; records and scope exits share one sequence.
+  absl::StatusOr<int64_t> LastSeq() {
+    Stmt last(db_,
+              "SELECT max((SELECT coalesce(max(seq), 0) FROM records), "
+              "(SELECT coalesce(max(seq), 0) FROM scope_exits))");
+    ASSIGN_OR_RETURN(bool row, last.Step());
+    return row ? last.Int(0) : 0;
+  }
+
   sqlite3* db_;
 };
 
@@ -339,25 +414,61 @@ class SqliteStore final : public Store {
         "SELECT seq, record FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2";
     static const std::string kScoped =
         absl::StrCat("SELECT seq, record FROM records WHERE seq > ?1 AND (",
-                     RepScopeSql("?4", &SqliteInTerritories), ") ORDER BY seq LIMIT ?2");
+                     RepScopeSql("", "?4", &SqliteInTerritories), ") ORDER BY seq LIMIT ?2");
+    // Records that left the rep's scope: the old keys were in scope, the current row is not.
+    static const std::string kExits = absl::StrCat(
+        "SELECT e.seq, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, e.assignee_id "
+        "FROM scope_exits e WHERE e.seq > ?1 AND (",
+        RepScopeSql("e.", "?4", &SqliteInTerritories),
+        ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
+        RepScopeSql("r.", "?4", &SqliteInTerritories), ")) ORDER BY e.seq LIMIT ?2");
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, scope.everything ? kAll : kScoped);
-    stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
-    if (!scope.everything)
-      stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
     PullPage page;
-    int64_t last = after;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      if (static_cast<int>(page.records.size()) == limit) {
-        page.more = true;
-        break;
+    if (after > 0 && !scope.everything) {
+      Stmt resync(db_, "SELECT position FROM user_resync WHERE user_id = ?1");
+      resync.Bind(1, scope.user_id);
+      ASSIGN_OR_RETURN(bool row, resync.Step());
+      if (row && after < resync.Int(0)) {
+        page.resync_required = true;
+        page.next_cursor = "";
+        return page;
       }
-      last = stmt.Int(0);
-      ASSIGN_OR_RETURN(Record record, DecodeRecord(stmt.Blob(1)));
-      page.records.push_back(std::move(record));
     }
+    std::vector<PulledItem> changed, exits;
+    {
+      Stmt stmt(db_, scope.everything ? kAll : kScoped);
+      stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
+      if (!scope.everything)
+        stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        PulledItem item;
+        item.major = static_cast<uint64_t>(stmt.Int(0));
+        ASSIGN_OR_RETURN(item.record, DecodeRecord(stmt.Blob(1)));
+        changed.push_back(std::move(item));
+      }
+    }
+    // A pull from the start has nothing to remove.
+    if (!scope.everything && after > 0) {
+      Stmt stmt(db_, kExits);
+      stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
+      stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        PulledItem item;
+        item.major = static_cast<uint64_t>(stmt.Int(0));
+        item.record =
+            ScopeExitRecord(static_cast<EntityType>(stmt.Int(2)), stmt.Text(1),
+                            ScopeKeys{stmt.Text(3), stmt.Text(4), stmt.Text(5), stmt.Text(6)});
+        exits.push_back(std::move(item));
+      }
+    }
+    uint64_t last = static_cast<uint64_t>(after);
+    std::string unused;
+    page.records =
+        MergePulled(std::move(changed), std::move(exits), limit, page.more, last, unused);
     page.next_cursor = absl::StrCat("s:", last);
     return page;
   }

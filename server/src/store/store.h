@@ -38,9 +38,12 @@ struct ScopeFilter {
 };
 
 struct PullPage {
-  std::vector<Record> records;  // full states or tombstones, in cursor order
+  std::vector<Record> records;  // full states, tombstones or scope exits, in cursor order
   std::string next_cursor;      // opaque; pass back unchanged
   bool more = false;
+  // The cursor predates a change of the user's own scope (territories, role) or the tombstone
+  // horizon: the device must start again from an empty cursor. No records come with it.
+  bool resync_required = false;
 };
 
 // A login's stored credentials.
@@ -75,6 +78,15 @@ class StoreTx {
       absl::string_view device_id,
       absl::Span<const std::pair<std::string, std::string>> results) = 0;
   virtual absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) = 0;
+  // Records that these records (their states before this transaction's change) left the scope
+  // their keys gave them; a pull turns that into a removal for users who no longer see them.
+  virtual absl::Status RecordScopeExits(absl::Span<const Record> before) = 0;
+  // Re-stamps the records that follow these accounts, so that users who just gained an account
+  // pull its contacts, sites, orders, ... although those last changed long ago.
+  virtual absl::Status TouchRecordsOfAccounts(absl::Span<const std::string> account_ids) = 0;
+  // The user's scope itself changed (territories, role): their devices' older cursors get
+  // "resync required".
+  virtual absl::Status RequireResync(absl::string_view user_id) = 0;
 };
 
 class Store {
@@ -92,7 +104,8 @@ class Store {
       absl::Span<const std::string> ids) = 0;
 
   // Changes after `cursor` ("" = from the start) visible to `scope`, at most `limit`, in commit
-  // order. Never skips a change, even when writers commit out of order.
+  // order: records, tombstones, and removals of records that left the scope. Never skips a
+  // change, even when writers commit out of order.
   virtual absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
                                         int limit) = 0;
 
@@ -120,6 +133,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
 
 // The newest schema migration this build knows; a database beyond it is refused.
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 }  // namespace mcrm::server

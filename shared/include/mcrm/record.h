@@ -29,6 +29,7 @@ struct RecordMeta {
   int64_t server_version = 0;  // version of the last change the server committed; 0 = not yet
   HlcTimestamp hlc;            // HLC of the last change
   bool deleted = false;        // a tombstone: the record was deleted
+  bool out_of_scope = false;   // in a pull: the record left the puller's scope; remove it
   ScopeKeys scope;             // derived from the fields by ComputeScopeKeys
   friend bool operator==(const RecordMeta&, const RecordMeta&) = default;
 };

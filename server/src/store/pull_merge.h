@@ -1,0 +1,53 @@
+// Merges the two sources of a pull, changed records and scope exits, into one page in cursor
+// order. Both stores use it; only their position types differ.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "mcrm/record.h"
+
+namespace mcrm::server {
+
+// A pulled item and its position: (major, minor) is (sequence, "") in SQLite and
+// (transaction id, record id) in PostgreSQL.
+struct PulledItem {
+  uint64_t major = 0;
+  std::string minor;
+  Record record;
+  friend bool operator<(const PulledItem& a, const PulledItem& b) {
+    return std::tie(a.major, a.minor) < std::tie(b.major, b.minor);
+  }
+};
+
+// Takes at most `limit` items from the two sorted lists (each fetched with limit + 1 rows) in
+// position order. `more` is set when anything fetched was left out. The last taken position is
+// returned in (last_major, last_minor), unchanged when nothing was taken.
+inline std::vector<Record> MergePulled(std::vector<PulledItem> a, std::vector<PulledItem> b,
+                                       int limit, bool& more, uint64_t& last_major,
+                                       std::string& last_minor) {
+  std::vector<Record> out;
+  size_t i = 0, j = 0;
+  while (static_cast<int>(out.size()) < limit && (i < a.size() || j < b.size())) {
+    PulledItem& next = (j >= b.size() || (i < a.size() && !(b[j] < a[i]))) ? a[i++] : b[j++];
+    last_major = next.major;
+    last_minor = next.minor;
+    out.push_back(std::move(next.record));
+  }
+  more = i < a.size() || j < b.size();
+  return out;
+}
+
+// The removal a device receives for a record that left its scope.
+inline Record ScopeExitRecord(EntityType entity, std::string id, ScopeKeys old_scope) {
+  Record r;
+  r.entity = entity;
+  r.id = std::move(id);
+  r.meta.out_of_scope = true;
+  r.meta.scope = std::move(old_scope);
+  return r;
+}
+
+}  // namespace mcrm::server

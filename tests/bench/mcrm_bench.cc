@@ -1,0 +1,447 @@
+// mcrm-bench: measures the sync server against the raw limits of the same machine, in the same
+// run, and prints one JSON object per run. See README.md, "Benchmarks".
+//
+//   mcrm-bench push    --store pg|sqlite [--database URI] [--accounts N] [--batches K]
+//   mcrm-bench pull    --store pg|sqlite [--database URI] [--accounts N]
+//   mcrm-bench streams [--devices N]
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "demo_data.h"
+#include "mcrm/uuid.h"
+#include "mcrm/v1/sync.grpc.pb.h"
+#include "server_process.h"
+#include "store/encoding.h"
+#include "store/store.h"
+#include "sync_core.h"
+#include "wire_codec.h"
+
+ABSL_FLAG(std::string, store, "sqlite", "pg or sqlite");
+ABSL_FLAG(std::string, database, "", "postgresql:// URI; empty starts a throwaway cluster");
+ABSL_FLAG(int, accounts, 0, "accounts to seed (push: 5000, pull: 100000 when 0)");
+ABSL_FLAG(int, batches, 20, "push: batches of 500 updates to measure");
+ABSL_FLAG(int, devices, 5000, "streams: Subscribe streams to open");
+
+namespace mcrm::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+[[noreturn]] void Die(absl::string_view what) {
+  std::fprintf(stderr, "mcrm-bench: %s\n", std::string(what).c_str());
+  std::exit(1);
+}
+
+// A throwaway PostgreSQL cluster with default durability (fsync on), stopped on exit.
+struct Cluster {
+  std::string state;
+  std::string uri;
+  ~Cluster() {
+    if (!state.empty()) {
+      std::system(
+          absl::StrCat(MCRM_SOURCE_DIR, "/tests/pg/cluster.sh stop ", state, " >/dev/null 2>&1")
+              .c_str());
+    }
+  }
+};
+
+std::string StartCluster(Cluster& cluster) {
+  cluster.state = absl::StrCat("/tmp/mcrm-bench-pg-", getpid());
+  const std::string command = absl::StrCat("MCRM_PG_DURABLE=1 ", MCRM_SOURCE_DIR,
+                                           "/tests/pg/cluster.sh start ", cluster.state, " >&2");
+  if (std::system(command.c_str()) != 0) Die("cannot start a PostgreSQL cluster");
+  std::ifstream in(cluster.state + "/uri");
+  std::getline(in, cluster.uri);
+  return cluster.uri;
+}
+
+struct Target {
+  std::string kind;      // "pg" or "sqlite"
+  std::string location;  // URI or file path
+  std::unique_ptr<server::Store> store;
+};
+
+Target OpenTarget(Cluster& cluster) {
+  Target target;
+  target.kind = absl::GetFlag(FLAGS_store);
+  if (target.kind == "pg") {
+    target.location = absl::GetFlag(FLAGS_database);
+    if (target.location.empty()) target.location = StartCluster(cluster);
+    // A fresh schema: drop what an earlier run left.
+    try {
+      pqxx::connection c(target.location);
+      pqxx::work tx(c);
+      tx.exec0(
+          "DROP TABLE IF EXISTS records, mutation_results, conflicts, credentials, devices, "
+          "sessions, mcrm_store_schema, bench_limit CASCADE");
+      tx.commit();
+    } catch (const std::exception& e) {
+      Die(absl::StrCat("cannot prepare ", target.location, ": ", e.what()));
+    }
+    auto store = server::OpenPostgresStore(target.location, 4);
+    if (!store.ok()) Die(store.status().message());
+    target.store = *std::move(store);
+  } else if (target.kind == "sqlite") {
+    const auto dir = std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-", getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    target.location = (dir / "bench.sqlite3").string();
+    auto store = server::OpenSqliteStore(target.location);
+    if (!store.ok()) Die(store.status().message());
+    target.store = *std::move(store);
+  } else {
+    Die("--store: pg or sqlite");
+  }
+  return target;
+}
+
+// `n` accounts made from one template with fresh ids, owned by a few reps.
+std::vector<StoredRecord> Accounts(int n) {
+  server::DemoOptions options;
+  options.accounts = 1;
+  auto demo = server::GenerateDemoData(options);
+  if (!demo.ok()) Die(demo.status().message());
+  StoredRecord account;
+  for (const auto& r : demo->records) {
+    if (r.record.entity == EntityType::kAccount) account = r;
+  }
+  UuidV7Generator ids;
+  std::vector<StoredRecord> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    StoredRecord copy = account;
+    copy.record.id = ids.NextString(WallMs());
+    copy.record.Set("name", Value::String(absl::StrFormat("Account %07d GmbH", i)));
+    copy.record.meta.scope = ComputeScopeKeys(copy.record);
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+void Seed(server::Store& store, const std::vector<StoredRecord>& records) {
+  constexpr size_t kBatch = 5000;
+  for (size_t begin = 0; begin < records.size(); begin += kBatch) {
+    absl::Span<const StoredRecord> batch(records.data() + begin,
+                                         std::min(kBatch, records.size() - begin));
+    const absl::Status status =
+        store.Transact([&](server::StoreTx& tx) { return tx.SaveRecords(batch); });
+    if (!status.ok()) Die(status.message());
+  }
+}
+
+// The same number of rows of the same shape as the records table, as a raw multi-row prepared
+// INSERT, 500 rows a statement and a transaction per statement (like a push batch).
+double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>& rows) {
+  constexpr size_t kRows = 500;
+  std::vector<std::array<std::string, 3>> encoded;
+  for (const auto& r : rows) {
+    encoded.push_back(
+        {r.record.id, server::EncodeRecord(r.record), server::EncodeStamps(r.stamps)});
+  }
+  const auto start = Clock::now();
+  if (target.kind == "pg") {
+    pqxx::connection c(target.location);
+    {
+      pqxx::work tx(c);
+      tx.exec0(
+          "CREATE TABLE bench_limit (id text PRIMARY KEY, entity smallint, version bigint, txid "
+          "xid8, "
+          "deleted boolean, owner_id text, territory_id text, account_id text, assignee_id text, "
+          "record bytea, stamps bytea)");
+      tx.commit();
+    }
+    std::string sql = "INSERT INTO bench_limit VALUES ";
+    for (size_t i = 0; i < kRows; ++i) {
+      absl::StrAppend(&sql, i ? "," : "", "($", 3 * i + 1,
+                      ",1,1,pg_current_xact_id(),false,'','','','',$", 3 * i + 2, ",$", 3 * i + 3,
+                      ")");
+    }
+    c.prepare("limit_insert", sql);
+    const auto timed = Clock::now();
+    for (size_t begin = 0; begin + kRows <= encoded.size(); begin += kRows) {
+      std::vector<std::string> params;
+      for (size_t i = begin; i < begin + kRows; ++i) {
+        params.push_back(absl::StrCat(encoded[i][0], "-limit"));
+        params.push_back(server::ToHex(encoded[i][1]));
+        params.push_back(server::ToHex(encoded[i][2]));
+      }
+      pqxx::work tx(c);
+      tx.exec_prepared("limit_insert", pqxx::prepare::make_dynamic_params(params));
+      tx.commit();
+    }
+    return static_cast<double>(encoded.size() / kRows * kRows) / Seconds(timed);
+  }
+  sqlite3* db = nullptr;
+  sqlite3_open(target.location.c_str(), &db);
+  sqlite3_exec(
+      db,
+      "CREATE TABLE bench_limit (id TEXT PRIMARY KEY, entity INTEGER, version INTEGER, seq "
+      "INTEGER, "
+      "deleted INTEGER, owner_id TEXT, territory_id TEXT, account_id TEXT, assignee_id TEXT, "
+      "record BLOB, stamps BLOB) WITHOUT ROWID",
+      nullptr, nullptr, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO bench_limit VALUES (?1, 1, 1, ?2, 0, '', '', '', '', ?3, ?4)",
+                     -1, &stmt, nullptr);
+  const auto timed = Clock::now();
+  for (size_t begin = 0; begin + kRows <= encoded.size(); begin += kRows) {
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (size_t i = begin; i < begin + kRows; ++i) {
+      sqlite3_bind_text(stmt, 1, encoded[i][0].data(), static_cast<int>(encoded[i][0].size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_int64(stmt, 2, static_cast<int64_t>(i));
+      sqlite3_bind_blob(stmt, 3, encoded[i][1].data(), static_cast<int>(encoded[i][1].size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_blob(stmt, 4, encoded[i][2].data(), static_cast<int>(encoded[i][2].size()),
+                        SQLITE_STATIC);
+      sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  (void)start;
+  return static_cast<double>(encoded.size() / kRows * kRows) / Seconds(timed);
+}
+
+int Push() {
+  Cluster cluster;
+  Target target = OpenTarget(cluster);
+  const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 5000;
+  const int batches = absl::GetFlag(FLAGS_batches);
+  const std::vector<StoredRecord> seeded = Accounts(accounts);
+  Seed(*target.store, seeded);
+
+  HybridClock clock("server", WallMs);
+  server::SyncCore core(*target.store, clock, WallMs);
+  server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
+  UuidV7Generator ids;
+  const uint32_t notes = Spec(EntityType::kAccount).FieldByName("notes")->number;
+  const uint32_t website = Spec(EntityType::kAccount).FieldByName("website")->number;
+  size_t next = 0;
+  int64_t applied = 0;
+  const auto start = Clock::now();
+  for (int b = 0; b < batches; ++b) {
+    google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
+    for (int i = 0; i < 500; ++i) {
+      const StoredRecord& target_record = seeded[next++ % seeded.size()];
+      ChangeSet change;
+      change.mutation_id = ids.NextString(WallMs());
+      change.entity = EntityType::kAccount;
+      change.record_id = target_record.record.id;
+      change.base_version = 1;  // a stale base for later rounds: exercises the merge
+      change.hlc = clock.Now();
+      change.changed[i % 2 ? notes : website] = Value::String(absl::StrCat("edit ", b, "-", i));
+      wire::ToProto(change, mutations.Add());
+    }
+    auto response = core.Push(office, mutations);
+    if (!response.ok()) Die(response.status().message());
+    for (const auto& r : response->results())
+      applied += r.outcome() != v1::MutationResult::REJECTED;
+  }
+  const double seconds = Seconds(start);
+  const double mutations_per_s = static_cast<double>(batches) * 500 / seconds;
+  const double limit = LimitRowsPerSecond(
+      target,
+      std::vector<StoredRecord>(
+          seeded.begin(),
+          seeded.begin() + std::min<size_t>(seeded.size(), static_cast<size_t>(batches) * 500)));
+  std::printf(
+      "{\"bench\":\"push\",\"store\":\"%s\",\"path\":\"sync core in process (merge, scope, "
+      "idempotency, one transaction per batch)\",\"batch\":500,\"batches\":%d,\"accounts\":%d,"
+      "\"applied\":%lld,\"seconds\":%.3f,\"mutations_per_s\":%.0f,\"limit_rows_per_s\":%.0f,"
+      "\"ratio\":%.3f}\n",
+      target.kind.c_str(), batches, accounts, static_cast<long long>(applied), seconds,
+      mutations_per_s, limit, mutations_per_s / limit);
+  return 0;
+}
+
+int Pull() {
+  Cluster cluster;
+  Target target = OpenTarget(cluster);
+  const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
+  Seed(*target.store, Accounts(accounts));
+  HybridClock clock("server", WallMs);
+  server::SyncCore core(*target.store, clock, WallMs);
+  server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
+  std::string cursor;
+  int64_t rows = 0;
+  size_t bytes = 0;
+  const auto start = Clock::now();
+  while (true) {
+    auto page = core.Pull(office, cursor, server::SyncCore::kMaxPullLimit);
+    if (!page.ok()) Die(page.status().message());
+    rows += page->records_size();
+    bytes += page->ByteSizeLong();
+    cursor = page->next_cursor();
+    if (!page->more()) break;
+  }
+  const double seconds = Seconds(start);
+  std::printf(
+      "{\"bench\":\"pull\",\"store\":\"%s\",\"path\":\"sync core in process (store read, decode, "
+      "encode to PullResponse)\",\"page\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,"
+      "\"rows_per_s\":%.0f}\n",
+      target.kind.c_str(), server::SyncCore::kMaxPullLimit, static_cast<long long>(rows), bytes,
+      seconds, static_cast<double>(rows) / seconds);
+  return 0;
+}
+
+struct ProcStatus {
+  int64_t rss_kib = 0;
+  int threads = 0;
+};
+
+ProcStatus ReadStatus(pid_t pid) {
+  ProcStatus out;
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) out.rss_kib = std::atoll(line.c_str() + 6);
+    if (line.rfind("Threads:", 0) == 0) out.threads = std::atoi(line.c_str() + 8);
+  }
+  return out;
+}
+
+// A Subscribe stream read with the callback client API.
+class Stream : public grpc::ClientReadReactor<v1::Poke> {
+ public:
+  Stream(v1::Sync::Stub* stub, const std::string& token, std::atomic<int>* first_pokes)
+      : first_pokes_(first_pokes) {
+    context_.AddMetadata("authorization", "Bearer " + token);
+    request_.set_device_id("bench-device");
+    stub->async()->Subscribe(&context_, &request_, this);
+    StartRead(&poke_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    if (poke_.sequence() == 1) ++*first_pokes_;
+    StartRead(&poke_);
+  }
+  void OnDone(const grpc::Status&) override { done_ = true; }
+  void Cancel() { context_.TryCancel(); }
+  bool done() const { return done_; }
+
+ private:
+  grpc::ClientContext context_;
+  v1::SubscribeRequest request_;
+  v1::Poke poke_;
+  std::atomic<int>* first_pokes_;
+  std::atomic<bool> done_{false};
+};
+
+int Streams() {
+  const int devices = absl::GetFlag(FLAGS_devices);
+  const auto dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-streams-", getpid());
+  std::filesystem::remove_all(dir);
+  auto server = testing::ServerProcess::Start(
+      MCRM_SERVER_BINARY,
+      {"--listen=127.0.0.1:0", "--data-dir=" + dir.string(), "--demo", "--demo-accounts=20"});
+  if (!server.ok()) Die(server.status().message());
+  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  auto auth = v1::Auth::NewStub(channel);
+  v1::LoginRequest login;
+  login.set_login("rep1");
+  login.set_password("demo");
+  login.set_device_id("bench-device");
+  v1::LoginResponse session;
+  grpc::ClientContext context;
+  if (grpc::Status s = auth->Login(&context, login, &session); !s.ok()) Die(s.error_message());
+
+  // Let the server settle, then measure it idle with no streams.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Fetch the pid through /proc: ServerProcess keeps it private, so find it by the port.
+  pid_t pid = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmdline(entry.path() / "cmdline");
+    std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+    if (text.find(dir.string()) != std::string::npos &&
+        text.find("mcrm-server") != std::string::npos) {
+      pid = static_cast<pid_t>(std::atoi(name.c_str()));
+    }
+  }
+  if (pid == 0) Die("cannot find the server process");
+  const ProcStatus before = ReadStatus(pid);
+
+  // Spread the streams over several connections, as many devices would.
+  constexpr int kChannels = 50;
+  std::vector<std::unique_ptr<v1::Sync::Stub>> stubs;
+  for (int i = 0; i < kChannels; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("mcrm.bench.channel", i);  // distinct arguments: distinct connections
+    stubs.push_back(v1::Sync::NewStub(
+        grpc::CreateCustomChannel(server->address(), grpc::InsecureChannelCredentials(), args)));
+  }
+  std::atomic<int> first_pokes{0};
+  std::vector<std::unique_ptr<Stream>> streams;
+  const auto start = Clock::now();
+  for (int i = 0; i < devices; ++i) {
+    streams.push_back(std::make_unique<Stream>(stubs[static_cast<size_t>(i % kChannels)].get(),
+                                               session.session_token(), &first_pokes));
+  }
+  while (first_pokes.load() < devices && Seconds(start) < 120) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const double open_seconds = Seconds(start);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const ProcStatus after = ReadStatus(pid);
+  for (auto& s : streams) s->Cancel();
+  for (int i = 0; i < 200; ++i) {
+    bool all_done = true;
+    for (auto& s : streams) all_done = all_done && s->done();
+    if (all_done) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  (void)server->Stop(SIGTERM);
+  streams.clear();
+  std::filesystem::remove_all(dir);
+  std::printf(
+      "{\"bench\":\"streams\",\"devices\":%d,\"streams_live\":%d,\"open_seconds\":%.3f,"
+      "\"server_rss_kib_before\":%lld,\"server_rss_kib_after\":%lld,\"kib_per_stream\":%.2f,"
+      "\"server_threads_before\":%d,\"server_threads\":%d}\n",
+      devices, first_pokes.load(), open_seconds, static_cast<long long>(before.rss_kib),
+      static_cast<long long>(after.rss_kib),
+      static_cast<double>(after.rss_kib - before.rss_kib) / devices, before.threads, after.threads);
+  return first_pokes.load() == devices ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace mcrm::bench
+
+int main(int argc, char** argv) {
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string command = args.size() > 1 ? args[1] : "";
+  if (command == "push") return mcrm::bench::Push();
+  if (command == "pull") return mcrm::bench::Pull();
+  if (command == "streams") return mcrm::bench::Streams();
+  std::fprintf(stderr, "usage: mcrm-bench push|pull|streams [flags]  (--helpfull lists them)\n");
+  return 2;
+}
