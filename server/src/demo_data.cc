@@ -406,7 +406,7 @@ absl::StatusOr<DemoData> GenerateDemoData(const DemoOptions& options) {
 
 absl::StatusOr<std::vector<DemoLogin>> SeedDemoData(Store& store, const DemoOptions& options) {
   ASSIGN_OR_RETURN(PullPage existing, store.Pull(ScopeFilter{.everything = true}, "", 1));
-  if (!existing.records.empty()) return std::vector<DemoLogin>{};
+  if (!existing.encoded_records.empty()) return std::vector<DemoLogin>{};
   ASSIGN_OR_RETURN(DemoData data, GenerateDemoData(options));
   constexpr size_t kBatch = 2000;
   for (size_t begin = 0; begin < data.records.size(); begin += kBatch) {

@@ -290,8 +290,12 @@ absl::StatusOr<v1::PullResponse> SyncCore::Pull(const Caller& caller, absl::stri
     response.set_resync_required(true);
     return response;
   }
-  response.mutable_records()->Reserve(static_cast<int>(page.records.size()));
-  for (const Record& record : page.records) wire::ToProto(record, response.add_records());
+  response.mutable_records()->Reserve(static_cast<int>(page.encoded_records.size()));
+  for (const std::string& encoded : page.encoded_records) {
+    if (!response.add_records()->ParseFromString(encoded)) {
+      return absl::DataLossError("a stored record does not parse");
+    }
+  }
   response.set_next_cursor(std::move(page.next_cursor));
   response.set_more(page.more);
   return response;

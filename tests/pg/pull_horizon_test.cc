@@ -67,16 +67,16 @@ TEST(PullHorizon, DeliversAWriterThatCommitsAfterALaterOne) {
   const ScopeFilter all{.everything = true};
   auto first = (*store)->Pull(all, "", 100);
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_FALSE(Ids(first->records).contains(a.record.id)) << "A has not committed";
+  EXPECT_FALSE(Ids(mcrm::testing::Decoded(*first)).contains(a.record.id)) << "A has not committed";
   // B is held back too: it committed, but behind the open A (a delay, never a loss).
-  EXPECT_FALSE(Ids(first->records).contains(b.record.id));
+  EXPECT_FALSE(Ids(mcrm::testing::Decoded(*first)).contains(b.record.id));
 
   release_a.set_value();
   writer_a.join();
   auto second = (*store)->Pull(all, first->next_cursor, 100);
   ASSERT_TRUE(second.ok()) << second.status();
-  std::set<std::string> delivered = Ids(first->records);
-  for (const auto& id : Ids(second->records)) delivered.insert(id);
+  std::set<std::string> delivered = Ids(mcrm::testing::Decoded(*first));
+  for (const auto& id : Ids(mcrm::testing::Decoded(*second))) delivered.insert(id);
   EXPECT_TRUE(delivered.contains(a.record.id)) << "A's change was skipped";
   EXPECT_TRUE(delivered.contains(b.record.id));
 }
@@ -114,7 +114,7 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
     const bool writers_done = done.load() == kWriters;
     auto page = (*store)->Pull(all, cursor, 7);
     ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& r : page->records) pulled.insert(r.id);
+    for (const auto& r : mcrm::testing::Decoded(*page)) pulled.insert(r.id);
     cursor = page->next_cursor;
     if (writers_done && !page->more) break;
     if (!page->more) std::this_thread::sleep_for(std::chrono::milliseconds(3));
@@ -122,10 +122,10 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
   for (auto& t : writers) t.join();
   auto rest = (*store)->Pull(all, cursor, 1000);
   ASSERT_TRUE(rest.ok());
-  for (const auto& r : rest->records) pulled.insert(r.id);
+  for (const auto& r : mcrm::testing::Decoded(*rest)) pulled.insert(r.id);
   auto everything = (*store)->Pull(all, "", 100000);
   ASSERT_TRUE(everything.ok());
-  EXPECT_EQ(pulled, Ids(everything->records));
+  EXPECT_EQ(pulled, Ids(mcrm::testing::Decoded(*everything)));
   EXPECT_EQ(pulled.size(), static_cast<size_t>(kWriters * kBatches * 3));
 }
 

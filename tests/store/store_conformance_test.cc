@@ -53,7 +53,7 @@ class StoreConformance : public ::testing::Test {
       auto page = store_->Pull(scope, cursor, page_size);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
-      out.insert(out.end(), page->records.begin(), page->records.end());
+      for (Record& r : mcrm::testing::Decoded(*page)) out.push_back(std::move(r));
       cursor = page->next_cursor;
       if (!page->more) break;
     }
@@ -149,18 +149,18 @@ TEST_F(StoreConformance, AChangedRecordComesAgainAfterTheCursorWithItsNewState) 
   ASSERT_TRUE(Save({product}).ok());
   auto first = store_->Pull(ScopeFilter{.everything = true}, "", 100);
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_EQ(first->records.size(), 1u);
+  ASSERT_EQ(mcrm::testing::Decoded(*first).size(), 1u);
   product.record.Set("name", Value::String("Drip line 200 m"));
   product.record.meta.server_version = 2;
   ASSERT_TRUE(Save({product}).ok());
   auto second = store_->Pull(ScopeFilter{.everything = true}, first->next_cursor, 100);
   ASSERT_TRUE(second.ok()) << second.status();
-  ASSERT_EQ(second->records.size(), 1u);
-  EXPECT_EQ(second->records[0].Get("name"), Value::String("Drip line 200 m"));
-  EXPECT_EQ(second->records[0].meta.server_version, 2);
+  ASSERT_EQ(mcrm::testing::Decoded(*second).size(), 1u);
+  EXPECT_EQ(mcrm::testing::Decoded(*second)[0].Get("name"), Value::String("Drip line 200 m"));
+  EXPECT_EQ(mcrm::testing::Decoded(*second)[0].meta.server_version, 2);
   auto third = store_->Pull(ScopeFilter{.everything = true}, second->next_cursor, 100);
   ASSERT_TRUE(third.ok());
-  EXPECT_TRUE(third->records.empty());
+  EXPECT_TRUE(mcrm::testing::Decoded(*third).empty());
   EXPECT_FALSE(third->more);
   EXPECT_EQ(third->next_cursor, second->next_cursor) << "an empty page keeps the cursor";
 }
@@ -243,8 +243,8 @@ TEST_F(StoreConformance, ARecordLeavingAScopeArrivesAsARemovalAndEnteringBringsI
   auto rep_first = store_->Pull(rep_scope, "", 100);
   auto other_first = store_->Pull(other_scope, "", 100);
   ASSERT_TRUE(rep_first.ok() && other_first.ok());
-  EXPECT_EQ(rep_first->records.size(), 2u);
-  EXPECT_TRUE(other_first->records.empty());
+  EXPECT_EQ(mcrm::testing::Decoded(*rep_first).size(), 2u);
+  EXPECT_TRUE(mcrm::testing::Decoded(*other_first).empty());
 
   // The office gives the account to the other rep.
   const Record before = account.record;
@@ -261,15 +261,15 @@ TEST_F(StoreConformance, ARecordLeavingAScopeArrivesAsARemovalAndEnteringBringsI
 
   auto rep_next = store_->Pull(rep_scope, rep_first->next_cursor, 100);
   ASSERT_TRUE(rep_next.ok()) << rep_next.status();
-  ASSERT_EQ(rep_next->records.size(), 1u);
-  EXPECT_EQ(rep_next->records[0].id, account.record.id);
-  EXPECT_TRUE(rep_next->records[0].meta.out_of_scope);
-  EXPECT_TRUE(rep_next->records[0].fields.empty()) << "a removal carries no data";
+  ASSERT_EQ(mcrm::testing::Decoded(*rep_next).size(), 1u);
+  EXPECT_EQ(mcrm::testing::Decoded(*rep_next)[0].id, account.record.id);
+  EXPECT_TRUE(mcrm::testing::Decoded(*rep_next)[0].meta.out_of_scope);
+  EXPECT_TRUE(mcrm::testing::Decoded(*rep_next)[0].fields.empty()) << "a removal carries no data";
 
   auto other_next = store_->Pull(other_scope, other_first->next_cursor, 100);
   ASSERT_TRUE(other_next.ok()) << other_next.status();
   std::set<std::string> got;
-  for (const Record& r : other_next->records) {
+  for (const Record& r : mcrm::testing::Decoded(*other_next)) {
     EXPECT_FALSE(r.meta.out_of_scope);
     got.insert(r.id);
   }
@@ -293,11 +293,11 @@ TEST_F(StoreConformance, AUserWhoseOwnScopeChangedMustResync) {
   auto stale = store_->Pull(scope, first->next_cursor, 100);
   ASSERT_TRUE(stale.ok()) << stale.status();
   EXPECT_TRUE(stale->resync_required);
-  EXPECT_TRUE(stale->records.empty());
+  EXPECT_TRUE(mcrm::testing::Decoded(*stale).empty());
   auto fresh = store_->Pull(scope, "", 100);
   ASSERT_TRUE(fresh.ok());
   EXPECT_FALSE(fresh->resync_required);
-  EXPECT_EQ(fresh->records.size(), 2u);
+  EXPECT_EQ(mcrm::testing::Decoded(*fresh).size(), 2u);
   auto after = store_->Pull(scope, fresh->next_cursor, 100);
   ASSERT_TRUE(after.ok());
   EXPECT_FALSE(after->resync_required) << "a cursor from after the change is fine";

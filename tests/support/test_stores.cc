@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "store/encoding.h"
 
 namespace mcrm::testing {
 namespace {
@@ -24,6 +25,15 @@ std::string WithDatabase(const std::string& uri, const std::string& database) {
 }
 
 }  // namespace
+
+std::vector<Record> Decoded(const server::PullPage& page) {
+  std::vector<Record> out;
+  for (const std::string& encoded : page.encoded_records) {
+    auto record = server::DecodeRecord(encoded);
+    if (record.ok()) out.push_back(*std::move(record));
+  }
+  return out;
+}
 
 StoreKind StoreKindUnderTest() { return g_kind; }
 void SetStoreKindUnderTest(StoreKind kind) { g_kind = kind; }

@@ -19,6 +19,9 @@ absl::StatusOr<std::unique_ptr<server::Store>> MakeFreshStore(StoreKind kind,
 
 // The kind chosen for this run of a conformance binary: "--store=pg" or "--store=sqlite" on
 // the command line (read by main); SQLite by default.
+// The records of a pulled page, decoded.
+std::vector<Record> Decoded(const server::PullPage& page);
+
 StoreKind StoreKindUnderTest();
 void SetStoreKindUnderTest(StoreKind kind);
 

@@ -469,8 +469,7 @@ class PostgresStore final : public Store {
         PulledItem item;
         item.major = row[0].as<uint64_t>();
         item.minor = row[1].as<std::string>();
-        ASSIGN_OR_RETURN(std::string bytes, Bytes(row[2]));
-        ASSIGN_OR_RETURN(item.record, DecodeRecord(bytes));
+        ASSIGN_OR_RETURN(item.encoded, Bytes(row[2]));
         changed.push_back(std::move(item));
       }
       // A pull from the start has nothing to remove.
@@ -481,7 +480,7 @@ class PostgresStore final : public Store {
           PulledItem item;
           item.major = row[0].as<uint64_t>();
           item.minor = row[1].as<std::string>();
-          item.record =
+          item.encoded =
               ScopeExitRecord(static_cast<EntityType>(row[2].as<int>()), item.minor,
                               ScopeKeys{row[3].as<std::string>(), row[4].as<std::string>(),
                                         row[5].as<std::string>(), row[6].as<std::string>()});
@@ -491,7 +490,7 @@ class PostgresStore final : public Store {
       uint64_t last_txid = 0;
       absl::SimpleAtoi(after_txid, &last_txid);
       std::string last_id = after_id;
-      page.records =
+      page.encoded_records =
           MergePulled(std::move(changed), std::move(exits), limit, page.more, last_txid, last_id);
       page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
       return absl::OkStatus();

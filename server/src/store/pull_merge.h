@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mcrm/record.h"
+#include "store/encoding.h"
 
 namespace mcrm::server {
 
@@ -16,7 +17,7 @@ namespace mcrm::server {
 struct PulledItem {
   uint64_t major = 0;
   std::string minor;
-  Record record;
+  std::string encoded;  // the record as an encoded mcrm.v1.Record
   friend bool operator<(const PulledItem& a, const PulledItem& b) {
     return std::tie(a.major, a.minor) < std::tie(b.major, b.minor);
   }
@@ -25,29 +26,29 @@ struct PulledItem {
 // Takes at most `limit` items from the two sorted lists (each fetched with limit + 1 rows) in
 // position order. `more` is set when anything fetched was left out. The last taken position is
 // returned in (last_major, last_minor), unchanged when nothing was taken.
-inline std::vector<Record> MergePulled(std::vector<PulledItem> a, std::vector<PulledItem> b,
-                                       int limit, bool& more, uint64_t& last_major,
-                                       std::string& last_minor) {
-  std::vector<Record> out;
+inline std::vector<std::string> MergePulled(std::vector<PulledItem> a, std::vector<PulledItem> b,
+                                            int limit, bool& more, uint64_t& last_major,
+                                            std::string& last_minor) {
+  std::vector<std::string> out;
   size_t i = 0, j = 0;
   while (static_cast<int>(out.size()) < limit && (i < a.size() || j < b.size())) {
     PulledItem& next = (j >= b.size() || (i < a.size() && !(b[j] < a[i]))) ? a[i++] : b[j++];
     last_major = next.major;
     last_minor = next.minor;
-    out.push_back(std::move(next.record));
+    out.push_back(std::move(next.encoded));
   }
   more = i < a.size() || j < b.size();
   return out;
 }
 
-// The removal a device receives for a record that left its scope.
-inline Record ScopeExitRecord(EntityType entity, std::string id, ScopeKeys old_scope) {
+// The removal a device receives for a record that left its scope, encoded.
+inline std::string ScopeExitRecord(EntityType entity, std::string id, ScopeKeys old_scope) {
   Record r;
   r.entity = entity;
   r.id = std::move(id);
   r.meta.out_of_scope = true;
   r.meta.scope = std::move(old_scope);
-  return r;
+  return EncodeRecord(r);
 }
 
 }  // namespace mcrm::server

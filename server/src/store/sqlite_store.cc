@@ -445,7 +445,7 @@ class SqliteStore final : public Store {
         if (!row) break;
         PulledItem item;
         item.major = static_cast<uint64_t>(stmt.Int(0));
-        ASSIGN_OR_RETURN(item.record, DecodeRecord(stmt.Blob(1)));
+        item.encoded = std::string(stmt.Blob(1));
         changed.push_back(std::move(item));
       }
     }
@@ -459,7 +459,7 @@ class SqliteStore final : public Store {
         if (!row) break;
         PulledItem item;
         item.major = static_cast<uint64_t>(stmt.Int(0));
-        item.record =
+        item.encoded =
             ScopeExitRecord(static_cast<EntityType>(stmt.Int(2)), stmt.Text(1),
                             ScopeKeys{stmt.Text(3), stmt.Text(4), stmt.Text(5), stmt.Text(6)});
         exits.push_back(std::move(item));
@@ -467,7 +467,7 @@ class SqliteStore final : public Store {
     }
     uint64_t last = static_cast<uint64_t>(after);
     std::string unused;
-    page.records =
+    page.encoded_records =
         MergePulled(std::move(changed), std::move(exits), limit, page.more, last, unused);
     page.next_cursor = absl::StrCat("s:", last);
     return page;

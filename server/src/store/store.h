@@ -38,8 +38,10 @@ struct ScopeFilter {
 };
 
 struct PullPage {
-  std::vector<Record> records;  // full states, tombstones or scope exits, in cursor order
-  std::string next_cursor;      // opaque; pass back unchanged
+  // Full states, tombstones or scope exits, in cursor order, each an encoded mcrm.v1.Record
+  // (EncodeRecord): the stores keep records encoded, so a pull serves them without decoding.
+  std::vector<std::string> encoded_records;
+  std::string next_cursor;  // opaque; pass back unchanged
   bool more = false;
   // The cursor predates a change of the user's own scope (territories, role) or the tombstone
   // horizon: the device must start again from an empty cursor. No records come with it.
