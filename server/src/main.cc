@@ -5,8 +5,10 @@
 #include <grpcpp/impl/codegen/service_type.h>
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -36,6 +38,9 @@ ABSL_FLAG(bool, demo, false, "fill an empty store with demo data and print the d
 ABSL_FLAG(int, demo_accounts, 200, "accounts in the demo data");
 ABSL_FLAG(uint64_t, demo_seed, 1, "seed of the demo data (same seed, same data)");
 ABSL_FLAG(int, workers, 8, "threads (and PostgreSQL connections) for database work");
+ABSL_FLAG(int, tombstone_days, 30,
+          "forget deletions and scope exits after this many days; devices whose cursor is older "
+          "must resync in full");
 
 namespace {
 
@@ -120,6 +125,9 @@ int main(int argc, char** argv) {
     }
   }
 
+  const int tombstone_days = absl::GetFlag(FLAGS_tombstone_days);
+  if (tombstone_days < 1) return Fail("--tombstone-days: must be at least 1");
+
   mcrm::HybridClock clock("server", WallMs);
   mcrm::server::PushHub hub;
   mcrm::server::WorkerPool pool(workers, 10000);
@@ -160,6 +168,25 @@ int main(int argc, char** argv) {
               config->store.Describe().c_str());
   std::fflush(stdout);
 
+  // The tombstone horizon moves once at start and then hourly. Mutation results are kept twice
+  // as long, so a device retrying just before its forced resync still gets its original result.
+  std::mutex purge_mutex;
+  std::condition_variable purge_wake;
+  bool stopping = false;
+  std::thread purger([&] {
+    const int64_t horizon_ms = int64_t{tombstone_days} * 24 * 3600 * 1000;
+    std::unique_lock lock(purge_mutex);
+    do {
+      lock.unlock();
+      auto purged = (*store)->PurgeBefore(WallMs() - horizon_ms, WallMs() - 2 * horizon_ms);
+      if (!purged.ok()) {
+        std::fprintf(stderr, "mcrm-server: purging old tombstones failed: %s\n",
+                     std::string(purged.status().message()).c_str());
+      }
+      lock.lock();
+    } while (!purge_wake.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
+  });
+
   std::thread stopper([&server, &stop_signals, &hub] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
@@ -169,6 +196,12 @@ int main(int argc, char** argv) {
   });
   server->Wait();
   stopper.join();
+  {
+    std::lock_guard lock(purge_mutex);
+    stopping = true;
+  }
+  purge_wake.notify_all();
+  purger.join();
   std::printf("mcrm-server stopped\n");
   return 0;
 }

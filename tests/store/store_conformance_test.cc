@@ -303,6 +303,43 @@ TEST_F(StoreConformance, AUserWhoseOwnScopeChangedMustResync) {
   EXPECT_FALSE(after->resync_required) << "a cursor from after the change is fine";
 }
 
+TEST_F(StoreConformance, CursorsOlderThanTheTombstoneHorizonMustResync) {
+  const StoredRecord kept = Make(EntityType::kProduct);
+  ASSERT_TRUE(Save({kept}).ok());
+  auto before_tombstone = store_->Pull(ScopeFilter{.everything = true}, "", 100);
+  ASSERT_TRUE(before_tombstone.ok());
+  StoredRecord gone = Make(EntityType::kProduct);
+  ASSERT_TRUE(Save({gone}).ok());
+  gone.record.fields.clear();
+  gone.stamps.clear();
+  gone.record.meta.deleted = true;
+  gone.record.meta.server_version = 2;
+  ASSERT_TRUE(Save({gone}).ok());
+  auto after_tombstone =
+      store_->Pull(ScopeFilter{.everything = true}, before_tombstone->next_cursor, 100);
+  ASSERT_TRUE(after_tombstone.ok());
+  ASSERT_EQ(mcrm::testing::Decoded(*after_tombstone).size(), 1u);
+
+  // Forget every tombstone older than a minute from now, that is: all of them.
+  const int64_t future = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count() +
+                         60000;
+  auto purged = store_->PurgeBefore(future, 0);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1);
+
+  auto stale = store_->Pull(ScopeFilter{.everything = true}, before_tombstone->next_cursor, 100);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_TRUE(stale->resync_required) << "this cursor may have missed the forgotten tombstone";
+  auto current = store_->Pull(ScopeFilter{.everything = true}, after_tombstone->next_cursor, 100);
+  ASSERT_TRUE(current.ok()) << current.status();
+  EXPECT_FALSE(current->resync_required) << "this cursor saw the tombstone";
+  const auto fresh = PullAll(ScopeFilter{.everything = true});
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0].id, kept.record.id);
+}
+
 TEST_F(StoreConformance, RefusesACursorItDidNotMake) {
   auto page = store_->Pull(ScopeFilter{.everything = true}, "garbage", 10);
   EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);

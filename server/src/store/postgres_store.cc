@@ -99,6 +99,19 @@ CREATE TABLE user_resync (
   position xid8 NOT NULL
 );
 )sql",
+    // 3: ages for the tombstone horizon.
+    R"sql(
+ALTER TABLE records ADD COLUMN changed_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE scope_exits ADD COLUMN at_ms bigint NOT NULL
+  DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+ALTER TABLE mutation_results ADD COLUMN at_ms bigint NOT NULL
+  DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+CREATE INDEX records_tombstones ON records (changed_ms) WHERE deleted;
+CREATE TABLE store_state (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -276,7 +289,7 @@ class PgTx final : public StoreTx {
               "EXCLUDED.version, deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, "
               "territory_id = EXCLUDED.territory_id, account_id = EXCLUDED.account_id, "
               "assignee_id = EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = "
-              "EXCLUDED.stamps, txid = EXCLUDED.txid"),
+              "EXCLUDED.stamps, txid = EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms"),
           pqxx::prepare::make_dynamic_params(params));
     }
     return absl::OkStatus();
@@ -451,6 +464,15 @@ class PostgresStore final : public Store {
         RepScopeSql("r.", "$4", &PgInTerritories), ")) ORDER BY e.txid, e.id LIMIT $3");
     PullPage page;
     absl::Status status = Run([&](pqxx::work& tx) -> absl::Status {
+      if (!cursor.empty()) {
+        const pqxx::result horizon = tx.exec_params(
+            "SELECT 1 FROM store_state WHERE key = 'horizon' AND value::xid8 > $1::xid8",
+            after_txid);
+        if (!horizon.empty()) {
+          page.resync_required = true;
+          return absl::OkStatus();
+        }
+      }
       if (!cursor.empty() && !scope.everything) {
         const pqxx::result resync =
             tx.exec_params("SELECT 1 FROM user_resync WHERE user_id = $1 AND position > $2::xid8",
@@ -497,6 +519,29 @@ class PostgresStore final : public Store {
     });
     if (!status.ok()) return status;
     return page;
+  }
+
+  absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) override {
+    int64_t purged = 0;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) -> absl::Status {
+      // The horizon: the newest position forgotten. Cursors below it may have missed a tombstone.
+      const pqxx::row newest = tx.exec_params1(
+          "SELECT max(txid)::text FROM (SELECT txid FROM records WHERE deleted AND changed_ms < $1 "
+          "UNION ALL SELECT txid FROM scope_exits WHERE at_ms < $1) gone",
+          cutoff_ms);
+      if (!newest[0].is_null()) {
+        tx.exec_params0(
+            "INSERT INTO store_state (key, value) VALUES ('horizon', $1) ON CONFLICT (key) DO "
+            "UPDATE SET value = greatest(store_state.value::xid8, EXCLUDED.value::xid8)::text",
+            newest[0].as<std::string>());
+      }
+      purged = tx.exec_params("DELETE FROM records WHERE deleted AND changed_ms < $1", cutoff_ms)
+                   .affected_rows();
+      tx.exec_params0("DELETE FROM scope_exits WHERE at_ms < $1", cutoff_ms);
+      tx.exec_params0("DELETE FROM mutation_results WHERE at_ms < $1", results_cutoff_ms);
+      return absl::OkStatus();
+    }));
+    return purged;
   }
 
   absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(

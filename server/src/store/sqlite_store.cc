@@ -95,7 +95,21 @@ CREATE TABLE user_resync (
   position INTEGER NOT NULL
 );
 )sql",
+    // 3: ages for the tombstone horizon.
+    R"sql(
+ALTER TABLE records ADD COLUMN changed_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scope_exits ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mutation_results ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX records_tombstones ON records(changed_ms) WHERE deleted = 1;
+CREATE TABLE store_state (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+)sql",
 };
+
+// The database's clock in ms since the Unix epoch, as SQL.
+constexpr const char* kNowMs = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
@@ -213,10 +227,12 @@ class SqliteTx final : public StoreTx {
 
   absl::Status SaveRecords(absl::Span<const StoredRecord> records) override {
     ASSIGN_OR_RETURN(int64_t seq, LastSeq());
-    Stmt stmt(db_,
-              "INSERT OR REPLACE INTO records (id, entity, version, seq, deleted, owner_id, "
-              "territory_id, account_id, assignee_id, record, stamps) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    static const std::string kInsert = absl::StrCat(
+        "INSERT OR REPLACE INTO records (id, entity, version, seq, deleted, owner_id, "
+        "territory_id, account_id, assignee_id, record, stamps, changed_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ",
+        kNowMs, ")");
+    Stmt stmt(db_, kInsert);
     for (const StoredRecord& stored : records) {
       const Record& r = stored.record;
       stmt.Reset();
@@ -252,9 +268,11 @@ class SqliteTx final : public StoreTx {
   absl::Status SaveMutationResults(
       absl::string_view device_id,
       absl::Span<const std::pair<std::string, std::string>> results) override {
-    Stmt stmt(db_,
-              "INSERT OR IGNORE INTO mutation_results (device_id, mutation_id, result) "
-              "VALUES (?1, ?2, ?3)");
+    static const std::string kInsert = absl::StrCat(
+        "INSERT OR IGNORE INTO mutation_results (device_id, mutation_id, result, at_ms) "
+        "VALUES (?1, ?2, ?3, ",
+        kNowMs, ")");
+    Stmt stmt(db_, kInsert);
     for (const auto& [id, result] : results) {
       stmt.Reset();
       stmt.Bind(1, device_id).Bind(2, id).BindBlob(3, result);
@@ -289,9 +307,11 @@ class SqliteTx final : public StoreTx {
 
   absl::Status RecordScopeExits(absl::Span<const Record> before) override {
     ASSIGN_OR_RETURN(int64_t seq, LastSeq());
-    Stmt stmt(db_,
-              "INSERT INTO scope_exits (seq, id, entity, owner_id, territory_id, account_id, "
-              "assignee_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    static const std::string kInsert = absl::StrCat(
+        "INSERT INTO scope_exits (seq, id, entity, owner_id, territory_id, account_id, "
+        "assignee_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ",
+        kNowMs, ")");
+    Stmt stmt(db_, kInsert);
     for (const Record& r : before) {
       stmt.Reset();
       stmt.Bind(1, ++seq)
@@ -424,6 +444,14 @@ class SqliteStore final : public Store {
         RepScopeSql("r.", "?4", &SqliteInTerritories), ")) ORDER BY e.seq LIMIT ?2");
     std::lock_guard lock(mutex_);
     PullPage page;
+    if (after > 0) {
+      Stmt horizon(db_, "SELECT value FROM store_state WHERE key = 'horizon'");
+      ASSIGN_OR_RETURN(bool row, horizon.Step());
+      if (row && after < horizon.Int(0)) {
+        page.resync_required = true;
+        return page;
+      }
+    }
     if (after > 0 && !scope.everything) {
       Stmt resync(db_, "SELECT position FROM user_resync WHERE user_id = ?1");
       resync.Bind(1, scope.user_id);
@@ -471,6 +499,37 @@ class SqliteStore final : public Store {
         MergePulled(std::move(changed), std::move(exits), limit, page.more, last, unused);
     page.next_cursor = absl::StrCat("s:", last);
     return page;
+  }
+
+  absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) override {
+    int64_t purged = 0;
+    RETURN_IF_ERROR(Transact([&](StoreTx&) -> absl::Status {
+      Stmt newest(
+          db_,
+          "SELECT max(seq) FROM (SELECT seq FROM records WHERE deleted = 1 AND changed_ms < ?1 "
+          "UNION ALL SELECT seq FROM scope_exits WHERE at_ms < ?1)");
+      newest.Bind(1, cutoff_ms);
+      ASSIGN_OR_RETURN(bool row, newest.Step());
+      if (row && !newest.IsNull(0)) {
+        Stmt horizon(
+            db_,
+            "INSERT INTO store_state (key, value) VALUES ('horizon', ?1) ON CONFLICT (key) "
+            "DO UPDATE SET value = max(value, ?1)");
+        horizon.Bind(1, newest.Int(0));
+        RETURN_IF_ERROR(horizon.Run());
+      }
+      Stmt tombstones(db_, "DELETE FROM records WHERE deleted = 1 AND changed_ms < ?1");
+      tombstones.Bind(1, cutoff_ms);
+      RETURN_IF_ERROR(tombstones.Run());
+      purged = sqlite3_changes(db_);
+      Stmt exits(db_, "DELETE FROM scope_exits WHERE at_ms < ?1");
+      exits.Bind(1, cutoff_ms);
+      RETURN_IF_ERROR(exits.Run());
+      Stmt results(db_, "DELETE FROM mutation_results WHERE at_ms < ?1");
+      results.Bind(1, results_cutoff_ms);
+      return results.Run();
+    }));
+    return purged;
   }
 
   absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(

@@ -111,6 +111,11 @@ class Store {
   virtual absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
                                         int limit) = 0;
 
+  // Forgets tombstones and scope exits older than `cutoff_ms` and mutation results older than
+  // `results_cutoff_ms`; cursors from before the newest forgotten one then get
+  // "resync required" (the tombstone horizon). Returns how many tombstones were forgotten.
+  virtual absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) = 0;
+
   // The conflict log, newest first.
   virtual absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(
       absl::string_view record_id) = 0;
@@ -135,6 +140,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
 
 // The newest schema migration this build knows; a database beyond it is refused.
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 }  // namespace mcrm::server
