@@ -3,13 +3,15 @@
 #   cluster.sh start STATE_DIR   initdb in a fresh temp dir, start on 127.0.0.1:<free port>,
 #                                write the connection URI to STATE_DIR/uri
 #   cluster.sh stop STATE_DIR    stop it (immediate) and remove its data; safe to repeat
+#   cluster.sh pause STATE_DIR   stop the server but keep its data (a PostgreSQL outage)
+#   cluster.sh resume STATE_DIR  start it again on the same port
 # MCRM_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync on), for benchmarks; tests run
 # with fsync off.
 # initdb refuses to run as root, so as root the cluster runs as the postgres user.
 set -euo pipefail
 
-cmd=${1:?usage: cluster.sh start|stop STATE_DIR}
-state=${2:?usage: cluster.sh start|stop STATE_DIR}
+cmd=${1:?usage: cluster.sh start|stop|pause|resume STATE_DIR}
+state=${2:?usage: cluster.sh start|stop|pause|resume STATE_DIR}
 
 pg_bin() {
   local dir
@@ -36,7 +38,7 @@ stop() {
     as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -m immediate stop >/dev/null 2>&1 || true
   fi
   rm -rf "$data"
-  rm -f "$state/datadir" "$state/uri"
+  rm -f "$state/datadir" "$state/uri" "$state/options"
 }
 
 start() {
@@ -60,6 +62,7 @@ start() {
     if as_owner "$bin/pg_ctl" -D "$data/data" -w -t 30 -l "$data/server.log" \
         -o "-p $port -k $data -c listen_addresses=127.0.0.1 $durability -c max_connections=200" start >/dev/null; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/uri"
+      echo "-p $port -k $data -c listen_addresses=127.0.0.1 $durability -c max_connections=200" >"$state/options"
       echo "cluster.sh: PostgreSQL up at $(cat "$state/uri") (data in $data)"
       return 0
     fi
@@ -71,8 +74,22 @@ start() {
   exit 1
 }
 
+pause() {
+  local data
+  data=$(cat "$state/datadir")
+  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local data
+  data=$(cat "$state/datadir")
+  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -w -t 30 -l "$data/server.log" -o "$(cat "$state/options")" start >/dev/null
+}
+
 case "$cmd" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: cluster.sh start|stop STATE_DIR" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: cluster.sh start|stop|pause|resume STATE_DIR" >&2; exit 2 ;;
 esac

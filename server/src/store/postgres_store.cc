@@ -632,24 +632,33 @@ class PostgresStore final : public Store {
   }
 
  private:
-  // Runs `work` in a transaction on a pooled connection; commits when it returns OK.
+  // Runs `work` in a transaction on a pooled connection; commits when it returns OK. A
+  // connection found broken (PostgreSQL restarted since it was opened) is replaced and the work
+  // run once more: nothing was committed on it. A commit whose outcome is unknown is not retried.
   template <typename Work>
   absl::Status Run(Work&& work) {
-    ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire());
-    try {
-      pqxx::work tx(*lease);
-      absl::Status status = work(tx);
-      if (status.ok()) {
-        tx.commit();
-      } else {
-        tx.abort();
+    absl::Status status;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire());
+      bool committing = false;
+      try {
+        pqxx::work tx(*lease);
+        status = work(tx);
+        if (status.ok()) {
+          committing = true;
+          tx.commit();
+        } else {
+          tx.abort();
+        }
+        return status;
+      } catch (const std::exception& e) {
+        status = FromException(e);
+        if (!absl::IsUnavailable(status)) return status;
+        lease.Discard();
+        if (committing || dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) return status;
       }
-      return status;
-    } catch (const std::exception& e) {
-      absl::Status status = FromException(e);
-      if (absl::IsUnavailable(status)) lease.Discard();
-      return status;
     }
+    return status;
   }
 
   absl::StatusOr<std::vector<ConflictEntry>> Conflicts(absl::string_view where,
