@@ -73,10 +73,19 @@ TEST(PullHorizon, DeliversAWriterThatCommitsAfterALaterOne) {
 
   release_a.set_value();
   writer_a.join();
-  auto second = (*store)->Pull(all, first->next_cursor, 100);
-  ASSERT_TRUE(second.ok()) << second.status();
+  // Follow the cursor until both arrived. Any open write transaction in the cluster may delay a
+  // change (a delay is allowed); a cursor that moved past A would never deliver it.
   std::set<std::string> delivered = Ids(mcrm::testing::Decoded(*first));
-  for (const auto& id : Ids(mcrm::testing::Decoded(*second))) delivered.insert(id);
+  std::string cursor = first->next_cursor;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!(delivered.contains(a.record.id) && delivered.contains(b.record.id)) &&
+         std::chrono::steady_clock::now() < deadline) {
+    auto next = (*store)->Pull(all, cursor, 100);
+    ASSERT_TRUE(next.ok()) << next.status();
+    for (const auto& id : Ids(mcrm::testing::Decoded(*next))) delivered.insert(id);
+    cursor = next->next_cursor;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_TRUE(delivered.contains(a.record.id)) << "A's change was skipped";
   EXPECT_TRUE(delivered.contains(b.record.id));
 }
@@ -123,10 +132,18 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
   auto rest = (*store)->Pull(all, cursor, 1000);
   ASSERT_TRUE(rest.ok());
   for (const auto& r : mcrm::testing::Decoded(*rest)) pulled.insert(r.id);
+  const size_t expected = static_cast<size_t>(kWriters * kBatches * 3);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pulled.size() < expected && std::chrono::steady_clock::now() < deadline) {
+    auto more = (*store)->Pull(all, cursor, 1000);
+    ASSERT_TRUE(more.ok());
+    for (const auto& r : mcrm::testing::Decoded(*more)) pulled.insert(r.id);
+    cursor = more->next_cursor;
+  }
   auto everything = (*store)->Pull(all, "", 100000);
   ASSERT_TRUE(everything.ok());
   EXPECT_EQ(pulled, Ids(mcrm::testing::Decoded(*everything)));
-  EXPECT_EQ(pulled.size(), static_cast<size_t>(kWriters * kBatches * 3));
+  EXPECT_EQ(pulled.size(), expected);
 }
 
 TEST(StoreMigrations, RefusesADatabaseFromANewerVersion) {
