@@ -97,7 +97,8 @@ Target OpenTarget(Cluster& cluster) {
       pqxx::work tx(c);
       tx.exec0(
           "DROP TABLE IF EXISTS records, mutation_results, conflicts, credentials, devices, "
-          "sessions, mcrm_store_schema, bench_limit CASCADE");
+          "sessions, scope_exits, user_resync, store_state, mcrm_store_schema, bench_limit "
+          "CASCADE");
       tx.commit();
     } catch (const std::exception& e) {
       Die(absl::StrCat("cannot prepare ", target.location, ": ", e.what()));
@@ -303,8 +304,8 @@ int Pull() {
   }
   const double seconds = Seconds(start);
   std::printf(
-      "{\"bench\":\"pull\",\"store\":\"%s\",\"path\":\"sync core in process (store read, decode, "
-      "encode to PullResponse)\",\"page\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,"
+      "{\"bench\":\"pull\",\"store\":\"%s\",\"path\":\"sync core in process (store read into "
+      "PullResponse pages)\",\"page\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,"
       "\"rows_per_s\":%.0f}\n",
       target.kind.c_str(), server::SyncCore::kMaxPullLimit, static_cast<long long>(rows), bytes,
       seconds, static_cast<double>(rows) / seconds);
