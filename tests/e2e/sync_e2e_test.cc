@@ -413,6 +413,18 @@ TEST_F(SyncE2e, RefusesAnOversizeBatchWhole) {
   EXPECT_EQ(status.error_message(), "mutations: 1001 in one push, at most 1000");
 }
 
+TEST_F(SyncE2e, RefusesACursorTheServerDidNotMake) {
+  auto rep = SignedIn("rep4");
+  v1::PullRequest request;
+  request.set_device_id(rep->device_id());
+  request.set_cursor("x:not-a-cursor");
+  v1::PullResponse response;
+  auto context = rep->Context();
+  const grpc::Status status = rep->sync().Pull(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("cursor: not a cursor of this server's store"));
+}
+
 TEST_F(SyncE2e, SubscribersArePokedWhenTheirScopeChanges) {
   auto rep = SignedIn("rep5");
   auto office = SignedIn("dispatch");

@@ -381,7 +381,9 @@ class SqliteStore final : public Store {
   absl::Status Migrate(const std::string& path) {
     RETURN_IF_ERROR(Exec(db_,
                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                         "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+                         "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
+                         "PRAGMA cache_size=-131072; PRAGMA mmap_size=268435456; "
+                         "PRAGMA temp_store=MEMORY;"));
     Stmt version_stmt(db_, "PRAGMA user_version");
     ASSIGN_OR_RETURN(bool row, version_stmt.Step());
     const int64_t version = row ? version_stmt.Int(0) : 0;
