@@ -450,7 +450,8 @@ class PostgresStore final : public Store {
     }
     static const std::string kHorizon = "txid < pg_snapshot_xmin(pg_current_snapshot())";
     static const std::string kSelect = absl::StrCat(
-        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND ",
+        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) "
+        "AND ",
         kHorizon);
     static const std::string kAll = absl::StrCat(kSelect, " ORDER BY txid, id LIMIT $3");
     static const std::string kScoped = absl::StrCat(
