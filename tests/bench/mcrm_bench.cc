@@ -34,6 +34,7 @@ ABSL_FLAG(std::string, store, "sqlite", "pg or sqlite");
 ABSL_FLAG(std::string, database, "", "postgresql:// URI; empty starts a throwaway cluster");
 ABSL_FLAG(int, accounts, 0, "accounts to seed (push: 5000, pull: 100000 when 0)");
 ABSL_FLAG(int, batches, 20, "push: batches of 500 updates to measure");
+ABSL_FLAG(int, clients, 1, "push: devices pushing at once, each to its own accounts");
 ABSL_FLAG(int, devices, 5000, "streams: Subscribe streams to open");
 
 namespace mcrm::bench {
@@ -240,31 +241,39 @@ int Push() {
 
   HybridClock clock("server", WallMs);
   server::SyncCore core(*target.store, clock, WallMs);
-  server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
-  UuidV7Generator ids;
+  const int clients = std::max(1, absl::GetFlag(FLAGS_clients));
   const uint32_t notes = Spec(EntityType::kAccount).FieldByName("notes")->number;
   const uint32_t website = Spec(EntityType::kAccount).FieldByName("website")->number;
-  size_t next = 0;
-  int64_t applied = 0;
-  const auto start = Clock::now();
-  for (int b = 0; b < batches; ++b) {
-    google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
-    for (int i = 0; i < 500; ++i) {
-      const StoredRecord& target_record = seeded[next++ % seeded.size()];
-      ChangeSet change;
-      change.mutation_id = ids.NextString(WallMs());
-      change.entity = EntityType::kAccount;
-      change.record_id = target_record.record.id;
-      change.base_version = 1;  // a stale base for later rounds: exercises the merge
-      change.hlc = clock.Now();
-      change.changed[i % 2 ? notes : website] = Value::String(absl::StrCat("edit ", b, "-", i));
-      wire::ToProto(change, mutations.Add());
+  std::atomic<int64_t> applied{0};
+  // Each client pushes its share of the batches to its own slice of the accounts.
+  auto client = [&](int c) {
+    server::Caller office{"bench-user", absl::StrCat("bench-device-", c), "dispatcher", {}};
+    UuidV7Generator ids;
+    const size_t slice = seeded.size() / static_cast<size_t>(clients);
+    size_t next = 0;
+    for (int b = c; b < batches; b += clients) {
+      google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
+      for (int i = 0; i < 500; ++i) {
+        const StoredRecord& target_record = seeded[static_cast<size_t>(c) * slice + next++ % slice];
+        ChangeSet change;
+        change.mutation_id = ids.NextString(WallMs());
+        change.entity = EntityType::kAccount;
+        change.record_id = target_record.record.id;
+        change.base_version = 1;  // a stale base for later rounds: exercises the merge
+        change.hlc = clock.Now();
+        change.changed[i % 2 ? notes : website] = Value::String(absl::StrCat("edit ", b, "-", i));
+        wire::ToProto(change, mutations.Add());
+      }
+      auto response = core.Push(office, mutations);
+      if (!response.ok()) Die(response.status().message());
+      for (const auto& r : response->results())
+        applied += r.outcome() != v1::MutationResult::REJECTED;
     }
-    auto response = core.Push(office, mutations);
-    if (!response.ok()) Die(response.status().message());
-    for (const auto& r : response->results())
-      applied += r.outcome() != v1::MutationResult::REJECTED;
-  }
+  };
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) threads.emplace_back(client, c);
+  for (auto& t : threads) t.join();
   const double seconds = Seconds(start);
   const double mutations_per_s = static_cast<double>(batches) * 500 / seconds;
   const double limit = LimitRowsPerSecond(
@@ -274,11 +283,12 @@ int Push() {
           seeded.begin() + std::min<size_t>(seeded.size(), static_cast<size_t>(batches) * 500)));
   std::printf(
       "{\"bench\":\"push\",\"store\":\"%s\",\"path\":\"sync core in process (merge, scope, "
-      "idempotency, one transaction per batch)\",\"batch\":500,\"batches\":%d,\"accounts\":%d,"
-      "\"applied\":%lld,\"seconds\":%.3f,\"mutations_per_s\":%.0f,\"limit_rows_per_s\":%.0f,"
+      "idempotency, one transaction per batch)\",\"batch\":500,\"batches\":%d,\"clients\":%d,"
+      "\"accounts\":%d,\"applied\":%lld,\"seconds\":%.3f,\"mutations_per_s\":%.0f,\"limit_rows_per_"
+      "s\":%.0f,"
       "\"ratio\":%.3f}\n",
-      target.kind.c_str(), batches, accounts, static_cast<long long>(applied), seconds,
-      mutations_per_s, limit, mutations_per_s / limit);
+      target.kind.c_str(), batches, clients, accounts, static_cast<long long>(applied.load()),
+      seconds, mutations_per_s, limit, mutations_per_s / limit);
   return 0;
 }
 
