@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "auth.h"
+#include "mcrm/line_items.h"
 #include "mcrm/pipeline.h"
 #include "mcrm/service_task_state.h"
 #include "mcrm/status_macros.h"
@@ -124,16 +125,6 @@ class Builder {
     }
     return Value::ListOf(std::move(lines));
   }
-  static int64_t LinesTotal(const Value& lines) {
-    int64_t total = 0;
-    for (const Value& line : lines.list_value()) {
-      total += std::llround(line.Get("quantity").double_value() *
-                            static_cast<double>(line.Get("unit_price_minor").int_value()) *
-                            (1.0 - line.Get("discount_percent").double_value() / 100.0));
-    }
-    return total;
-  }
-
   absl::Status AddAccount(int rank);
 
   const DemoOptions& options_;
@@ -212,7 +203,7 @@ absl::Status Builder::AddAccount(int rank) {
                                            {"status", Value::String("delivered")},
                                            {"currency", Value::String("EUR")},
                                            {"lines", lines},
-                                           {"total_minor", Value::Int(LinesTotal(lines))},
+                                           {"total_minor", Value::Int(LineItemsTotalMinor(lines))},
                                            {"rep_id", Value::String(rep.first)}}),
                         born + 2 * kDay)
                         .status());
@@ -245,7 +236,7 @@ absl::Status Builder::AddAccount(int rank) {
                     {"name", Value::String(absl::StrCat(draw_.Pick(kCategories), " upgrade"))},
                     {"stage", Value::String(stage)},
                     {"probability_percent", Value::Int(*DefaultWinProbability(stage))},
-                    {"amount_minor", Value::Int(LinesTotal(lines))},
+                    {"amount_minor", Value::Int(LineItemsTotalMinor(lines))},
                     {"currency", Value::String("EUR")},
                     {"expected_close", Value::String("2027-01-31")},
                     {"lost_reason", stage == "closed_lost" ? Value::String("Price") : Value()},

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "mcrm/line_items.h"
 #include "mcrm/service_task_state.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/uuid.h"
@@ -251,23 +252,6 @@ bool Is(const Record& r, absl::string_view field, absl::string_view value) {
   return v.is_string() && v.string_value() == value;
 }
 
-// Sum of a line list in minor units, each line rounded to the nearest minor unit.
-int64_t LinesTotal(const Value& lines) {
-  int64_t total = 0;
-  if (!lines.is_list()) return 0;
-  for (const Value& line : lines.list_value()) {
-    const double quantity =
-        line.Get("quantity").is_double() ? line.Get("quantity").double_value() : 0;
-    const double price = line.Get("unit_price_minor").is_int()
-                             ? static_cast<double>(line.Get("unit_price_minor").int_value())
-                             : 0;
-    const double discount =
-        line.Get("discount_percent").is_double() ? line.Get("discount_percent").double_value() : 0;
-    total += static_cast<int64_t>(std::llround(quantity * price * (1.0 - discount / 100.0)));
-  }
-  return total;
-}
-
 absl::Status CheckChecklist(const Record& r, bool must_be_complete) {
   const Value& checklist = r.Get("checklist");
   if (!checklist.is_list()) return absl::OkStatus();
@@ -399,7 +383,7 @@ absl::Status ValidateOrder(const Record& r) {
   RETURN_IF_ERROR(RequiredWhen(r, "lines", !draft, "the order is not a draft"));
   const Value& total = r.Get("total_minor");
   if (total.is_int() && Has(r, "lines")) {
-    const int64_t expected = LinesTotal(r.Get("lines"));
+    const int64_t expected = LineItemsTotalMinor(r.Get("lines"));
     if (total.int_value() != expected) {
       return Invalid("order.total_minor",
                      absl::StrCat(total.int_value(), " does not match the lines (", expected, ")"));
