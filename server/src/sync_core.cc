@@ -8,6 +8,7 @@
 #include "mcrm/change_set.h"
 #include "mcrm/merge.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
 #include "scope_rule.h"
 #include "wire_codec.h"
@@ -276,8 +277,8 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
   return response;
 }
 
-absl::StatusOr<v1::PullResponse> SyncCore::Pull(const Caller& caller, absl::string_view cursor,
-                                                uint32_t limit) {
+absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_view cursor,
+                                           uint32_t limit) {
   const int page_size =
       limit == 0 ? kDefaultPullLimit : static_cast<int>(std::min<uint32_t>(limit, kMaxPullLimit));
   ScopeFilter scope;
@@ -285,20 +286,16 @@ absl::StatusOr<v1::PullResponse> SyncCore::Pull(const Caller& caller, absl::stri
   scope.user_id = caller.user_id;
   scope.territory_ids = caller.territory_ids;
   ASSIGN_OR_RETURN(PullPage page, store_.Pull(scope, cursor, page_size));
-  v1::PullResponse response;
+  store::v1::EncodedPullResponse response;
   if (page.resync_required) {
     response.set_resync_required(true);
-    return response;
+    return response.SerializeAsString();
   }
   response.mutable_records()->Reserve(static_cast<int>(page.encoded_records.size()));
-  for (const std::string& encoded : page.encoded_records) {
-    if (!response.add_records()->ParseFromString(encoded)) {
-      return absl::DataLossError("a stored record does not parse");
-    }
-  }
+  for (std::string& encoded : page.encoded_records) response.add_records(std::move(encoded));
   response.set_next_cursor(std::move(page.next_cursor));
   response.set_more(page.more);
-  return response;
+  return response.SerializeAsString();
 }
 
 absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(

@@ -34,8 +34,8 @@ class SyncCore {
   absl::StatusOr<v1::PushResponse> Push(
       const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations);
 
-  absl::StatusOr<v1::PullResponse> Pull(const Caller& caller, absl::string_view cursor,
-                                        uint32_t limit);
+  // The encoded mcrm.v1.PullResponse: stored records are copied in, never parsed.
+  absl::StatusOr<std::string> Pull(const Caller& caller, absl::string_view cursor, uint32_t limit);
 
   absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const Caller& caller,
                                                           const v1::ListConflictsRequest& request);

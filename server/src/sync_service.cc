@@ -192,7 +192,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
   std::atomic<int> refs_{2};
 };
 
-class SyncService final : public v1::Sync::CallbackService {
+// Pull is a raw method: the response is written as bytes that SyncCore already encoded.
+class SyncService final : public v1::Sync::WithRawCallbackMethod_Pull<v1::Sync::CallbackService> {
  public:
   explicit SyncService(ServiceDeps deps) : deps_(deps) {}
 
@@ -211,17 +212,30 @@ class SyncService final : public v1::Sync::CallbackService {
   }
 
   grpc::ServerUnaryReactor* Pull(grpc::CallbackServerContext* context,
-                                 const v1::PullRequest* request,
-                                 v1::PullResponse* response) override {
+                                 const grpc::ByteBuffer* raw_request,
+                                 grpc::ByteBuffer* raw_response) override {
     std::string authorization = Authorization(context);
-    return OnPool(deps_.pool, context, [this, request, response, authorization]() -> absl::Status {
-      auto caller = deps_.auth.Authenticate(authorization, request->device_id());
-      if (!caller.ok()) return caller.status();
-      auto result = deps_.core.Pull(*caller, request->cursor(), request->limit());
-      if (!result.ok()) return result.status();
-      *response = *std::move(result);
-      return absl::OkStatus();
-    });
+    return OnPool(deps_.pool, context,
+                  [this, raw_request, raw_response, authorization]() -> absl::Status {
+                    v1::PullRequest request;
+                    std::vector<grpc::Slice> slices;
+                    std::string bytes;
+                    if (raw_request->Dump(&slices).ok()) {
+                      for (const auto& slice : slices) {
+                        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+                      }
+                    }
+                    if (!request.ParseFromString(bytes)) {
+                      return absl::InvalidArgumentError("the PullRequest does not parse");
+                    }
+                    auto caller = deps_.auth.Authenticate(authorization, request.device_id());
+                    if (!caller.ok()) return caller.status();
+                    auto response = deps_.core.Pull(*caller, request.cursor(), request.limit());
+                    if (!response.ok()) return response.status();
+                    grpc::Slice slice(*response);
+                    *raw_response = grpc::ByteBuffer(&slice, 1);
+                    return absl::OkStatus();
+                  });
   }
 
   grpc::ServerWriteReactor<v1::Poke>* Subscribe(grpc::CallbackServerContext* context,

@@ -1,5 +1,7 @@
 #include "store/encoding.h"
 
+#include <array>
+
 #include "absl/strings/str_cat.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "wire_codec.h"
@@ -82,20 +84,25 @@ absl::StatusOr<std::string> FromPgHex(absl::string_view text) {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) {
     return absl::DataLossError("bytea value is not in hex format");
   }
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve((text.size() - 2) / 2);
-  for (size_t i = 2; i < text.size(); i += 2) {
-    const int high = digit(text[i]);
-    const int low = digit(text[i + 1]);
-    if (high < 0 || low < 0) return absl::DataLossError("bytea value holds a non-hex digit");
-    out.push_back(static_cast<char>(high << 4 | low));
+  // A table instead of branches: pulls decode every record through here.
+  static const auto* const kValue = [] {
+    auto* table = new std::array<int8_t, 256>;
+    table->fill(-1);
+    for (int c = '0'; c <= '9'; ++c) (*table)[c] = static_cast<int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) (*table)[c] = static_cast<int8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) (*table)[c] = static_cast<int8_t>(c - 'A' + 10);
+    return table;
+  }();
+  std::string out((text.size() - 2) / 2, '\0');
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data()) + 2;
+  int bad = 0;
+  for (size_t k = 0; k < out.size(); ++k) {
+    const int high = (*kValue)[in[2 * k]];
+    const int low = (*kValue)[in[2 * k + 1]];
+    bad |= high | low;
+    out[k] = static_cast<char>((high << 4) | (low & 0xF));
   }
+  if (bad < 0) return absl::DataLossError("bytea value holds a non-hex digit");
   return out;
 }
 
