@@ -320,6 +320,19 @@ TEST_F(StoreConformance, CursorsOlderThanTheTombstoneHorizonMustResync) {
   ASSERT_TRUE(after_tombstone.ok());
   ASSERT_EQ(mcrm::testing::Decoded(*after_tombstone).size(), 1u);
 
+  // A horizon an hour back keeps the fresh tombstone.
+  const int64_t hour_ago = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count() -
+                           3600000;
+  auto kept_all = store_->PurgeBefore(hour_ago, hour_ago);
+  ASSERT_TRUE(kept_all.ok()) << kept_all.status();
+  EXPECT_EQ(*kept_all, 0) << "a tombstone of a moment ago is younger than the horizon";
+  auto unaffected =
+      store_->Pull(ScopeFilter{.everything = true}, before_tombstone->next_cursor, 100);
+  ASSERT_TRUE(unaffected.ok());
+  EXPECT_FALSE(unaffected->resync_required);
+
   // Forget every tombstone older than a minute from now, that is: all of them.
   const int64_t future = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
