@@ -186,11 +186,15 @@ double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>&
     c.prepare("limit_insert", sql);
     const auto timed = Clock::now();
     for (size_t begin = 0; begin + kRows <= encoded.size(); begin += kRows) {
-      std::vector<std::string> params;
+      // Binary parameters, as the store sends them: the fastest way in through libpqxx.
+      std::vector<pqxx::binarystring> params;
+      std::vector<std::string> ids;
+      ids.reserve(kRows);
       for (size_t i = begin; i < begin + kRows; ++i) {
-        params.push_back(absl::StrCat(encoded[i][0], "-limit"));
-        params.push_back(server::ToHex(encoded[i][1]));
-        params.push_back(server::ToHex(encoded[i][2]));
+        ids.push_back(absl::StrCat(encoded[i][0], "-limit"));
+        params.emplace_back(ids.back().data(), ids.back().size());
+        params.emplace_back(encoded[i][1].data(), encoded[i][1].size());
+        params.emplace_back(encoded[i][2].data(), encoded[i][2].size());
       }
       pqxx::work tx(c);
       tx.exec_prepared("limit_insert", pqxx::prepare::make_dynamic_params(params));

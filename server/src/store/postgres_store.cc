@@ -155,6 +155,7 @@ class BinaryParams {
   void Text(absl::string_view text) { params_.emplace_back(text.data(), text.size()); }
   void Bytes(absl::string_view bytes) { params_.emplace_back(bytes.data(), bytes.size()); }
   void Int16(int16_t v) { BigEndian(static_cast<uint16_t>(v), 2); }
+  void Int32(int32_t v) { BigEndian(static_cast<uint32_t>(v), 4); }
   void Int64(int64_t v) { BigEndian(static_cast<uint64_t>(v), 8); }
   void Bool(bool v) {
     const char byte = v ? 1 : 0;
@@ -195,6 +196,35 @@ absl::Status FromException(const std::exception& e) {
   return absl::InternalError(absl::StrCat("postgresql: ", e.what()));
 }
 
+// The statements that write a batch. Full batches use statements prepared once per connection
+// (parsing and planning a 5000-parameter INSERT costs as much as running it).
+std::string SaveRecordsSql(size_t n) {
+  return absl::StrCat(
+      "INSERT INTO records (id, entity, version, deleted, owner_id, territory_id, account_id, "
+      "assignee_id, record, stamps, txid, changed_ms) VALUES ",
+      Placeholders(
+          n, 10, "",
+          ", pg_current_xact_id(), (extract(epoch FROM clock_timestamp()) * 1000)::bigint"),
+      " ON CONFLICT (id) DO UPDATE SET entity = EXCLUDED.entity, version = EXCLUDED.version, "
+      "deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, territory_id = "
+      "EXCLUDED.territory_id, account_id = EXCLUDED.account_id, assignee_id = "
+      "EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = EXCLUDED.stamps, txid = "
+      "EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms");
+}
+
+std::string SaveResultsSql(size_t n) {
+  return absl::StrCat("INSERT INTO mutation_results (device_id, mutation_id, result) VALUES ",
+                      Placeholders(n, 3), " ON CONFLICT DO NOTHING");
+}
+
+constexpr const char* kSaveRecordsFull = "save_records_full";
+constexpr const char* kSaveResultsFull = "save_results_full";
+
+void PrepareStatements(pqxx::connection& connection) {
+  connection.prepare(kSaveRecordsFull, SaveRecordsSql(kRowsPerStatement));
+  connection.prepare(kSaveResultsFull, SaveResultsSql(kRowsPerStatement));
+}
+
 // A bounded set of connections. A connection that broke is dropped and made anew on next use,
 // so a restart of PostgreSQL costs failed calls (UNAVAILABLE), never the server.
 class ConnectionPool {
@@ -233,6 +263,7 @@ class ConnectionPool {
     if (connection == nullptr || !connection->is_open()) {
       try {
         connection = std::make_unique<pqxx::connection>(uri_);
+        PrepareStatements(*connection);
       } catch (const std::exception& e) {
         Return(nullptr);
         return FromException(e);
@@ -304,19 +335,11 @@ class PgTx final : public StoreTx {
         params.Bytes(EncodeRecord(r));
         params.Bytes(EncodeStamps(records[i].stamps));
       }
-      tx_.exec_params(
-          absl::StrCat(
-              "INSERT INTO records (id, entity, version, deleted, owner_id, territory_id, "
-              "account_id, assignee_id, record, stamps, txid, changed_ms) VALUES ",
-              Placeholders(n, 10, "",
-                           ", pg_current_xact_id(), (extract(epoch FROM clock_timestamp()) * "
-                           "1000)::bigint"),
-              " ON CONFLICT (id) DO UPDATE SET entity = EXCLUDED.entity, version = "
-              "EXCLUDED.version, deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, "
-              "territory_id = EXCLUDED.territory_id, account_id = EXCLUDED.account_id, "
-              "assignee_id = EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = "
-              "EXCLUDED.stamps, txid = EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms"),
-          params.dynamic());
+      if (n == kRowsPerStatement) {
+        tx_.exec_prepared(kSaveRecordsFull, params.dynamic());
+      } else {
+        tx_.exec_params(SaveRecordsSql(n), params.dynamic());
+      }
     }
     return absl::OkStatus();
   }
@@ -346,24 +369,39 @@ class PgTx final : public StoreTx {
         params.Text(results[i].first);
         params.Bytes(results[i].second);
       }
-      tx_.exec_params(absl::StrCat("INSERT INTO mutation_results (device_id, mutation_id, result) "
-                                   "VALUES ",
-                                   Placeholders(n, 3), " ON CONFLICT DO NOTHING"),
-                      params.dynamic());
+      if (n == kRowsPerStatement) {
+        tx_.exec_prepared(kSaveResultsFull, params.dynamic());
+      } else {
+        tx_.exec_params(SaveResultsSql(n), params.dynamic());
+      }
     }
     return absl::OkStatus();
   }
 
   absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) override {
-    for (const ConflictEntry& c : conflicts) {
-      tx_.exec_params(
-          "INSERT INTO conflicts (entity, record_id, field, incoming, stored, incoming_hlc, "
-          "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms) VALUES ($1, $2, "
-          "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-          static_cast<int>(c.entity), c.record_id, static_cast<int64_t>(c.conflict.field),
-          ToHex(EncodeValue(c.conflict.incoming)), ToHex(EncodeValue(c.conflict.stored)),
-          ToHex(EncodeHlc(c.conflict.incoming_hlc)), ToHex(EncodeHlc(c.conflict.stored_hlc)),
-          c.conflict.incoming_won, c.device_id, c.user_id, c.server_version, c.at_ms);
+    for (size_t begin = 0; begin < conflicts.size(); begin += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, conflicts.size() - begin);
+      BinaryParams params(n * 12);
+      for (size_t i = begin; i < begin + n; ++i) {
+        const ConflictEntry& c = conflicts[i];
+        params.Int16(static_cast<int16_t>(c.entity));
+        params.Text(c.record_id);
+        params.Int32(static_cast<int32_t>(c.conflict.field));
+        params.Bytes(EncodeValue(c.conflict.incoming));
+        params.Bytes(EncodeValue(c.conflict.stored));
+        params.Bytes(EncodeHlc(c.conflict.incoming_hlc));
+        params.Bytes(EncodeHlc(c.conflict.stored_hlc));
+        params.Bool(c.conflict.incoming_won);
+        params.Text(c.device_id);
+        params.Text(c.user_id);
+        params.Int64(c.server_version);
+        params.Int64(c.at_ms);
+      }
+      tx_.exec_params(absl::StrCat("INSERT INTO conflicts (entity, record_id, field, incoming, "
+                                   "stored, incoming_hlc, stored_hlc, incoming_won, device_id, "
+                                   "user_id, server_version, at_ms) VALUES ",
+                                   Placeholders(n, 12)),
+                      params.dynamic());
     }
     return absl::OkStatus();
   }
