@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "auth.h"
 #include "demo_data.h"
+#include "mcrm/command_line.h"
 #include "mcrm/hlc.h"
 #include "mcrm/version.h"
 #include "push_hub.h"
@@ -44,18 +45,6 @@ ABSL_FLAG(int, tombstone_days, 30,
 
 namespace {
 
-// Flags are documented with dashes (--data-dir); Abseil names them with underscores.
-void DashesToUnderscoresInFlagNames(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    char* arg = argv[i];
-    if (arg[0] != '-' || arg[1] != '-') continue;
-    if (arg[2] == '\0') break;  // "--" ends the flags
-    for (char* c = arg + 2; *c != '\0' && *c != '='; ++c) {
-      if (*c == '-') *c = '_';
-    }
-  }
-}
-
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -72,7 +61,7 @@ int Fail(absl::string_view message) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "mcrm-server [--listen HOST:PORT] [--data-dir DIR] [--database URI]");
-  DashesToUnderscoresInFlagNames(argc, argv);
+  mcrm::DashesToUnderscoresInFlagNames(argc, argv);
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1)
     return Fail(absl::StrCat("unexpected argument \"", positional[1], "\""));

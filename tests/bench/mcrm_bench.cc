@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "demo_data.h"
+#include "mcrm/command_line.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/sync.grpc.pb.h"
@@ -36,6 +37,9 @@ ABSL_FLAG(std::string, database, "", "postgresql:// URI; empty starts a throwawa
 ABSL_FLAG(int, accounts, 0, "accounts to seed (push: 5000, pull: 100000 when 0)");
 ABSL_FLAG(int, batches, 20, "push: batches of 500 updates to measure");
 ABSL_FLAG(int, clients, 1, "push: devices pushing at once, each to its own accounts");
+ABSL_FLAG(bool, stale_base, false,
+          "push: send every update on base version 1, so that later rounds meet conflicts "
+          "(measures the conflict path; by default each update is made on the current version)");
 ABSL_FLAG(int, devices, 5000, "streams: Subscribe streams to open");
 
 namespace mcrm::bench {
@@ -255,16 +259,19 @@ int Push() {
     server::Caller office{"bench-user", absl::StrCat("bench-device-", c), "dispatcher", {}};
     UuidV7Generator ids;
     const size_t slice = seeded.size() / static_cast<size_t>(clients);
+    const bool stale = absl::GetFlag(FLAGS_stale_base);
+    std::vector<int64_t> versions(slice, 1);  // what this device last saw of each account
     size_t next = 0;
     for (int b = c; b < batches; b += clients) {
       google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
       for (int i = 0; i < 500; ++i) {
-        const StoredRecord& target_record = seeded[static_cast<size_t>(c) * slice + next++ % slice];
+        const size_t k = next++ % slice;
+        const StoredRecord& target_record = seeded[static_cast<size_t>(c) * slice + k];
         ChangeSet change;
         change.mutation_id = ids.NextString(WallMs());
         change.entity = EntityType::kAccount;
         change.record_id = target_record.record.id;
-        change.base_version = 1;  // a stale base for later rounds: exercises the merge
+        change.base_version = stale ? 1 : versions[k];
         change.hlc = clock.Now();
         change.changed[i % 2 ? notes : website] = Value::String(absl::StrCat("edit ", b, "-", i));
         wire::ToProto(change, mutations.Add());
@@ -288,12 +295,14 @@ int Push() {
           seeded.begin() + std::min<size_t>(seeded.size(), static_cast<size_t>(batches) * 500)));
   std::printf(
       "{\"bench\":\"push\",\"store\":\"%s\",\"path\":\"sync core in process (merge, scope, "
-      "idempotency, one transaction per batch)\",\"batch\":500,\"batches\":%d,\"clients\":%d,"
+      "idempotency, one transaction per "
+      "batch)\",\"base\":\"%s\",\"batch\":500,\"batches\":%d,\"clients\":%d,"
       "\"accounts\":%d,\"applied\":%lld,\"seconds\":%.3f,\"mutations_per_s\":%.0f,\"limit_rows_per_"
       "s\":%.0f,"
       "\"ratio\":%.3f}\n",
-      target.kind.c_str(), batches, clients, accounts, static_cast<long long>(applied.load()),
-      seconds, mutations_per_s, limit, mutations_per_s / limit);
+      target.kind.c_str(), absl::GetFlag(FLAGS_stale_base) ? "stale (conflicts)" : "current",
+      batches, clients, accounts, static_cast<long long>(applied.load()), seconds, mutations_per_s,
+      limit, mutations_per_s / limit);
   return 0;
 }
 
@@ -458,6 +467,7 @@ int Streams() {
 }  // namespace mcrm::bench
 
 int main(int argc, char** argv) {
+  mcrm::DashesToUnderscoresInFlagNames(argc, argv);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string command = args.size() > 1 ? args[1] : "";
   if (command == "push") return mcrm::bench::Push();
