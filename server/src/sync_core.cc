@@ -194,7 +194,9 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
       return it == records.end() ? nullptr : &it->second.record;
     };
 
-    absl::flat_hash_map<std::string, StoredRecord> to_save;
+    // Records the batch changed, in first-change order; their newest states are in `records`.
+    std::vector<std::string> changed_ids;
+    absl::flat_hash_set<std::string> changed;
     std::vector<Record> scope_exits;
     std::vector<std::string> moved_accounts, rescoped_users;
     std::vector<ConflictEntry> conflicts;
@@ -244,15 +246,16 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
                             rescoped_users);
           }
           touches.push_back(TouchOf(outcome.state.record, account_after));
-          records[p.change.record_id] = outcome.state;
-          to_save[p.change.record_id] = std::move(outcome.state);
+          if (changed.insert(p.change.record_id).second) changed_ids.push_back(p.change.record_id);
+          records[p.change.record_id] = std::move(outcome.state);
         }
       }
       new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
     }
+    // The map is not read after this; its states move into the write.
     std::vector<StoredRecord> saves;
-    saves.reserve(to_save.size());
-    for (auto& [id, state] : to_save) saves.push_back(std::move(state));
+    saves.reserve(changed_ids.size());
+    for (const std::string& id : changed_ids) saves.push_back(std::move(records[id]));
     RETURN_IF_ERROR(tx.SaveRecords(saves));
     RETURN_IF_ERROR(tx.RecordScopeExits(scope_exits));
     RETURN_IF_ERROR(tx.TouchRecordsOfAccounts(moved_accounts));

@@ -404,6 +404,36 @@ TEST_F(SyncE2e, ARejectedMutationDoesNotStopTheBatchAndNamesTheProblem) {
   EXPECT_EQ(other->Find(mine->id)->meta.server_version, v + 1) << "only the valid mutation applied";
 }
 
+TEST_F(SyncE2e, ABatchCanCreateARecordAndChangeItAgain) {
+  auto rep = SignedIn("rep5");
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const EntityType C = EntityType::kContact;
+  const std::string id = rep->NewId();
+  v1::PushResponse response;
+  ASSERT_TRUE(rep->Push({rep->Change(C, id, 0,
+                                     {{F(C, "account_id"), Value::String(account->id)},
+                                      {F(C, "last_name"), Value::String("Offline")}}),
+                         rep->Change(C, id, 1, {{F(C, "job_title"), Value::String("Buyer")}}),
+                         rep->Change(C, id, 2, {{F(C, "last_name"), Value::String("Online")}})},
+                        &response)
+                  .ok());
+  ASSERT_EQ(response.results_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(response.results(i).outcome(), v1::MutationResult::APPLIED)
+        << response.results(i).message();
+    EXPECT_EQ(response.results(i).server_version(), i + 1);
+  }
+  ASSERT_TRUE(rep->PullAll().ok());
+  const Record* contact = rep->Find(id);
+  ASSERT_NE(contact, nullptr);
+  EXPECT_EQ(contact->Get("last_name"), Value::String("Online"));
+  EXPECT_EQ(contact->Get("job_title"), Value::String("Buyer"));
+  EXPECT_EQ(contact->meta.server_version, 3);
+}
+
 TEST_F(SyncE2e, RefusesAnOversizeBatchWhole) {
   auto rep = SignedIn("rep4");
   std::vector<v1::Mutation> batch(1001, rep->Change(EntityType::kContact, rep->NewId(), 0, {}));
