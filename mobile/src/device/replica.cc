@@ -1,0 +1,595 @@
+#include "replica.h"
+
+#include <sqlite3.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "mcrm/status_macros.h"
+#include "mcrm/validation.h"
+#include "wire_codec.h"
+
+namespace mcrm::device {
+namespace {
+
+const char* const kMigrations[] = {
+    // 1: server state, outbox, local conflict log, sync state, search index.
+    R"sql(
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  entity INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  record BLOB NOT NULL
+);
+CREATE INDEX records_by_account ON records(account_id);
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  mutation_id TEXT NOT NULL UNIQUE,
+  record_id TEXT NOT NULL,
+  mutation BLOB NOT NULL,
+  base_known INTEGER NOT NULL,
+  sent INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  code INTEGER NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_by_record ON outbox(record_id);
+CREATE TABLE conflicts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity INTEGER NOT NULL,
+  record_id TEXT NOT NULL,
+  field INTEGER NOT NULL,
+  mine BLOB NOT NULL,
+  theirs BLOB NOT NULL,
+  mine_won INTEGER NOT NULL
+);
+CREATE TABLE sync_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, body);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kReplicaSchemaVersion);
+
+absl::Status Error(sqlite3* db, absl::string_view what) {
+  return absl::InternalError(absl::StrCat("replica: ", what, ": ", sqlite3_errmsg(db)));
+}
+
+absl::Status Exec(sqlite3* db, const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    absl::Status status = absl::InternalError(absl::StrCat("replica: ", message ? message : "?"));
+    sqlite3_free(message);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+      status_ = Error(db, "prepare");
+    }
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& Text(int i, absl::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Blob(int i, absl::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Int(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  absl::StatusOr<bool> Step() {
+    if (!status_.ok()) return status_;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return Error(db_, "step");
+  }
+  absl::Status Run() {
+    auto row = Step();
+    return row.ok() ? absl::OkStatus() : row.status();
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t ColumnInt(int c) const { return sqlite3_column_int64(stmt_, c); }
+  std::string ColumnText(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : "";
+  }
+  std::string ColumnBlob(int c) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : "";
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+// Runs `work` in one transaction.
+template <typename Work>
+absl::Status InTransaction(sqlite3* db, Work&& work) {
+  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  absl::Status status = work();
+  if (status.ok()) status = Exec(db, "COMMIT");
+  if (!status.ok()) Exec(db, "ROLLBACK").IgnoreError();
+  return status;
+}
+
+std::string EncodeMutation(const ChangeSet& change) {
+  v1::Mutation proto;
+  wire::ToProto(change, &proto);
+  return proto.SerializeAsString();
+}
+
+absl::StatusOr<ChangeSet> DecodeMutation(const std::string& bytes) {
+  v1::Mutation proto;
+  if (!proto.ParseFromString(bytes))
+    return absl::DataLossError("replica: outbox entry does not parse");
+  return wire::FromProto(proto, "outbox");
+}
+
+std::string EncodeValue(const Value& value) {
+  v1::Value proto;
+  wire::ToProto(value, &proto);
+  return proto.SerializeAsString();
+}
+
+Value DecodeValue(const std::string& bytes) {
+  v1::Value proto;
+  proto.ParseFromString(bytes);
+  return wire::FromProto(proto);
+}
+
+// Every string inside a value, for the search index.
+void CollectText(const Value& value, std::string& out) {
+  switch (value.kind()) {
+    case Value::Kind::kString:
+      absl::StrAppend(&out, value.string_value(), " ");
+      break;
+    case Value::Kind::kList:
+      for (const Value& item : value.list_value()) CollectText(item, out);
+      break;
+    case Value::Kind::kStruct:
+      for (const auto& [name, item] : value.struct_value()) CollectText(item, out);
+      break;
+    default:
+      break;
+  }
+}
+
+bool Searchable(EntityType entity) {
+  return entity == EntityType::kAccount || entity == EntityType::kContact;
+}
+
+std::string SearchBody(const Record& record) {
+  std::string body;
+  for (const FieldSpec& field : Spec(record.entity).fields) {
+    if (field.searchable) CollectText(record.Get(field.number), body);
+  }
+  return body;
+}
+
+// An FTS5 query: every word as a quoted prefix, all required.
+std::string SearchQuery(absl::string_view text) {
+  std::string out;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipWhitespace())) {
+    std::string quoted;
+    for (char c : word) {
+      if (c == '"') quoted.push_back('"');
+      quoted.push_back(c);
+    }
+    absl::StrAppend(&out, out.empty() ? "" : " AND ", "\"", quoted, "\"*");
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    absl::Status status = absl::UnavailableError(absl::StrCat(
+        "cannot open the replica ", path, ": ", db ? sqlite3_errmsg(db) : "no memory"));
+    sqlite3_close_v2(db);
+    return status;
+  }
+  std::unique_ptr<Replica> replica(new Replica(db));
+  RETURN_IF_ERROR(replica->Migrate());
+  return replica;
+}
+
+Replica::~Replica() { sqlite3_close_v2(db_); }
+
+absl::Status Replica::Migrate() {
+  RETURN_IF_ERROR(Exec(db_,
+                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                       "PRAGMA busy_timeout=5000;"));
+  Stmt version_stmt(db_, "PRAGMA user_version");
+  ASSIGN_OR_RETURN(bool row, version_stmt.Step());
+  const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
+  if (version > kReplicaSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the replica was written by a newer app (schema ", version,
+                     "; this build knows up to ", kReplicaSchemaVersion, ")"));
+  }
+  for (int64_t next = version + 1; next <= kReplicaSchemaVersion; ++next) {
+    RETURN_IF_ERROR(InTransaction(db_, [&] {
+      RETURN_IF_ERROR(Exec(db_, kMigrations[next - 1]));
+      return Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
+    }));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id) {
+  Stmt stmt(db_, "SELECT record FROM records WHERE id = ?1");
+  stmt.Text(1, id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Record>();
+  v1::Record proto;
+  if (!proto.ParseFromString(stmt.ColumnBlob(0))) {
+    return absl::DataLossError("replica: a stored record does not parse");
+  }
+  ASSIGN_OR_RETURN(Record record, wire::FromProto(proto, "replica"));
+  return std::optional<Record>(std::move(record));
+}
+
+absl::StatusOr<std::optional<Record>> Replica::Read(const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<Record> record, ServerState(id));
+  Stmt pending(db_, "SELECT mutation FROM outbox WHERE record_id = ?1 ORDER BY seq");
+  pending.Text(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, pending.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(ChangeSet change, DecodeMutation(pending.ColumnBlob(0)));
+    if (change.op == ChangeSet::Op::kDelete) {
+      record.reset();
+      continue;
+    }
+    if (!record.has_value()) {
+      record.emplace();
+      record->entity = change.entity;
+      record->id = change.record_id;
+    }
+    ApplyChangedFields(change, record->fields);
+  }
+  if (record.has_value() && record->meta.deleted) record.reset();
+  return record;
+}
+
+absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change) {
+  ChangeSet stored;
+  RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+    // The newest entry of this record decides: an unsent one absorbs the change (one mutation
+    // per record per push); a sent one not yet settled means the base is only known once the
+    // server answers it.
+    Stmt last(db_,
+              "SELECT seq, mutation, sent, rejected FROM outbox WHERE record_id = ?1 "
+              "ORDER BY seq DESC LIMIT 1");
+    last.Text(1, change.record_id);
+    ASSIGN_OR_RETURN(bool has_last, last.Step());
+    if (has_last && last.ColumnInt(2) == 0 && last.ColumnInt(3) == 0) {
+      ASSIGN_OR_RETURN(ChangeSet open, DecodeMutation(last.ColumnBlob(1)));
+      if (change.op == ChangeSet::Op::kDelete) {
+        open.op = ChangeSet::Op::kDelete;
+        open.changed.clear();
+      } else {
+        for (auto& [field, value] : change.changed) open.changed[field] = std::move(value);
+      }
+      open.hlc = std::max(open.hlc, change.hlc);
+      if (open.op == ChangeSet::Op::kDelete && open.base_version == 0) {
+        // Created and deleted before the server heard of it: nothing to send.
+        Stmt drop(db_, "DELETE FROM outbox WHERE seq = ?1");
+        drop.Int(1, last.ColumnInt(0));
+        stored = open;
+        return drop.Run();
+      }
+      Stmt update(db_, "UPDATE outbox SET mutation = ?2 WHERE seq = ?1");
+      update.Int(1, last.ColumnInt(0)).Blob(2, EncodeMutation(open));
+      stored = open;
+      return update.Run();
+    }
+    const bool base_known = !(has_last && last.ColumnInt(2) != 0 && last.ColumnInt(3) == 0);
+    Stmt insert(db_,
+                "INSERT INTO outbox (mutation_id, record_id, mutation, base_known) "
+                "VALUES (?1, ?2, ?3, ?4)");
+    insert.Text(1, change.mutation_id)
+        .Text(2, change.record_id)
+        .Blob(3, EncodeMutation(change))
+        .Int(4, base_known ? 1 : 0);
+    stored = change;
+    return insert.Run();
+  }));
+  return stored;
+}
+
+absl::StatusOr<ChangeSet> Replica::Write(EntityType entity, const std::string& record_id,
+                                         FieldMap changed, const HlcTimestamp& hlc,
+                                         const std::string& mutation_id) {
+  ASSIGN_OR_RETURN(std::optional<Record> server, ServerState(record_id));
+  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
+  ChangeSet change;
+  change.mutation_id = mutation_id;
+  change.entity = entity;
+  change.record_id = record_id;
+  change.base_version = server.has_value() ? server->meta.server_version : 0;
+  change.hlc = hlc;
+  change.changed = std::move(changed);
+  RETURN_IF_ERROR(ValidateChangeSet(change, ChangeOrigin::kDevice, /*allow_unknown=*/false));
+  // The record as it will look must be valid too, so the user learns now, not after a push.
+  Record after;
+  if (visible.has_value()) {
+    if (visible->entity != entity) {
+      return absl::InvalidArgumentError(absl::StrCat(EntityName(entity), " ", record_id,
+                                                     ": that id belongs to a ",
+                                                     EntityName(visible->entity)));
+    }
+    after = *visible;
+  } else {
+    after.entity = entity;
+    after.id = record_id;
+  }
+  ApplyChangedFields(change, after.fields);
+  RETURN_IF_ERROR(ValidateRecord(after));
+  return Append(std::move(change));
+}
+
+absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& record_id,
+                                          const HlcTimestamp& hlc, const std::string& mutation_id) {
+  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
+  if (!visible.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat(EntityName(entity), " ", record_id, ": no such record"));
+  }
+  ASSIGN_OR_RETURN(std::optional<Record> server, ServerState(record_id));
+  ChangeSet change;
+  change.mutation_id = mutation_id;
+  change.entity = entity;
+  change.record_id = record_id;
+  change.base_version = server.has_value() ? server->meta.server_version : 0;
+  change.hlc = hlc;
+  change.op = ChangeSet::Op::kDelete;
+  return Append(std::move(change));
+}
+
+absl::StatusOr<std::vector<std::string>> Replica::Search(absl::string_view query, int limit) {
+  std::vector<std::string> out;
+  const std::string match = SearchQuery(query);
+  if (match.empty()) return out;
+  Stmt stmt(db_, "SELECT record_id FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
+  stmt.Text(1, match).Int(2, limit);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnText(0));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> Replica::RecordCount() {
+  Stmt stmt(db_, "SELECT count(*) FROM records");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
+absl::StatusOr<std::string> Replica::Cursor() {
+  Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'cursor'");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnText(0) : std::string();
+}
+
+absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
+  return InTransaction(db_, [&]() -> absl::Status {
+    Stmt upsert(db_,
+                "INSERT OR REPLACE INTO records (id, entity, version, account_id, record) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
+    Stmt drop(db_, "DELETE FROM records WHERE id = ?1");
+    Stmt drop_children(db_, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2");
+    Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
+    Stmt unindex_children(db_,
+                          "DELETE FROM search WHERE record_id IN (SELECT id FROM records WHERE "
+                          "account_id = ?1 AND entity <> ?2)");
+    Stmt index(db_, "INSERT INTO search (record_id, body) VALUES (?1, ?2)");
+    for (int i = 0; i < page.records_size(); ++i) {
+      ASSIGN_OR_RETURN(Record record,
+                       wire::FromProto(page.records(i), absl::StrCat("pull.records[", i, "]")));
+      unindex.Reset();
+      unindex.Text(1, record.id);
+      RETURN_IF_ERROR(unindex.Run());
+      if (record.meta.deleted || record.meta.out_of_scope) {
+        if (record.entity == EntityType::kAccount) {
+          const int64_t account = static_cast<int64_t>(EntityType::kAccount);
+          unindex_children.Reset();
+          unindex_children.Text(1, record.id).Int(2, account);
+          RETURN_IF_ERROR(unindex_children.Run());
+          drop_children.Reset();
+          drop_children.Text(1, record.id).Int(2, account);
+          RETURN_IF_ERROR(drop_children.Run());
+        }
+        drop.Reset();
+        drop.Text(1, record.id);
+        RETURN_IF_ERROR(drop.Run());
+        continue;
+      }
+      upsert.Reset();
+      upsert.Text(1, record.id)
+          .Int(2, static_cast<int64_t>(record.entity))
+          .Int(3, record.meta.server_version)
+          .Text(4, record.meta.scope.account_id)
+          .Blob(5, page.records(i).SerializeAsString());
+      RETURN_IF_ERROR(upsert.Run());
+      if (Searchable(record.entity)) {
+        index.Reset();
+        index.Text(1, record.id).Text(2, SearchBody(record));
+        RETURN_IF_ERROR(index.Run());
+      }
+    }
+    Stmt cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
+    cursor.Text(1, page.next_cursor());
+    return cursor.Run();
+  });
+}
+
+absl::Status Replica::ResetForResync() {
+  return InTransaction(db_, [&] {
+    RETURN_IF_ERROR(Exec(db_, "DELETE FROM records; DELETE FROM search;"));
+    return Exec(db_, "DELETE FROM sync_state WHERE key = 'cursor'");
+  });
+}
+
+absl::StatusOr<std::vector<v1::Mutation>> Replica::PendingMutations(int limit) {
+  std::vector<v1::Mutation> out;
+  RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+    Stmt stmt(db_,
+              "SELECT seq, mutation FROM outbox WHERE rejected = 0 AND base_known = 1 "
+              "ORDER BY seq LIMIT ?1");
+    stmt.Int(1, limit);
+    Stmt mark(db_, "UPDATE outbox SET sent = 1 WHERE seq = ?1");
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      if (!out.emplace_back().ParseFromString(stmt.ColumnBlob(1))) {
+        return absl::DataLossError("replica: outbox entry does not parse");
+      }
+      mark.Reset();
+      mark.Int(1, stmt.ColumnInt(0));
+      RETURN_IF_ERROR(mark.Run());
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
+  return InTransaction(db_, [&]() -> absl::Status {
+    Stmt find(db_, "SELECT seq, record_id, mutation FROM outbox WHERE mutation_id = ?1");
+    Stmt remove(db_, "DELETE FROM outbox WHERE seq = ?1");
+    Stmt reject(db_, "UPDATE outbox SET rejected = 1, code = ?2, reason = ?3 WHERE seq = ?1");
+    Stmt conflict(db_,
+                  "INSERT INTO conflicts (entity, record_id, field, mine, theirs, mine_won) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    // The next entry of the record was waiting for this one's outcome to know its base.
+    Stmt next(db_,
+              "SELECT seq, mutation FROM outbox WHERE record_id = ?1 AND base_known = 0 "
+              "ORDER BY seq LIMIT 1");
+    Stmt resolve(db_, "UPDATE outbox SET mutation = ?2, base_known = 1 WHERE seq = ?1");
+    for (const v1::MutationResult& result : response.results()) {
+      find.Reset();
+      find.Text(1, result.mutation_id());
+      ASSIGN_OR_RETURN(bool found, find.Step());
+      if (!found) continue;  // settled before (a retried push)
+      const int64_t seq = find.ColumnInt(0);
+      const std::string record_id = find.ColumnText(1);
+      ASSIGN_OR_RETURN(ChangeSet change, DecodeMutation(find.ColumnBlob(2)));
+      int64_t new_base = result.server_version();
+      if (result.outcome() == v1::MutationResult::REJECTED) {
+        reject.Reset();
+        reject.Int(1, seq).Int(2, result.code()).Text(3, result.message());
+        RETURN_IF_ERROR(reject.Run());
+        new_base = change.base_version;  // nothing applied: the base stays what it was
+      } else {
+        for (const v1::FieldConflict& c : result.conflicts()) {
+          conflict.Reset();
+          conflict.Int(1, static_cast<int64_t>(change.entity))
+              .Text(2, record_id)
+              .Int(3, c.field())
+              .Blob(4, EncodeValue(wire::FromProto(c.incoming())))
+              .Blob(5, EncodeValue(wire::FromProto(c.stored())))
+              .Int(6, c.incoming_won() ? 1 : 0);
+          RETURN_IF_ERROR(conflict.Run());
+        }
+        remove.Reset();
+        remove.Int(1, seq);
+        RETURN_IF_ERROR(remove.Run());
+      }
+      next.Reset();
+      next.Text(1, record_id);
+      ASSIGN_OR_RETURN(bool waiting, next.Step());
+      if (waiting) {
+        ASSIGN_OR_RETURN(ChangeSet follower, DecodeMutation(next.ColumnBlob(1)));
+        follower.base_version = new_base;
+        resolve.Reset();
+        resolve.Int(1, next.ColumnInt(0)).Blob(2, EncodeMutation(follower));
+        RETURN_IF_ERROR(resolve.Run());
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<OutboxEntry>> Replica::Outbox() {
+  std::vector<OutboxEntry> out;
+  Stmt stmt(db_, "SELECT seq, mutation, rejected, code, reason FROM outbox ORDER BY seq");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    OutboxEntry entry;
+    entry.seq = stmt.ColumnInt(0);
+    ASSIGN_OR_RETURN(entry.change, DecodeMutation(stmt.ColumnBlob(1)));
+    entry.rejected = stmt.ColumnInt(2) != 0;
+    entry.code = static_cast<int>(stmt.ColumnInt(3));
+    entry.reason = stmt.ColumnText(4);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<LocalConflict>> Replica::Conflicts() {
+  std::vector<LocalConflict> out;
+  Stmt stmt(db_,
+            "SELECT seq, entity, record_id, field, mine, theirs, mine_won FROM conflicts "
+            "ORDER BY seq DESC");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    LocalConflict c;
+    c.seq = stmt.ColumnInt(0);
+    c.entity = static_cast<EntityType>(stmt.ColumnInt(1));
+    c.record_id = stmt.ColumnText(2);
+    c.field = static_cast<uint32_t>(stmt.ColumnInt(3));
+    c.mine = DecodeValue(stmt.ColumnBlob(4));
+    c.theirs = DecodeValue(stmt.ColumnBlob(5));
+    c.mine_won = stmt.ColumnInt(6) != 0;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::Status Replica::Discard(int64_t outbox_seq) {
+  Stmt stmt(db_, "DELETE FROM outbox WHERE seq = ?1 AND rejected = 1");
+  stmt.Int(1, outbox_seq);
+  RETURN_IF_ERROR(stmt.Run());
+  if (sqlite3_changes(db_) == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("outbox entry ", outbox_seq, ": only a rejected change can be discarded"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Replica::Wipe() {
+  return InTransaction(db_, [&] {
+    return Exec(db_,
+                "DELETE FROM records; DELETE FROM search; DELETE FROM outbox; "
+                "DELETE FROM conflicts; DELETE FROM sync_state;");
+  });
+}
+
+}  // namespace mcrm::device

@@ -1,0 +1,109 @@
+// The device's offline replica: the server state of the user's scope, the outbox of local
+// changes not yet acknowledged, and the local conflict log, in one SQLite file (WAL). Every read
+// and write of the app goes here; the network only syncs. No Qt and no gRPC in this layer.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "mcrm/change_set.h"
+#include "mcrm/hlc.h"
+#include "mcrm/record.h"
+#include "mcrm/v1/sync.pb.h"
+
+struct sqlite3;
+
+namespace mcrm::device {
+
+// One local change waiting for the server, or refused by it.
+struct OutboxEntry {
+  int64_t seq = 0;  // order of the local writes
+  ChangeSet change;
+  bool rejected = false;  // the server refused it; it waits for the user to fix or discard it
+  int code = 0;           // for a rejected entry: the gRPC status code
+  std::string reason;     // for a rejected entry: the server's message, naming the field
+};
+
+// A field the server resolved against this device, kept for the user to review and undo.
+struct LocalConflict {
+  int64_t seq = 0;
+  EntityType entity = EntityType::kAccount;
+  std::string record_id;
+  uint32_t field = 0;
+  Value mine;    // what this device wrote
+  Value theirs;  // what the server had
+  bool mine_won = false;
+};
+
+class Replica {
+ public:
+  // Opens (creating when missing) the replica file and applies its migrations.
+  static absl::StatusOr<std::unique_ptr<Replica>> Open(const std::string& path);
+  ~Replica();
+  Replica(const Replica&) = delete;
+  Replica& operator=(const Replica&) = delete;
+
+  // ---- local writes (the app) ------------------------------------------------------------------
+  // Records a local change: checks it like the server does, then appends it to the outbox in one
+  // transaction. `base_version` comes from the replica (0 for a create). Returns the change.
+  absl::StatusOr<ChangeSet> Write(EntityType entity, const std::string& record_id, FieldMap changed,
+                                  const HlcTimestamp& hlc, const std::string& mutation_id);
+  absl::StatusOr<ChangeSet> Delete(EntityType entity, const std::string& record_id,
+                                   const HlcTimestamp& hlc, const std::string& mutation_id);
+
+  // ---- reads (the app)
+  // --------------------------------------------------------------------------- The record as the
+  // user sees it: the server state with the pending local changes laid on top (nullopt when it does
+  // not exist or is deleted, on either side).
+  absl::StatusOr<std::optional<Record>> Read(const std::string& id);
+  // Ids of accounts and contacts whose names, phones, emails or cities match `query` (FTS5
+  // prefix match on each word), best first, at most `limit`.
+  absl::StatusOr<std::vector<std::string>> Search(absl::string_view query, int limit);
+  // How many server records the replica holds (tombstones excluded).
+  absl::StatusOr<int64_t> RecordCount();
+
+  // ---- sync (the engine)
+  // ------------------------------------------------------------------------- The cursor stored
+  // with the last applied page ("" before the first).
+  absl::StatusOr<std::string> Cursor();
+  // Applies a pulled page and stores the cursor that follows it, in one transaction: records are
+  // stored (never recorded as local changes), tombstones and removals drop the record (a removed
+  // account takes the records that follow it along).
+  absl::Status ApplyPulledPage(const v1::PullResponse& page);
+  // Starts over for "resync required": forgets every server record and the cursor, keeps the
+  // outbox (unsent changes are re-applied on top of the new state when they are pushed).
+  absl::Status ResetForResync();
+
+  // The oldest pending (not rejected) outbox entries, at most `limit`, as mutations to push.
+  absl::StatusOr<std::vector<v1::Mutation>> PendingMutations(int limit);
+  // Settles the outbox from a push's results: applied and merged entries go; conflicts go to
+  // the local conflict log and the entry goes; rejected entries stay, marked, with the reason.
+  absl::Status ApplyPushResults(const v1::PushResponse& response);
+
+  absl::StatusOr<std::vector<OutboxEntry>> Outbox();
+  absl::StatusOr<std::vector<LocalConflict>> Conflicts();
+  // Drops a rejected entry the user chose to discard.
+  absl::Status Discard(int64_t outbox_seq);
+
+  // Removes everything: the server told this device it is revoked.
+  absl::Status Wipe();
+
+ private:
+  explicit Replica(sqlite3* db) : db_(db) {}
+  absl::Status Migrate();
+  // The stored server state of a record, or nullopt.
+  absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
+  absl::StatusOr<ChangeSet> Append(ChangeSet change);
+
+  sqlite3* db_;
+};
+
+// The replica's schema version (PRAGMA user_version) this build writes.
+inline constexpr int kReplicaSchemaVersion = 1;
+
+}  // namespace mcrm::device

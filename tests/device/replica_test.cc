@@ -1,0 +1,312 @@
+// The device replica on real SQLite files: local writes and the outbox, pulled pages, the
+// overlay of pending changes, search, and settling push results.
+#include "replica.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "mcrm/uuid.h"
+#include "sample_records.h"
+#include "wire_codec.h"
+
+namespace mcrm::device {
+namespace {
+
+using ::mcrm::testing::ValidSample;
+using ::testing::HasSubstr;
+
+constexpr int64_t kT = 1793696400000;
+
+uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
+
+class ReplicaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mcrm-replica-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto replica = Replica::Open((dir_ / "replica.sqlite3").string());
+    ASSERT_TRUE(replica.ok()) << replica.status();
+    replica_ = *std::move(replica);
+  }
+  void TearDown() override {
+    replica_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string NewId() { return ids_.NextString(kT + counter_++); }
+  HlcTimestamp Hlc() { return HlcTimestamp{kT, static_cast<uint32_t>(counter_++), "phone"}; }
+
+  // A server record as a pull delivers it.
+  v1::Record Server(EntityType entity, const std::string& id, int64_t version,
+                    std::function<void(Record&)> edit = nullptr) {
+    Record r = ValidSample(entity);
+    r.id = id;
+    if (edit) edit(r);
+    r.meta.server_version = version;
+    r.meta.scope = ComputeScopeKeys(r);
+    v1::Record proto;
+    wire::ToProto(r, &proto);
+    return proto;
+  }
+
+  v1::PullResponse Page(std::vector<v1::Record> records, const std::string& cursor) {
+    v1::PullResponse page;
+    for (auto& r : records) *page.add_records() = std::move(r);
+    page.set_next_cursor(cursor);
+    return page;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Replica> replica_;
+  UuidV7Generator ids_;
+  int counter_ = 0;
+};
+
+TEST_F(ReplicaTest, APulledPageIsStoredWithItsCursorAndNeverBecomesALocalChange) {
+  const std::string account = NewId();
+  ASSERT_TRUE(
+      replica_->ApplyPulledPage(Page({Server(EntityType::kAccount, account, 3)}, "s:7")).ok());
+  EXPECT_EQ(*replica_->Cursor(), "s:7");
+  EXPECT_EQ(*replica_->RecordCount(), 1);
+  auto read = replica_->Read(account);
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->Get("name"), Value::String("Grüne Wiese GmbH"));
+  EXPECT_TRUE(replica_->Outbox()->empty());
+  EXPECT_TRUE(replica_->PendingMutations(100)->empty());
+}
+
+TEST_F(ReplicaTest, APageThatFailsHalfwayLeavesNothingBehind) {
+  const std::string first = NewId();
+  v1::PullResponse page = Page({Server(EntityType::kAccount, first, 1)}, "s:9");
+  page.add_records()->set_entity("no_such_entity");
+  const absl::Status status = replica_->ApplyPulledPage(page);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("pull.records[1].entity"));
+  EXPECT_EQ(*replica_->RecordCount(), 0) << "the page and its cursor commit together or not at all";
+  EXPECT_EQ(*replica_->Cursor(), "");
+}
+
+TEST_F(ReplicaTest, ALocalWriteIsSeenAtOnceAndQueuedWithItsBaseVersion) {
+  const std::string account = NewId();
+  ASSERT_TRUE(
+      replica_->ApplyPulledPage(Page({Server(EntityType::kAccount, account, 4)}, "s:1")).ok());
+  const EntityType A = EntityType::kAccount;
+  auto change = replica_->Write(A, account, {{F(A, "notes"), Value::String("met the owner")}},
+                                Hlc(), NewId());
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(change->base_version, 4);
+  EXPECT_EQ((*replica_->Read(account))->Get("notes"), Value::String("met the owner"));
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].base_version(), 4);
+  ASSERT_EQ((*pending)[0].changed_size(), 1) << "only the changed field travels";
+}
+
+TEST_F(ReplicaTest, APulledStateKeepsPendingLocalFieldsOnTop) {
+  const std::string account = NewId();
+  const EntityType A = EntityType::kAccount;
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, account, 1)}, "s:1")).ok());
+  ASSERT_TRUE(
+      replica_->Write(A, account, {{F(A, "notes"), Value::String("mine")}}, Hlc(), NewId()).ok());
+  // Someone else changed the industry; the server state arrives while the note is unsent.
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {Server(A, account, 2,
+                              [](Record& r) { r.Set("industry", Value::String("Fisheries")); })},
+                      "s:2"))
+                  .ok());
+  auto read = replica_->Read(account);
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->Get("industry"), Value::String("Fisheries"));
+  EXPECT_EQ((*read)->Get("notes"), Value::String("mine"));
+}
+
+TEST_F(ReplicaTest, RefusesAnInvalidWriteAndQueuesNothing) {
+  const std::string account = NewId();
+  const EntityType A = EntityType::kAccount;
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, account, 1)}, "s:1")).ok());
+  auto bad = replica_->Write(A, account, {{F(A, "emails"), Value::Strings({"a@b.de", "nope"})}},
+                             Hlc(), NewId());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("account.emails[1]: not an email address"));
+  auto computed =
+      replica_->Write(A, account, {{F(A, "health_score"), Value::Int(10)}}, Hlc(), NewId());
+  EXPECT_EQ(computed.status().code(), absl::StatusCode::kPermissionDenied);
+  auto incomplete = replica_->Write(EntityType::kContact, NewId(),
+                                    {{F(EntityType::kContact, "first_name"), Value::String("Jo")}},
+                                    Hlc(), NewId());
+  EXPECT_THAT(std::string(incomplete.status().message()),
+              HasSubstr("contact.account_id: required"));
+  EXPECT_TRUE(replica_->Outbox()->empty());
+}
+
+TEST_F(ReplicaTest, UnsentChangesToOneRecordTravelAsOneMutation) {
+  const EntityType C = EntityType::kContact;
+  const std::string contact = NewId();
+  ASSERT_TRUE(replica_->Write(C, contact, ValidSample(C).fields, Hlc(), NewId()).ok());
+  ASSERT_TRUE(
+      replica_->Write(C, contact, {{F(C, "job_title"), Value::String("Buyer")}}, Hlc(), NewId())
+          .ok());
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].base_version(), 0) << "still a create";
+  // Written after the push went out: it waits until the server answered the create.
+  ASSERT_TRUE(
+      replica_
+          ->Write(C, contact, {{F(C, "job_title"), Value::String("Head buyer")}}, Hlc(), NewId())
+          .ok());
+  auto again = replica_->PendingMutations(10);
+  ASSERT_EQ(again->size(), 1u) << "the follow-up waits: its base version is not known yet";
+  EXPECT_EQ((*again)[0].mutation_id(), (*pending)[0].mutation_id())
+      << "an unanswered mutation is sent again under the same id";
+  v1::PushResponse answer;
+  auto* result = answer.add_results();
+  result->set_mutation_id((*pending)[0].mutation_id());
+  result->set_outcome(v1::MutationResult::APPLIED);
+  result->set_server_version(1);
+  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  auto next = replica_->PendingMutations(10);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].base_version(), 1) << "based on the version the create made";
+  EXPECT_EQ((*replica_->Read(contact))->Get("job_title"), Value::String("Head buyer"));
+}
+
+TEST_F(ReplicaTest, ACreateDeletedBeforeItWasSentSendsNothing) {
+  const EntityType C = EntityType::kContact;
+  const std::string contact = NewId();
+  ASSERT_TRUE(replica_->Write(C, contact, ValidSample(C).fields, Hlc(), NewId()).ok());
+  ASSERT_TRUE(replica_->Delete(C, contact, Hlc(), NewId()).ok());
+  EXPECT_TRUE(replica_->Outbox()->empty());
+  EXPECT_FALSE(replica_->Read(contact)->has_value());
+}
+
+TEST_F(ReplicaTest, PushResultsSettleTheOutbox) {
+  const EntityType A = EntityType::kAccount;
+  const std::string a = NewId(), b = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, a, 2), Server(A, b, 5)}, "s:1")).ok());
+  ASSERT_TRUE(replica_->Write(A, a, {{F(A, "notes"), Value::String("mine")}}, Hlc(), NewId()).ok());
+  ASSERT_TRUE(replica_->Write(A, b, {{F(A, "tax_id"), Value::String("DE1")}}, Hlc(), NewId()).ok());
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_EQ(pending->size(), 2u);
+  v1::PushResponse answer;
+  auto* lost = answer.add_results();
+  lost->set_mutation_id((*pending)[0].mutation_id());
+  lost->set_outcome(v1::MutationResult::CONFLICT);
+  lost->set_server_version(2);
+  auto* conflict = lost->add_conflicts();
+  conflict->set_field(F(A, "notes"));
+  conflict->mutable_incoming()->set_string_value("mine");
+  conflict->mutable_stored()->set_string_value("theirs");
+  conflict->set_incoming_won(false);
+  auto* refused = answer.add_results();
+  refused->set_mutation_id((*pending)[1].mutation_id());
+  refused->set_outcome(v1::MutationResult::REJECTED);
+  refused->set_code(7);
+  refused->set_message("account 42: outside your scope");
+  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+
+  auto outbox = replica_->Outbox();
+  ASSERT_EQ(outbox->size(), 1u) << "the conflict is settled, the rejection stays";
+  EXPECT_TRUE((*outbox)[0].rejected);
+  EXPECT_EQ((*outbox)[0].code, 7);
+  EXPECT_EQ((*outbox)[0].reason, "account 42: outside your scope");
+  EXPECT_TRUE(replica_->PendingMutations(10)->empty()) << "a rejected change is not sent again";
+  auto conflicts = replica_->Conflicts();
+  ASSERT_EQ(conflicts->size(), 1u);
+  EXPECT_EQ((*conflicts)[0].mine, Value::String("mine"));
+  EXPECT_EQ((*conflicts)[0].theirs, Value::String("theirs"));
+  EXPECT_FALSE((*conflicts)[0].mine_won);
+
+  EXPECT_EQ(replica_->Discard(999).code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(replica_->Discard((*outbox)[0].seq).ok());
+  EXPECT_TRUE(replica_->Outbox()->empty());
+  // A retried push answered twice settles nothing twice.
+  EXPECT_TRUE(replica_->ApplyPushResults(answer).ok());
+}
+
+TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
+  const std::string account = NewId(), contact = NewId(), product = NewId();
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(
+                      Page({Server(EntityType::kAccount, account, 1),
+                            Server(EntityType::kContact, contact, 1,
+                                   [&](Record& r) { r.Set("account_id", Value::String(account)); }),
+                            Server(EntityType::kProduct, product, 1)},
+                           "s:3"))
+                  .ok());
+  ASSERT_EQ(*replica_->RecordCount(), 3);
+  EXPECT_EQ(replica_->Search("Schmidt", 10)->size(), 1u);
+  v1::PullResponse removal;
+  auto* gone = removal.add_records();
+  gone->set_entity("account");
+  gone->set_id(account);
+  gone->mutable_meta()->set_out_of_scope(true);
+  removal.set_next_cursor("s:4");
+  ASSERT_TRUE(replica_->ApplyPulledPage(removal).ok());
+  EXPECT_EQ(*replica_->RecordCount(), 1) << "the product stays";
+  EXPECT_FALSE(replica_->Read(contact)->has_value());
+  EXPECT_TRUE(replica_->Search("Schmidt", 10)->empty()) << "and the search index forgets them";
+}
+
+TEST_F(ReplicaTest, SearchFindsAccountsAndContactsByNamePhoneEmailAndCity) {
+  const std::string account = NewId(), contact = NewId();
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {Server(EntityType::kAccount, account, 1),
+                       Server(EntityType::kContact, contact, 1,
+                              [&](Record& r) { r.Set("account_id", Value::String(account)); })},
+                      "s:2"))
+                  .ok());
+  EXPECT_EQ(*replica_->Search("grüne", 10), std::vector<std::string>{account});
+  EXPECT_EQ(*replica_->Search("Berl", 10), std::vector<std::string>{account}) << "city, by prefix";
+  EXPECT_EQ(replica_->Search("1234567", 10)->size(), 2u) << "phone numbers";
+  EXPECT_EQ(*replica_->Search("anna.schmidt", 10), std::vector<std::string>{contact}) << "email";
+  EXPECT_EQ(*replica_->Search("Anna Schmidt", 10), std::vector<std::string>{contact});
+  EXPECT_TRUE(replica_->Search("\"", 10).ok()) << "quotes in a query are no syntax error";
+  EXPECT_TRUE(replica_->Search("", 10)->empty());
+}
+
+TEST_F(ReplicaTest, AResyncKeepsTheOutboxAndAWipeKeepsNothing) {
+  const EntityType A = EntityType::kAccount;
+  const std::string account = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, account, 1)}, "s:5")).ok());
+  ASSERT_TRUE(
+      replica_->Write(A, account, {{F(A, "notes"), Value::String("keep me")}}, Hlc(), NewId())
+          .ok());
+  ASSERT_TRUE(replica_->ResetForResync().ok());
+  EXPECT_EQ(*replica_->RecordCount(), 0);
+  EXPECT_EQ(*replica_->Cursor(), "");
+  EXPECT_EQ(replica_->Outbox()->size(), 1u) << "unsent changes survive a resync";
+  ASSERT_TRUE(replica_->Wipe().ok());
+  EXPECT_TRUE(replica_->Outbox()->empty());
+}
+
+TEST_F(ReplicaTest, ReopensWithoutMigratingTwiceAndRefusesANewerFile) {
+  const std::string path = (dir_ / "replica.sqlite3").string();
+  ASSERT_TRUE(
+      replica_->ApplyPulledPage(Page({Server(EntityType::kProduct, NewId(), 1)}, "s:1")).ok());
+  replica_.reset();
+  auto again = Replica::Open(path);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*(*again)->RecordCount(), 1);
+  again->reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto newer = Replica::Open(path);
+  EXPECT_EQ(newer.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(newer.status().message()), HasSubstr("newer app"));
+}
+
+}  // namespace
+}  // namespace mcrm::device
