@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/codegen/service_type.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -39,6 +40,8 @@ ABSL_FLAG(bool, demo, false, "fill an empty store with demo data and print the d
 ABSL_FLAG(int, demo_accounts, 200, "accounts in the demo data");
 ABSL_FLAG(uint64_t, demo_seed, 1, "seed of the demo data (same seed, same data)");
 ABSL_FLAG(int, workers, 8, "threads (and PostgreSQL connections) for database work");
+ABSL_FLAG(bool, stop_on_stdin_eof, false,
+          "stop when standard input closes (for a parent process that may die without asking)");
 ABSL_FLAG(int, tombstone_days, 30,
           "forget deletions and scope exits after this many days; devices whose cursor is older "
           "must resync in full");
@@ -175,6 +178,16 @@ int main(int argc, char** argv) {
       lock.lock();
     } while (!purge_wake.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
   });
+
+  if (absl::GetFlag(FLAGS_stop_on_stdin_eof)) {
+    // Detached: it may still be blocked in read() when main returns.
+    std::thread([] {
+      char buffer[256];
+      while (read(STDIN_FILENO, buffer, sizeof buffer) > 0) {
+      }
+      kill(getpid(), SIGTERM);
+    }).detach();
+  }
 
   std::thread stopper([&server, &stop_signals, &hub] {
     int signal_number = 0;

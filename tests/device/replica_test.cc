@@ -225,6 +225,11 @@ TEST_F(ReplicaTest, PushResultsSettleTheOutbox) {
   EXPECT_EQ((*conflicts)[0].mine, Value::String("mine"));
   EXPECT_EQ((*conflicts)[0].theirs, Value::String("theirs"));
   EXPECT_FALSE((*conflicts)[0].mine_won);
+  auto shown = replica_->Read(a);
+  ASSERT_TRUE(shown.ok() && shown->has_value());
+  EXPECT_EQ((*shown)->Get("notes"), Value::String("theirs"))
+      << "before the next pull, the view shows what the server kept";
+  EXPECT_EQ((*shown)->meta.server_version, 2);
 
   EXPECT_EQ(replica_->Discard(999).code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(replica_->Discard((*outbox)[0].seq).ok());

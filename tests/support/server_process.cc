@@ -25,22 +25,31 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
                                                    const std::vector<std::string>& args) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
+  // The server's stdin: while this process lives the write end stays open; when it dies (a
+  // crashed test) the server reads EOF and stops, instead of outliving it.
+  int stdin_fds[2];
+  if (pipe2(stdin_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, stdin_fds[0], STDIN_FILENO);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  std::string stop_flag = "--stop-on-stdin-eof";
+  argv.push_back(stop_flag.data());
   argv.push_back(nullptr);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  close(stdin_fds[0]);
   if (rc != 0) {
     close(pipe_fds[0]);
+    close(stdin_fds[1]);
     return absl::FailedPreconditionError(absl::StrCat("cannot start ", binary, ": errno ", rc));
   }
-  ServerProcess process(pid, pipe_fds[0]);
+  ServerProcess process(pid, pipe_fds[0], stdin_fds[1]);
 
   // Read lines until the start line: "mcrm-server VERSION listening on HOST:PORT store=...".
   // Lines before it (the demo logins) are skipped.
@@ -80,10 +89,12 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept
     : pid_(other.pid_),
       stdout_fd_(other.stdout_fd_),
+      stdin_fd_(other.stdin_fd_),
       address_(std::move(other.address_)),
       start_line_(std::move(other.start_line_)) {
   other.pid_ = -1;
   other.stdout_fd_ = -1;
+  other.stdin_fd_ = -1;
 }
 
 ServerProcess::~ServerProcess() {
@@ -92,6 +103,7 @@ ServerProcess::~ServerProcess() {
     waitpid(pid_, nullptr, 0);
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
+  if (stdin_fd_ >= 0) close(stdin_fd_);
 }
 
 absl::StatusOr<int> ServerProcess::Stop(int signal_number) {

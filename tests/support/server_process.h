@@ -13,7 +13,8 @@ namespace mcrm::testing {
 // A started mcrm-server. The destructor kills it if Stop() was not called.
 class ServerProcess {
  public:
-  // Starts `binary` with `args`, waits (up to 20 s) for its start line and parses the address.
+  // Starts `binary` with `args` (and --stop-on-stdin-eof, so it never outlives this process),
+  // waits (up to 20 s) for its start line and parses the address.
   static absl::StatusOr<ServerProcess> Start(const std::string& binary,
                                              const std::vector<std::string>& args);
 
@@ -30,10 +31,12 @@ class ServerProcess {
   absl::StatusOr<int> Stop(int signal_number);
 
  private:
-  ServerProcess(pid_t pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
+  ServerProcess(pid_t pid, int stdout_fd, int stdin_fd)
+      : pid_(pid), stdout_fd_(stdout_fd), stdin_fd_(stdin_fd) {}
 
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int stdin_fd_ = -1;  // the server stops when this closes
   std::string address_;
   std::string start_line_;
 };

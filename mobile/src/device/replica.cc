@@ -265,6 +265,9 @@ absl::StatusOr<std::optional<Record>> Replica::Read(const std::string& id) {
       continue;
     }
     if (!record.has_value()) {
+      // Only a create stands on its own; an edit of a record this device no longer holds
+      // (deleted, or out of scope) has nothing to lie on.
+      if (change.base_version != 0) continue;
       record.emplace();
       record->entity = change.entity;
       record->id = change.record_id;
@@ -448,6 +451,58 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
   });
 }
 
+absl::Status Replica::StoreServerState(const Record& record) {
+  v1::Record proto;
+  wire::ToProto(record, &proto);
+  Stmt upsert(db_,
+              "INSERT OR REPLACE INTO records (id, entity, version, account_id, record) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)");
+  upsert.Text(1, record.id)
+      .Int(2, static_cast<int64_t>(record.entity))
+      .Int(3, record.meta.server_version)
+      .Text(4, record.meta.scope.account_id)
+      .Blob(5, proto.SerializeAsString());
+  RETURN_IF_ERROR(upsert.Run());
+  Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
+  unindex.Text(1, record.id);
+  RETURN_IF_ERROR(unindex.Run());
+  if (!Searchable(record.entity)) return absl::OkStatus();
+  Stmt index(db_, "INSERT INTO search (record_id, body) VALUES (?1, ?2)");
+  index.Text(1, record.id).Text(2, SearchBody(record));
+  return index.Run();
+}
+
+absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result) {
+  ASSIGN_OR_RETURN(std::optional<Record> state, ServerState(change.record_id));
+  if (change.op == ChangeSet::Op::kDelete) {
+    Stmt drop(db_, "DELETE FROM records WHERE id = ?1");
+    drop.Text(1, change.record_id);
+    RETURN_IF_ERROR(drop.Run());
+    Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
+    unindex.Text(1, change.record_id);
+    return unindex.Run();
+  }
+  if (!state.has_value()) {
+    if (change.base_version != 0) return absl::OkStatus();  // not ours to make up; the pull will
+    state.emplace();
+    state->entity = change.entity;
+    state->id = change.record_id;
+  }
+  ApplyChangedFields(change, state->fields);
+  for (const v1::FieldConflict& conflict : result.conflicts()) {
+    if (conflict.incoming_won()) continue;
+    const Value theirs = wire::FromProto(conflict.stored());
+    if (theirs.is_null()) {
+      state->fields.erase(conflict.field());
+    } else {
+      state->fields[conflict.field()] = theirs;
+    }
+  }
+  state->meta.server_version = std::max(state->meta.server_version, result.server_version());
+  state->meta.scope = ComputeScopeKeys(*state);
+  return StoreServerState(*state);
+}
+
 absl::Status Replica::ResetForResync() {
   return InTransaction(db_, [&] {
     RETURN_IF_ERROR(Exec(db_, "DELETE FROM records; DELETE FROM search;"));
@@ -519,6 +574,9 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
         remove.Reset();
         remove.Int(1, seq);
         RETURN_IF_ERROR(remove.Run());
+        // Until the next pull brings the server's state, the acknowledged change is folded into
+        // the stored state, so that the user's view does not step back when the entry leaves.
+        RETURN_IF_ERROR(FoldAcknowledged(change, result));
       }
       next.Reset();
       next.Text(1, record_id);

@@ -99,6 +99,10 @@ class Replica {
   // The stored server state of a record, or nullopt.
   absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
   absl::StatusOr<ChangeSet> Append(ChangeSet change);
+  absl::Status StoreServerState(const Record& record);
+  // Lays an acknowledged change (and the server's side of any conflict it lost) on the stored
+  // server state, until a pull brings the real one.
+  absl::Status FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result);
 
   sqlite3* db_;
 };

@@ -1,0 +1,67 @@
+// The device side of the sync protocol: pushes the outbox, pulls pages into the replica, follows
+// "resync required", and wipes a revoked device. Free of Qt; the app runs it on a worker thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "replica.h"
+
+namespace mcrm::device {
+
+// A session with mcrm-server: sign-in, then the Sync calls, each with a deadline.
+class SyncClient {
+ public:
+  // `address` is host:port of mcrm-server.
+  SyncClient(const std::string& address, std::string device_id);
+  ~SyncClient();
+
+  // Signs in; later calls carry the session. The revoked answer comes back as
+  // IsDeviceRevoked(status).
+  absl::Status Login(const std::string& login, const std::string& password);
+  absl::StatusOr<v1::PushResponse> Push(const std::vector<v1::Mutation>& mutations);
+  absl::StatusOr<v1::PullResponse> Pull(const std::string& cursor, uint32_t limit);
+
+  const std::string& device_id() const { return device_id_; }
+  const std::string& user_id() const { return user_id_; }
+
+ private:
+  struct Stubs;
+  std::unique_ptr<Stubs> stubs_;
+  std::string device_id_;
+  std::string token_;
+  std::string user_id_;
+};
+
+// True for the server's "this device is revoked: wipe yourself" answer.
+bool IsDeviceRevoked(const absl::Status& status);
+
+struct SyncReport {
+  int pushed = 0;         // mutations sent
+  int rejected = 0;       // of those, refused by the server (kept in the outbox)
+  int conflicts = 0;      // fields the server resolved (kept in the local conflict log)
+  int pulled = 0;         // records, tombstones and removals applied
+  bool resynced = false;  // the server asked for a full resync
+};
+
+class SyncEngine {
+ public:
+  static constexpr int kPushBatch = 500;
+  static constexpr uint32_t kPullPage = 2000;
+
+  SyncEngine(Replica& replica, SyncClient& client) : replica_(replica), client_(client) {}
+
+  // One round: push the whole outbox (in batches), then pull until no more changes. A revoked
+  // device's replica is wiped and the revoked status returned.
+  absl::StatusOr<SyncReport> SyncOnce();
+
+ private:
+  absl::Status Push(SyncReport& report);
+  absl::Status Pull(SyncReport& report);
+
+  Replica& replica_;
+  SyncClient& client_;
+};
+
+}  // namespace mcrm::device

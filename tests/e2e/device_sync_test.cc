@@ -1,0 +1,223 @@
+// End-to-end: device replicas syncing with the real mcrm-server over gRPC on 127.0.0.1, on the
+// store chosen by --store=sqlite|pg.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "mcrm/uuid.h"
+#include "mcrm/v1/sync.grpc.pb.h"
+#include "replica.h"
+#include "server_process.h"
+#include "sync_engine.h"
+#include "test_stores.h"
+
+namespace mcrm::testing {
+namespace {
+
+using device::Replica;
+using device::SyncClient;
+using device::SyncEngine;
+using ::testing::HasSubstr;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
+
+// A phone or tablet: its replica file, its session and its engine.
+struct Device {
+  std::string id;
+  std::unique_ptr<Replica> replica;
+  std::unique_ptr<SyncClient> client;
+  std::unique_ptr<SyncEngine> engine;
+  UuidV7Generator ids;
+  uint32_t logical = 0;
+
+  absl::StatusOr<device::SyncReport> Sync() { return engine->SyncOnce(); }
+  absl::StatusOr<ChangeSet> Write(EntityType entity, const std::string& record, FieldMap changed) {
+    return replica->Write(entity, record, std::move(changed), HlcTimestamp{NowMs(), logical++, id},
+                          ids.NextString(NowMs()));
+  }
+  // An account of the signed-in user, read from the replica.
+  std::optional<Record> OwnAccount() {
+    auto found = replica->Search("GmbH", 200);  // kept: a range-for over *temporary dangles
+    if (!found.ok()) return std::nullopt;
+    for (const std::string& candidate : *found) {
+      auto record = replica->Read(candidate);
+      if (record.ok() && record->has_value() && (*record)->entity == EntityType::kAccount &&
+          (*record)->meta.scope.owner_id == client->user_id()) {
+        return **record;
+      }
+    }
+    return std::nullopt;
+  }
+};
+
+class DeviceSync : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::filesystem::temp_directory_path() / ("mcrm-device-e2e-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::vector<std::string> args = {"--listen=127.0.0.1:0",
+                                     "--data-dir=" + (dir_ / "server").string(), "--demo",
+                                     "--demo-accounts=40", "--workers=4"};
+    if (StoreKindUnderTest() == StoreKind::kPostgres) {
+      std::string uri;
+      auto store = MakeFreshStore(StoreKind::kPostgres, &uri);
+      ASSERT_TRUE(store.ok()) << store.status();
+      args.push_back("--database=" + uri);
+    }
+    auto server = ServerProcess::Start(ServerBinary(), args);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = new ServerProcess(*std::move(server));
+  }
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) {
+      EXPECT_TRUE(server_->Stop(SIGTERM).ok());
+      delete server_;
+      server_ = nullptr;
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<Device> SignIn(const std::string& login) {
+    auto d = std::make_unique<Device>();
+    d->id = login + "-device-" + std::to_string(next_++);
+    auto replica = Replica::Open((dir_ / (d->id + ".sqlite3")).string());
+    EXPECT_TRUE(replica.ok()) << replica.status();
+    d->replica = *std::move(replica);
+    d->client = std::make_unique<SyncClient>(server_->address(), d->id);
+    const absl::Status login_status = d->client->Login(login, "demo");
+    EXPECT_TRUE(login_status.ok()) << login_status;
+    d->engine = std::make_unique<SyncEngine>(*d->replica, *d->client);
+    auto first = d->Sync();
+    EXPECT_TRUE(first.ok()) << first.status();
+    return d;
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+  static inline std::filesystem::path dir_;
+  static inline int next_ = 0;
+};
+
+TEST_F(DeviceSync, OfflineEditsOnTwoDevicesConvergeFieldByField) {
+  auto phone = SignIn("rep1");
+  auto office = SignIn("dispatch");
+  std::optional<Record> account = phone->OwnAccount();
+  ASSERT_TRUE(account.has_value());
+  const std::string id = account->id;
+  const EntityType A = EntityType::kAccount;
+  const EntityType C = EntityType::kContact;
+
+  // Both offline: different fields, and the same field.
+  ASSERT_TRUE(office->Write(A, id, {{F(A, "industry"), Value::String("Fisheries")}}).ok());
+  ASSERT_TRUE(
+      office->Write(A, id, {{F(A, "website"), Value::String("https://office.example")}}).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the phone's edits come later
+  ASSERT_TRUE(phone->Write(A, id, {{F(A, "notes"), Value::String("visited; wants a quote")}}).ok());
+  ASSERT_TRUE(
+      phone->Write(A, id, {{F(A, "website"), Value::String("https://phone.example")}}).ok());
+  const std::string contact = phone->ids.NextString(NowMs());
+  ASSERT_TRUE(phone
+                  ->Write(C, contact,
+                          {{F(C, "account_id"), Value::String(id)},
+                           {F(C, "last_name"), Value::String("Neu")}})
+                  .ok());
+  EXPECT_EQ((*phone->replica->Read(id))->Get("notes"), Value::String("visited; wants a quote"))
+      << "the phone sees its own edit before any sync";
+
+  auto office_sync = office->Sync();
+  ASSERT_TRUE(office_sync.ok()) << office_sync.status();
+  auto phone_sync = phone->Sync();
+  ASSERT_TRUE(phone_sync.ok()) << phone_sync.status();
+  EXPECT_EQ(phone_sync->pushed, 2) << "the two account edits travelled as one mutation";
+  EXPECT_EQ(phone_sync->conflicts, 1) << "website was changed on both";
+  ASSERT_TRUE(office->Sync().ok());
+
+  auto on_phone = phone->replica->Read(id);
+  auto on_office = office->replica->Read(id);
+  ASSERT_TRUE(on_phone.ok() && on_phone->has_value());
+  ASSERT_TRUE(on_office.ok() && on_office->has_value());
+  EXPECT_EQ((*on_phone)->fields, (*on_office)->fields) << "field by field";
+  EXPECT_EQ((*on_phone)->Get("industry"), Value::String("Fisheries"));
+  EXPECT_EQ((*on_phone)->Get("notes"), Value::String("visited; wants a quote"));
+  EXPECT_EQ((*on_phone)->Get("website"), Value::String("https://phone.example"))
+      << "later HLC wins";
+  EXPECT_TRUE(phone->replica->Outbox()->empty());
+  EXPECT_TRUE(office->replica->Outbox()->empty());
+  ASSERT_EQ(phone->replica->Conflicts()->size(), 1u);
+  EXPECT_EQ((*phone->replica->Conflicts())[0].theirs, Value::String("https://office.example"));
+  ASSERT_TRUE(office->replica->Read(contact)->has_value()) << "the contact made offline arrived";
+}
+
+TEST_F(DeviceSync, AChangeTheServerRefusesStaysWithItsReason) {
+  auto phone = SignIn("rep2");
+  auto office = SignIn("dispatch");
+  std::optional<Record> account = phone->OwnAccount();
+  ASSERT_TRUE(account.has_value());
+  const EntityType A = EntityType::kAccount;
+  // The office gives the account to someone else while the phone edits it offline.
+  ASSERT_TRUE(office
+                  ->Write(A, account->id,
+                          {{F(A, "owner_id"), Value::String(office->client->user_id())},
+                           {F(A, "territory_id"), Value::Null()}})
+                  .ok());
+  ASSERT_TRUE(office->Sync().ok());
+  ASSERT_TRUE(phone->Write(A, account->id, {{F(A, "notes"), Value::String("too late")}}).ok());
+  auto report = phone->Sync();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rejected, 1);
+  auto outbox = phone->replica->Outbox();
+  ASSERT_EQ(outbox->size(), 1u) << "never silently dropped";
+  EXPECT_TRUE((*outbox)[0].rejected);
+  EXPECT_EQ((*outbox)[0].code, 7);
+  EXPECT_THAT((*outbox)[0].reason, HasSubstr("outside your scope"));
+  EXPECT_FALSE(phone->replica->Read(account->id)->has_value()) << "the account left the phone";
+  ASSERT_TRUE(phone->replica->Discard((*outbox)[0].seq).ok());
+}
+
+TEST_F(DeviceSync, ARevokedDeviceWipesItself) {
+  auto phone = SignIn("rep3");
+  ASSERT_GT(*phone->replica->RecordCount(), 0);
+  ASSERT_TRUE(phone
+                  ->Write(EntityType::kAccount, phone->OwnAccount()->id,
+                          {{F(EntityType::kAccount, "notes"), Value::String("unsent")}})
+                  .ok());
+  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  auto auth = v1::Auth::NewStub(channel);
+  v1::LoginRequest login;
+  login.set_login("admin");
+  login.set_password("demo");
+  login.set_device_id("admin-console");
+  v1::LoginResponse session;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(auth->Login(&context, login, &session).ok());
+  }
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + session.session_token());
+  context.AddMetadata("mcrm-device-id", "admin-console");
+  v1::RevokeDeviceRequest request;
+  request.set_device_id(phone->id);
+  v1::RevokeDeviceResponse response;
+  ASSERT_TRUE(auth->RevokeDevice(&context, request, &response).ok());
+
+  auto report = phone->Sync();
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(device::IsDeviceRevoked(report.status())) << report.status();
+  EXPECT_EQ(*phone->replica->RecordCount(), 0);
+  EXPECT_TRUE(phone->replica->Outbox()->empty());
+  EXPECT_EQ(*phone->replica->Cursor(), "");
+}
+
+}  // namespace
+}  // namespace mcrm::testing
