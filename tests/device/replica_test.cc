@@ -295,6 +295,35 @@ TEST_F(ReplicaTest, AResyncKeepsTheOutboxAndAWipeKeepsNothing) {
   EXPECT_TRUE(replica_->Outbox()->empty());
 }
 
+TEST_F(ReplicaTest, TheDumpToolShowsCursorCountsOutboxAndConflicts) {
+  const EntityType A = EntityType::kAccount;
+  const std::string account = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, account, 3)}, "s:42")).ok());
+  ASSERT_TRUE(
+      replica_->Write(A, account, {{F(A, "notes"), Value::String("to say")}}, Hlc(), NewId()).ok());
+  replica_.reset();  // the tool opens the file itself
+  const std::string command =
+      std::string(MCRM_REPLICA_DUMP) + " " + (dir_ / "replica.sqlite3").string();
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  EXPECT_EQ(pclose(pipe), 0) << output;
+  EXPECT_THAT(output, HasSubstr("cursor: s:42"));
+  EXPECT_THAT(output, HasSubstr("records: 1"));
+  EXPECT_THAT(output, HasSubstr("outbox: 1"));
+  EXPECT_THAT(output, HasSubstr("pending account " + account + " upsert base=3 notes=\"to say\""));
+  EXPECT_THAT(output, HasSubstr("conflicts: 0"));
+  FILE* missing =
+      popen((std::string(MCRM_REPLICA_DUMP) + " /nonexistent/replica 2>&1").c_str(), "r");
+  ASSERT_NE(missing, nullptr);
+  std::string refusal;
+  while (fgets(buffer, sizeof buffer, missing) != nullptr) refusal += buffer;
+  EXPECT_NE(pclose(missing), 0);
+  EXPECT_THAT(refusal, HasSubstr("no such file"));
+}
+
 TEST_F(ReplicaTest, ReopensWithoutMigratingTwiceAndRefusesANewerFile) {
   const std::string path = (dir_ / "replica.sqlite3").string();
   ASSERT_TRUE(

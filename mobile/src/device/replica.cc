@@ -393,6 +393,17 @@ absl::StatusOr<int64_t> Replica::RecordCount() {
   return row ? stmt.ColumnInt(0) : 0;
 }
 
+absl::StatusOr<std::map<EntityType, int64_t>> Replica::RecordCountsByEntity() {
+  std::map<EntityType, int64_t> out;
+  Stmt stmt(db_, "SELECT entity, count(*) FROM records GROUP BY entity");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out[static_cast<EntityType>(stmt.ColumnInt(0))] = stmt.ColumnInt(1);
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> Replica::Cursor() {
   Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'cursor'");
   ASSIGN_OR_RETURN(bool row, stmt.Step());

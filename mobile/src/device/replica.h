@@ -3,6 +3,7 @@
 // and write of the app goes here; the network only syncs. No Qt and no gRPC in this layer.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,8 @@ class Replica {
   absl::StatusOr<std::vector<std::string>> Search(absl::string_view query, int limit);
   // How many server records the replica holds (tombstones excluded).
   absl::StatusOr<int64_t> RecordCount();
+  // The same, per entity.
+  absl::StatusOr<std::map<EntityType, int64_t>> RecordCountsByEntity();
 
   // ---- sync (the engine)
   // ------------------------------------------------------------------------- The cursor stored
