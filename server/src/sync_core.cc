@@ -298,6 +298,10 @@ absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_vi
   for (std::string& encoded : page.encoded_records) response.add_records(std::move(encoded));
   response.set_next_cursor(std::move(page.next_cursor));
   response.set_more(page.more);
+  if (cursor.empty()) {
+    ASSIGN_OR_RETURN(int64_t total, store_.CountScope(scope));
+    response.set_estimated_total(static_cast<uint64_t>(total));
+  }
   return response.SerializeAsString();
 }
 

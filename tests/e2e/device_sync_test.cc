@@ -185,6 +185,42 @@ TEST_F(DeviceSync, AChangeTheServerRefusesStaysWithItsReason) {
   ASSERT_TRUE(phone->replica->Discard((*outbox)[0].seq).ok());
 }
 
+TEST_F(DeviceSync, AnInitialSyncReportsProgressAndResumesWhereItStopped) {
+  auto d = std::make_unique<Device>();
+  d->id = "tablet-initial";
+  auto replica = Replica::Open((dir_ / "tablet-initial.sqlite3").string());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  d->replica = *std::move(replica);
+  d->client = std::make_unique<SyncClient>(server_->address(), d->id);
+  ASSERT_TRUE(d->client->Login("dispatch", "demo").ok());
+  d->engine = std::make_unique<SyncEngine>(*d->replica, *d->client, /*pull_page=*/100);
+  std::vector<std::pair<int64_t, int64_t>> seen;
+  d->engine->set_progress([&](int64_t done, int64_t total) {
+    seen.emplace_back(done, total);
+    return seen.size() < 2;  // the connection "drops" after two pages
+  });
+  auto interrupted = d->Sync();
+  EXPECT_EQ(interrupted.status().code(), absl::StatusCode::kCancelled);
+  ASSERT_EQ(seen.size(), 2u);
+  const int64_t total = seen[0].second;
+  EXPECT_GT(total, 300) << "the first page announces the size of the scope";
+  EXPECT_EQ(seen[0].first, 100);
+  EXPECT_EQ(seen[1].first, 200);
+  EXPECT_EQ(*d->replica->RecordCount(), 200) << "the applied pages stay";
+
+  d->engine->set_progress([&](int64_t done, int64_t t) {
+    EXPECT_GE(done, seen.back().first) << "progress never goes back";
+    EXPECT_EQ(t, total) << "the total survives the interruption";
+    seen.emplace_back(done, t);
+    return true;
+  });
+  auto resumed = d->Sync();
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->pulled, total - 200)
+      << "it resumed from the stored cursor, pulling nothing twice";
+  EXPECT_EQ(seen.back().first, total);
+}
+
 TEST_F(DeviceSync, ARevokedDeviceWipesItself) {
   auto phone = SignIn("rep3");
   ASSERT_GT(*phone->replica->RecordCount(), 0);

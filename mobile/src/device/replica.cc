@@ -393,6 +393,12 @@ absl::StatusOr<int64_t> Replica::RecordCount() {
   return row ? stmt.ColumnInt(0) : 0;
 }
 
+absl::StatusOr<int64_t> Replica::EstimatedTotal() {
+  Stmt stmt(db_, "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'estimated_total'");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
 absl::StatusOr<std::map<EntityType, int64_t>> Replica::RecordCountsByEntity() {
   std::map<EntityType, int64_t> out;
   Stmt stmt(db_, "SELECT entity, count(*) FROM records GROUP BY entity");
@@ -455,6 +461,12 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
         index.Text(1, record.id).Text(2, SearchBody(record));
         RETURN_IF_ERROR(index.Run());
       }
+    }
+    if (page.estimated_total() > 0) {
+      Stmt total(db_,
+                 "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('estimated_total', ?1)");
+      total.Text(1, absl::StrCat(page.estimated_total()));
+      RETURN_IF_ERROR(total.Run());
     }
     Stmt cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
     cursor.Text(1, page.next_cursor());

@@ -74,6 +74,9 @@ class Replica {
   // ------------------------------------------------------------------------- The cursor stored
   // with the last applied page ("" before the first).
   absl::StatusOr<std::string> Cursor();
+  // The size of the scope the server announced with the first page of the last full sync (0
+  // when unknown): the "total" of an initial sync's progress, kept across interruptions.
+  absl::StatusOr<int64_t> EstimatedTotal();
   // Applies a pulled page and stores the cursor that follows it, in one transaction: records are
   // stored (never recorded as local changes), tombstones and removals drop the record (a removed
   // account takes the records that follow it along).

@@ -118,7 +118,7 @@ absl::Status SyncEngine::Push(SyncReport& report) {
 absl::Status SyncEngine::Pull(SyncReport& report) {
   while (true) {
     ASSIGN_OR_RETURN(std::string cursor, replica_.Cursor());
-    ASSIGN_OR_RETURN(v1::PullResponse page, client_.Pull(cursor, kPullPage));
+    ASSIGN_OR_RETURN(v1::PullResponse page, client_.Pull(cursor, pull_page_));
     if (page.resync_required()) {
       if (report.resynced) return absl::InternalError("pull: resync asked twice in one round");
       report.resynced = true;
@@ -127,6 +127,11 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
     }
     RETURN_IF_ERROR(replica_.ApplyPulledPage(page));
     report.pulled += page.records_size();
+    if (progress_) {
+      ASSIGN_OR_RETURN(int64_t done, replica_.RecordCount());
+      ASSIGN_OR_RETURN(int64_t total, replica_.EstimatedTotal());
+      if (!progress_(done, total)) return absl::CancelledError("sync stopped by its caller");
+    }
     if (!page.more()) return absl::OkStatus();
   }
 }

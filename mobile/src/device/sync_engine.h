@@ -2,6 +2,7 @@
 // "resync required", and wipes a revoked device. Free of Qt; the app runs it on a worker thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,7 +51,13 @@ class SyncEngine {
   static constexpr int kPushBatch = 500;
   static constexpr uint32_t kPullPage = 2000;
 
-  SyncEngine(Replica& replica, SyncClient& client) : replica_(replica), client_(client) {}
+  // Called after each applied page with the records held and the scope's announced size; return
+  // false to stop (the next SyncOnce resumes from the stored cursor).
+  using Progress = std::function<bool(int64_t done, int64_t total)>;
+
+  SyncEngine(Replica& replica, SyncClient& client, uint32_t pull_page = kPullPage)
+      : replica_(replica), client_(client), pull_page_(pull_page) {}
+  void set_progress(Progress progress) { progress_ = std::move(progress); }
 
   // One round: push the whole outbox (in batches), then pull until no more changes. A revoked
   // device's replica is wiped and the revoked status returned.
@@ -62,6 +69,8 @@ class SyncEngine {
 
   Replica& replica_;
   SyncClient& client_;
+  const uint32_t pull_page_;
+  Progress progress_;
 };
 
 }  // namespace mcrm::device

@@ -453,6 +453,10 @@ std::string PgInTerritories(absl::string_view column) {
   return absl::StrCat(column, " = ANY($5::text[])");
 }
 
+std::string PgCountTerritories(absl::string_view column) {
+  return absl::StrCat(column, " = ANY($2::text[])");
+}
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(std::string uri, int pool_size) : pool_(std::move(uri), pool_size) {}
@@ -583,6 +587,22 @@ class PostgresStore final : public Store {
     });
     if (!status.ok()) return status;
     return page;
+  }
+
+  absl::StatusOr<int64_t> CountScope(const ScopeFilter& scope) override {
+    static const std::string kScoped =
+        absl::StrCat("SELECT count(*) FROM records WHERE NOT deleted AND (",
+                     RepScopeSql("", "$1", &PgCountTerritories), ")");
+    int64_t count = 0;
+    RETURN_IF_ERROR(Run([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::row row =
+          scope.everything
+              ? tx.exec1("SELECT count(*) FROM records WHERE NOT deleted")
+              : tx.exec_params1(kScoped, scope.user_id, ArrayLiteral(scope.territory_ids));
+      count = row[0].as<int64_t>();
+      return absl::OkStatus();
+    }));
+    return count;
   }
 
   absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) override {

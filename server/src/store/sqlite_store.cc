@@ -503,6 +503,20 @@ class SqliteStore final : public Store {
     return page;
   }
 
+  absl::StatusOr<int64_t> CountScope(const ScopeFilter& scope) override {
+    static const std::string kScoped =
+        absl::StrCat("SELECT count(*) FROM records WHERE deleted = 0 AND (",
+                     RepScopeSql("", "?2", &SqliteInTerritories), ")");
+    std::lock_guard lock(mutex_);
+    Stmt stmt(db_, scope.everything ? "SELECT count(*) FROM records WHERE deleted = 0" : kScoped);
+    if (!scope.everything) {
+      stmt.Bind(2, scope.user_id);
+      stmt.Bind(3, JsonTerritories(scope.territory_ids));
+    }
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    return row ? stmt.Int(0) : 0;
+  }
+
   absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) override {
     int64_t purged = 0;
     RETURN_IF_ERROR(Transact([&](StoreTx&) -> absl::Status {

@@ -111,6 +111,9 @@ class Store {
   virtual absl::StatusOr<PullPage> Pull(const ScopeFilter& scope, absl::string_view cursor,
                                         int limit) = 0;
 
+  // How many live records `scope` holds (an estimate for an initial sync's progress).
+  virtual absl::StatusOr<int64_t> CountScope(const ScopeFilter& scope) = 0;
+
   // Forgets tombstones and scope exits older than `cutoff_ms` and mutation results older than
   // `results_cutoff_ms`; cursors from before the newest forgotten one then get
   // "resync required" (the tombstone horizon). Returns how many tombstones were forgotten.
