@@ -16,12 +16,11 @@
 namespace mcrm::device {
 namespace {
 
+using ::mcrm::testing::F;
 using ::mcrm::testing::ValidSample;
 using ::testing::HasSubstr;
 
 constexpr int64_t kT = 1793696400000;
-
-uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
 
 class ReplicaTest : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include "mcrm/uuid.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "replica.h"
+#include "sample_records.h"
 #include "server_process.h"
 #include "sync_engine.h"
 #include "test_stores.h"
@@ -23,14 +24,6 @@ using device::Replica;
 using device::SyncClient;
 using device::SyncEngine;
 using ::testing::HasSubstr;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
 
 // A phone or tablet: its replica file, its session and its engine.
 struct Device {

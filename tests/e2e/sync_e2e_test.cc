@@ -21,14 +21,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-uint32_t F(EntityType entity, const char* name) { return Spec(entity).FieldByName(name)->number; }
-
 // One signed-in device.
 class Device {
  public:

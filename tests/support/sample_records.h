@@ -1,6 +1,9 @@
 // Valid records of every entity, for tests to start from and then break one rule at a time.
 #pragma once
 
+#include <chrono>
+
+#include "absl/strings/string_view.h"
 #include "mcrm/record.h"
 #include "mcrm/schema.h"
 
@@ -17,5 +20,18 @@ inline constexpr const char* kRecordId = "01890a5d-ac96-774b-bcce-b302099a8000";
 
 // A record of `entity` with id kRecordId that passes ValidateRecord, with most fields set.
 Record ValidSample(EntityType entity);
+
+// The number of the field `name` of `entity` (which must exist). Short: tests use it on every
+// line that builds a change.
+inline uint32_t F(EntityType entity, absl::string_view name) {
+  return Spec(entity).FieldByName(name)->number;
+}
+
+// The wall clock in ms since the Unix epoch.
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace mcrm::testing

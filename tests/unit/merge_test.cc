@@ -12,15 +12,12 @@
 namespace mcrm {
 namespace {
 
+using ::mcrm::testing::F;
 using ::mcrm::testing::kRecordId;
 using ::mcrm::testing::ValidSample;
 using ::testing::HasSubstr;
 
 constexpr int64_t kT = 1793696400000;
-
-uint32_t F(EntityType entity, absl::string_view name) {
-  return Spec(entity).FieldByName(name)->number;
-}
 
 HlcTimestamp Hlc(int64_t offset_ms, const char* node) {
   return HlcTimestamp{kT + offset_ms, 0, node};
