@@ -60,16 +60,7 @@ class DeviceSync : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("mcrm-device-e2e-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    std::vector<std::string> args = {"--listen=127.0.0.1:0",
-                                     "--data-dir=" + (dir_ / "server").string(), "--demo",
-                                     "--demo-accounts=40", "--workers=4"};
-    if (StoreKindUnderTest() == StoreKind::kPostgres) {
-      std::string uri;
-      auto store = MakeFreshStore(StoreKind::kPostgres, &uri);
-      ASSERT_TRUE(store.ok()) << store.status();
-      args.push_back("--database=" + uri);
-    }
-    auto server = ServerProcess::Start(ServerBinary(), args);
+    auto server = StartDemoServer((dir_ / "server").string(), /*demo_accounts=*/40);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new ServerProcess(*std::move(server));
   }

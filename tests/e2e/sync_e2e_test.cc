@@ -171,15 +171,7 @@ class SyncE2e : public ::testing::Test {
     data_dir_ =
         std::filesystem::temp_directory_path() / ("mcrm-sync-e2e-" + std::to_string(getpid()));
     std::filesystem::remove_all(data_dir_);
-    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data-dir=" + data_dir_.string(),
-                                     "--demo", "--demo-accounts=40", "--workers=4"};
-    if (StoreKindUnderTest() == StoreKind::kPostgres) {
-      std::string uri;
-      auto store = MakeFreshStore(StoreKind::kPostgres, &uri);
-      ASSERT_TRUE(store.ok()) << store.status();
-      args.push_back("--database=" + uri);
-    }
-    auto server = ServerProcess::Start(ServerBinary(), args);
+    auto server = StartDemoServer(data_dir_.string(), /*demo_accounts=*/40);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new ServerProcess(*std::move(server));
     channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());

@@ -26,6 +26,18 @@ std::string WithDatabase(const std::string& uri, const std::string& database) {
 
 }  // namespace
 
+absl::StatusOr<ServerProcess> StartDemoServer(const std::string& data_dir, int demo_accounts) {
+  std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data-dir=" + data_dir, "--demo",
+                                   absl::StrCat("--demo-accounts=", demo_accounts), "--workers=4"};
+  if (StoreKindUnderTest() == StoreKind::kPostgres) {
+    std::string uri;
+    auto store = MakeFreshStore(StoreKind::kPostgres, &uri);
+    if (!store.ok()) return store.status();
+    args.push_back("--database=" + uri);
+  }
+  return ServerProcess::Start(ServerBinary(), args);
+}
+
 std::vector<Record> Decoded(const server::PullPage& page) {
   std::vector<Record> out;
   for (const std::string& encoded : page.encoded_records) {

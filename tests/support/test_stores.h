@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server_process.h"
 #include "store/store.h"
 
 namespace mcrm::testing {
@@ -19,6 +20,10 @@ absl::StatusOr<std::unique_ptr<server::Store>> MakeFreshStore(StoreKind kind,
 
 // The kind chosen for this run of a conformance binary: "--store=pg" or "--store=sqlite" on
 // the command line (read by main); SQLite by default.
+// Starts the real mcrm-server with demo data (`demo_accounts` accounts) on the store kind under
+// test: its embedded store in `data_dir`, or a fresh database of the test PostgreSQL cluster.
+absl::StatusOr<ServerProcess> StartDemoServer(const std::string& data_dir, int demo_accounts);
+
 // The records of a pulled page, decoded.
 std::vector<Record> Decoded(const server::PullPage& page);
 

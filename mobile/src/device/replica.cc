@@ -324,17 +324,24 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change) {
   return stored;
 }
 
-absl::StatusOr<ChangeSet> Replica::Write(EntityType entity, const std::string& record_id,
-                                         FieldMap changed, const HlcTimestamp& hlc,
-                                         const std::string& mutation_id) {
+absl::StatusOr<ChangeSet> Replica::NewChange(EntityType entity, const std::string& record_id,
+                                             const HlcTimestamp& hlc,
+                                             const std::string& mutation_id) {
   ASSIGN_OR_RETURN(std::optional<Record> server, ServerState(record_id));
-  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
   ChangeSet change;
   change.mutation_id = mutation_id;
   change.entity = entity;
   change.record_id = record_id;
   change.base_version = server.has_value() ? server->meta.server_version : 0;
   change.hlc = hlc;
+  return change;
+}
+
+absl::StatusOr<ChangeSet> Replica::Write(EntityType entity, const std::string& record_id,
+                                         FieldMap changed, const HlcTimestamp& hlc,
+                                         const std::string& mutation_id) {
+  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
+  ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.changed = std::move(changed);
   RETURN_IF_ERROR(ValidateChangeSet(change, ChangeOrigin::kDevice, /*allow_unknown=*/false));
   // The record as it will look must be valid too, so the user learns now, not after a push.
@@ -362,13 +369,7 @@ absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& 
     return absl::NotFoundError(
         absl::StrCat(EntityName(entity), " ", record_id, ": no such record"));
   }
-  ASSIGN_OR_RETURN(std::optional<Record> server, ServerState(record_id));
-  ChangeSet change;
-  change.mutation_id = mutation_id;
-  change.entity = entity;
-  change.record_id = record_id;
-  change.base_version = server.has_value() ? server->meta.server_version : 0;
-  change.hlc = hlc;
+  ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.op = ChangeSet::Op::kDelete;
   return Append(std::move(change));
 }

@@ -104,6 +104,9 @@ class Replica {
   absl::Status Migrate();
   // The stored server state of a record, or nullopt.
   absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
+  // A change of this device's to `record_id`, made on the server version the replica holds.
+  absl::StatusOr<ChangeSet> NewChange(EntityType entity, const std::string& record_id,
+                                      const HlcTimestamp& hlc, const std::string& mutation_id);
   absl::StatusOr<ChangeSet> Append(ChangeSet change);
   absl::Status StoreServerState(const Record& record);
   // Lays an acknowledged change (and the server's side of any conflict it lost) on the stored
