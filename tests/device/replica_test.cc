@@ -237,6 +237,43 @@ TEST_F(ReplicaTest, PushResultsSettleTheOutbox) {
   EXPECT_TRUE(replica_->ApplyPushResults(answer).ok());
 }
 
+TEST_F(ReplicaTest, AConflictCanBeUndoneAsANewLocalChange) {
+  const EntityType A = EntityType::kAccount;
+  const std::string a = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, a, 2)}, "s:1")).ok());
+  ASSERT_TRUE(replica_->Write(A, a, {{F(A, "notes"), Value::String("mine")}}, Hlc(), NewId()).ok());
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_EQ(pending->size(), 1u);
+  v1::PushResponse answer;
+  auto* lost = answer.add_results();
+  lost->set_mutation_id((*pending)[0].mutation_id());
+  lost->set_outcome(v1::MutationResult::CONFLICT);
+  lost->set_server_version(3);
+  auto* conflict = lost->add_conflicts();
+  conflict->set_field(F(A, "notes"));
+  conflict->mutable_incoming()->set_string_value("mine");
+  conflict->mutable_stored()->set_string_value("theirs");
+  conflict->set_incoming_won(false);
+  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  ASSERT_EQ(replica_->Conflicts()->size(), 1u);
+  const int64_t seq = (*replica_->Conflicts())[0].seq;
+
+  EXPECT_EQ(replica_->UndoConflict(seq + 100, Hlc(), NewId()).status().code(),
+            absl::StatusCode::kNotFound);
+  auto undo = replica_->UndoConflict(seq, Hlc(), NewId());
+  ASSERT_TRUE(undo.ok()) << undo.status();
+  EXPECT_EQ(undo->base_version, 3) << "made on the version the server answered with";
+  EXPECT_EQ((*replica_->Read(a))->Get("notes"), Value::String("mine"))
+      << "the user's value is back at once";
+  auto outbox = replica_->Outbox();
+  ASSERT_EQ(outbox->size(), 1u) << "and waits to be pushed like any edit";
+  EXPECT_EQ(outbox->front().change.changed.at(F(A, "notes")), Value::String("mine"));
+  EXPECT_TRUE(replica_->Conflicts()->empty()) << "the conflict left the log with the undo";
+  EXPECT_EQ(replica_->UndoConflict(seq, Hlc(), NewId()).status().code(),
+            absl::StatusCode::kNotFound)
+      << "one undo per conflict";
+}
+
 TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   const std::string account = NewId(), contact = NewId(), product = NewId();
   ASSERT_TRUE(replica_

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/status_macros.h"
@@ -278,9 +280,11 @@ absl::StatusOr<std::optional<Record>> Replica::Read(const std::string& id) {
   return record;
 }
 
-absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change) {
+absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
+                                          const std::function<absl::Status()>& also) {
   ChangeSet stored;
   RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+    if (also) RETURN_IF_ERROR(also());
     // The newest entry of this record decides: an unsent one absorbs the change (one mutation
     // per record per push); a sent one not yet settled means the base is only known once the
     // server answers it.
@@ -340,6 +344,13 @@ absl::StatusOr<ChangeSet> Replica::NewChange(EntityType entity, const std::strin
 absl::StatusOr<ChangeSet> Replica::Write(EntityType entity, const std::string& record_id,
                                          FieldMap changed, const HlcTimestamp& hlc,
                                          const std::string& mutation_id) {
+  return WriteWith(entity, record_id, std::move(changed), hlc, mutation_id, nullptr);
+}
+
+absl::StatusOr<ChangeSet> Replica::WriteWith(EntityType entity, const std::string& record_id,
+                                             FieldMap changed, const HlcTimestamp& hlc,
+                                             const std::string& mutation_id,
+                                             const std::function<absl::Status()>& also) {
   ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
   ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.changed = std::move(changed);
@@ -359,7 +370,7 @@ absl::StatusOr<ChangeSet> Replica::Write(EntityType entity, const std::string& r
   }
   ApplyChangedFields(change, after.fields);
   RETURN_IF_ERROR(ValidateRecord(after));
-  return Append(std::move(change));
+  return Append(std::move(change), also);
 }
 
 absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& record_id,
@@ -653,6 +664,34 @@ absl::StatusOr<std::vector<LocalConflict>> Replica::Conflicts() {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+absl::StatusOr<ChangeSet> Replica::UndoConflict(int64_t conflict_seq, const HlcTimestamp& hlc,
+                                                const std::string& mutation_id) {
+  Stmt find(db_,
+            "SELECT entity, record_id, field, mine, theirs, mine_won FROM conflicts "
+            "WHERE seq = ?1");
+  find.Int(1, conflict_seq);
+  ASSIGN_OR_RETURN(bool found, find.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("conflict ", conflict_seq, ": no such conflict"));
+  }
+  const auto entity = static_cast<EntityType>(find.ColumnInt(0));
+  const std::string record_id = find.ColumnText(1);
+  const auto field = static_cast<uint32_t>(find.ColumnInt(2));
+  // The value the server's resolution overwrote comes back, as a new change of this device's.
+  Value restored = DecodeValue(find.ColumnBlob(find.ColumnInt(5) != 0 ? 4 : 3));
+  find.Reset();
+  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
+  if (!visible.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        EntityName(entity), " ", record_id, ": the record is gone; the conflict cannot be undone"));
+  }
+  return WriteWith(entity, record_id, {{field, std::move(restored)}}, hlc, mutation_id, [&] {
+    Stmt drop(db_, "DELETE FROM conflicts WHERE seq = ?1");
+    drop.Int(1, conflict_seq);
+    return drop.Run();
+  });
 }
 
 absl::Status Replica::Discard(int64_t outbox_seq) {

@@ -3,6 +3,7 @@
 // and write of the app goes here; the network only syncs. No Qt and no gRPC in this layer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,11 @@ class Replica {
 
   absl::StatusOr<std::vector<OutboxEntry>> Outbox();
   absl::StatusOr<std::vector<LocalConflict>> Conflicts();
+  // Undoes the server's resolution of a conflict: the value that lost (this device's, or the
+  // server's when this device won) is written back as a new local change, and the conflict leaves
+  // the log, in one transaction.
+  absl::StatusOr<ChangeSet> UndoConflict(int64_t conflict_seq, const HlcTimestamp& hlc,
+                                         const std::string& mutation_id);
   // Drops a rejected entry the user chose to discard.
   absl::Status Discard(int64_t outbox_seq);
 
@@ -107,7 +113,13 @@ class Replica {
   // A change of this device's to `record_id`, made on the server version the replica holds.
   absl::StatusOr<ChangeSet> NewChange(EntityType entity, const std::string& record_id,
                                       const HlcTimestamp& hlc, const std::string& mutation_id);
-  absl::StatusOr<ChangeSet> Append(ChangeSet change);
+  // Appends to the outbox; `also` (when set) runs in the same transaction.
+  absl::StatusOr<ChangeSet> Append(ChangeSet change,
+                                   const std::function<absl::Status()>& also = nullptr);
+  absl::StatusOr<ChangeSet> WriteWith(EntityType entity, const std::string& record_id,
+                                      FieldMap changed, const HlcTimestamp& hlc,
+                                      const std::string& mutation_id,
+                                      const std::function<absl::Status()>& also);
   absl::Status StoreServerState(const Record& record);
   // Lays an acknowledged change (and the server's side of any conflict it lost) on the stored
   // server state, until a pull brings the real one.
