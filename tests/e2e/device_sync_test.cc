@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <thread>
 
+#include "flaky_link.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "replica.h"
 #include "sample_records.h"
 #include "server_process.h"
 #include "sync_engine.h"
+#include "sync_worker.h"
 #include "test_stores.h"
 
 namespace mcrm::testing {
@@ -23,6 +25,8 @@ namespace {
 using device::Replica;
 using device::SyncClient;
 using device::SyncEngine;
+using device::SyncWorker;
+using device::WorkerEvent;
 using ::testing::HasSubstr;
 
 // A phone or tablet: its replica file, its session and its engine.
@@ -73,13 +77,16 @@ class DeviceSync : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<Device> SignIn(const std::string& login) {
+  std::string ReplicaPath(const Device& d) { return (dir_ / (d.id + ".sqlite3")).string(); }
+
+  // A device signed in at `address` (the server's own, or a FlakyLink in front of it).
+  std::unique_ptr<Device> SignIn(const std::string& login, std::string address = "") {
     auto d = std::make_unique<Device>();
     d->id = login + "-device-" + std::to_string(next_++);
-    auto replica = Replica::Open((dir_ / (d->id + ".sqlite3")).string());
+    auto replica = Replica::Open(ReplicaPath(*d));
     EXPECT_TRUE(replica.ok()) << replica.status();
     d->replica = *std::move(replica);
-    d->client = std::make_unique<SyncClient>(server_->address(), d->id);
+    d->client = std::make_unique<SyncClient>(address.empty() ? server_->address() : address, d->id);
     const absl::Status login_status = d->client->Login(login, "demo");
     EXPECT_TRUE(login_status.ok()) << login_status;
     d->engine = std::make_unique<SyncEngine>(*d->replica, *d->client);
@@ -237,6 +244,128 @@ TEST_F(DeviceSync, ARevokedDeviceWipesItself) {
   EXPECT_EQ(*phone->replica->RecordCount(), 0);
   EXPECT_TRUE(phone->replica->Outbox()->empty());
   EXPECT_EQ(*phone->replica->Cursor(), "");
+}
+
+// Waits up to `limit` for `done`, checking every few milliseconds.
+template <typename Done>
+bool Eventually(Done done, absl::Duration limit = absl::Seconds(15)) {
+  const absl::Time end = absl::Now() + limit;
+  while (absl::Now() < end) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return done();
+}
+
+// Collects a worker's events for a test to look at.
+struct Events {
+  absl::Mutex mutex;
+  std::vector<WorkerEvent> seen ABSL_GUARDED_BY(mutex);
+  SyncWorker::Observer Observer() {
+    return [this](const WorkerEvent& e) {
+      absl::MutexLock lock(&mutex);
+      seen.push_back(e);
+    };
+  }
+  std::vector<WorkerEvent> Of(WorkerEvent::Kind kind) {
+    absl::MutexLock lock(&mutex);
+    std::vector<WorkerEvent> out;
+    for (const auto& e : seen) {
+      if (e.kind == kind) out.push_back(e);
+    }
+    return out;
+  }
+};
+
+std::optional<Value> FieldOf(Replica& replica, const std::string& id, const std::string& field) {
+  auto record = replica.Read(id);
+  if (!record.ok() || !record->has_value()) return std::nullopt;
+  return (*record)->Get(field);
+}
+
+TEST_F(DeviceSync, WorkersPushLocalWritesAndAPokeBringsThemToTheOtherDevice) {
+  auto phone = SignIn("rep1");
+  auto office = SignIn("dispatch");
+  SyncWorker::Options options;
+  options.poll_interval = absl::Hours(1);  // only a poke can make the office sync in time
+  Events phone_events, office_events;
+  auto phone_worker =
+      SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, phone_events.Observer());
+  ASSERT_TRUE(phone_worker.ok()) << phone_worker.status();
+  auto office_worker =
+      SyncWorker::Start(ReplicaPath(*office), *office->client, options, office_events.Observer());
+  ASSERT_TRUE(office_worker.ok()) << office_worker.status();
+  ASSERT_TRUE(Eventually([&] { return !office_events.Of(WorkerEvent::Kind::kSynced).empty(); }))
+      << "the first round runs at once";
+
+  std::optional<Record> account = phone->OwnAccount();
+  ASSERT_TRUE(account.has_value());
+  const Value note = Value::String("pushed by the worker " + std::to_string(NowMs()));
+  ASSERT_TRUE(
+      phone->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), note}})
+          .ok());
+  (*phone_worker)->SyncSoon();
+  EXPECT_TRUE(Eventually([&] { return FieldOf(*office->replica, account->id, "notes") == note; }))
+      << "the office's replica got the phone's edit without anyone syncing by hand";
+  EXPECT_TRUE(Eventually([&] { return phone->replica->Outbox()->empty(); }));
+  (*phone_worker)->Stop();
+  (*office_worker)->Stop();
+  EXPECT_TRUE(office_events.Of(WorkerEvent::Kind::kFailed).empty());
+}
+
+TEST_F(DeviceSync, AWorkerRidesOutTheNetworkGoingAndComingBackWithoutUserAction) {
+  auto link = FlakyLink::Start(server_->address());
+  ASSERT_TRUE(link.ok()) << link.status();
+  auto phone = SignIn("rep2", (*link)->address());
+  auto office = SignIn("dispatch");
+  std::optional<Record> account = phone->OwnAccount();
+  ASSERT_TRUE(account.has_value());
+
+  (*link)->SetUp(false);  // into the tunnel
+  SyncWorker::Options options;
+  options.backoff = BackoffPolicy{.initial = absl::Milliseconds(40),
+                                  .multiplier = 2.0,
+                                  .ceiling = absl::Milliseconds(320),
+                                  .jitter = 0.0};
+  options.poll_interval = absl::Hours(1);
+  Events events;
+  auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  const Value note = Value::String("written in the tunnel");
+  ASSERT_TRUE(
+      phone->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), note}})
+          .ok());
+  (*worker)->SyncSoon();
+  ASSERT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kFailed).size() >= 5; }));
+  const auto failed = events.Of(WorkerEvent::Kind::kFailed);
+  EXPECT_EQ(failed[0].retry_in, absl::Milliseconds(40));
+  EXPECT_EQ(failed[1].retry_in, absl::Milliseconds(80));
+  EXPECT_EQ(failed[2].retry_in, absl::Milliseconds(160));
+  EXPECT_EQ(failed[3].retry_in, absl::Milliseconds(320));
+  EXPECT_EQ(failed[4].retry_in, absl::Milliseconds(320)) << "held at the ceiling";
+  EXPECT_EQ(failed[0].status.code(), absl::StatusCode::kUnavailable) << failed[0].status;
+  EXPECT_EQ(phone->replica->Outbox()->size(), 1u) << "the change waits, nothing is lost";
+
+  (*link)->SetUp(true);  // out of the tunnel
+  EXPECT_TRUE(Eventually([&] { return phone->replica->Outbox()->empty(); }))
+      << "pushed once the network came back, with no one asking";
+  ASSERT_TRUE(office->Sync().ok());
+  EXPECT_EQ(FieldOf(*office->replica, account->id, "notes"), note);
+
+  // A cut while connected: the poke stream notices and comes back by itself.
+  const size_t downs = events.Of(WorkerEvent::Kind::kStreamDown).size();
+  const size_t rounds = events.Of(WorkerEvent::Kind::kSynced).size();
+  (*link)->CutAll();
+  EXPECT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kStreamDown).size() > downs; }));
+  const Value later = Value::String("after the cut");
+  ASSERT_TRUE(
+      office->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), later}})
+          .ok());
+  ASSERT_TRUE(office->Sync().ok());
+  EXPECT_TRUE(Eventually([&] { return FieldOf(*phone->replica, account->id, "notes") == later; }))
+      << "the stream reconnected and its poke brought the office's change";
+  EXPECT_GT(events.Of(WorkerEvent::Kind::kSynced).size(), rounds);
+  (*worker)->Stop();
 }
 
 }  // namespace

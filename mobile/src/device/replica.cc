@@ -441,6 +441,7 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
                           "account_id = ?1 AND entity <> ?2)");
     Stmt index(db_, "INSERT INTO search (record_id, body) VALUES (?1, ?2)");
     for (int i = 0; i < page.records_size(); ++i) {
+      if (checkpoint_ && i == page.records_size() / 2) checkpoint_(checkpoint::kPageHalfApplied);
       ASSIGN_OR_RETURN(Record record,
                        wire::FromProto(page.records(i), absl::StrCat("pull.records[", i, "]")));
       unindex.Reset();

@@ -42,6 +42,18 @@ struct LocalConflict {
   bool mine_won = false;
 };
 
+// Names of the points where the engine's work can be cut short by a crash, for tests that kill
+// the process there (see SyncEngine::set_checkpoint and
+// Replica::set_checkpoint).
+namespace checkpoint {
+inline constexpr char kPushSent[] = "push.sent";          // outbox marked sent, call not made
+inline constexpr char kPushAnswered[] = "push.answered";  // reply received, outbox not settled
+inline constexpr char kPushSettled[] = "push.settled";    // outbox settled
+inline constexpr char kPullReceived[] = "pull.received";  // page received, not applied
+inline constexpr char kPullApplied[] = "pull.applied";    // page and cursor committed
+inline constexpr char kPageHalfApplied[] = "page.half";   // inside the page's transaction
+}  // namespace checkpoint
+
 class Replica {
  public:
   // Opens (creating when missing) the replica file and applies its migrations.
@@ -105,6 +117,12 @@ class Replica {
   // Removes everything: the server told this device it is revoked.
   absl::Status Wipe();
 
+  // Called at checkpoint::kPageHalfApplied, halfway through a page's transaction; crash tests
+  // kill the process there.
+  void set_checkpoint(std::function<void(absl::string_view)> checkpoint) {
+    checkpoint_ = std::move(checkpoint);
+  }
+
  private:
   explicit Replica(sqlite3* db) : db_(db) {}
   absl::Status Migrate();
@@ -126,6 +144,7 @@ class Replica {
   absl::Status FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result);
 
   sqlite3* db_;
+  std::function<void(absl::string_view)> checkpoint_;
 };
 
 // The replica's schema version (PRAGMA user_version) this build writes.

@@ -2,7 +2,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 
@@ -29,23 +31,108 @@ bool IsDeviceRevoked(const absl::Status& status) {
   return status.GetPayload(kRevokedPayload).has_value();
 }
 
-struct SyncClient::Stubs {
+// One channel and its stubs. Replaced whole by Reconnect; calls in flight keep theirs.
+struct Connection {
+  std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Auth::Stub> auth;
   std::unique_ptr<v1::Sync::Stub> sync;
 
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
-    return context;
+  Connection(const std::string& address, const grpc::ChannelArguments& args)
+      : channel(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)),
+        auth(v1::Auth::NewStub(channel)),
+        sync(v1::Sync::NewStub(channel)) {}
+};
+
+struct SyncClient::Stubs {
+  std::string address;
+  grpc::ChannelArguments args;
+
+  absl::Mutex mutex;
+  std::shared_ptr<Connection> connection ABSL_GUARDED_BY(mutex);
+  bool cancelled ABSL_GUARDED_BY(mutex) = false;
+  absl::flat_hash_set<grpc::ClientContext*> in_flight ABSL_GUARDED_BY(mutex);
+};
+
+// A call's context, registered so that Cancel() reaches it while it runs, and the connection it
+// runs on.
+class SyncClient::Call {
+ public:
+  Call(Stubs& stubs, const std::string& token, bool streaming) : stubs_(stubs) {
+    if (!streaming) {
+      context_.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    }
+    if (!token.empty()) context_.AddMetadata("authorization", "Bearer " + token);
+    absl::MutexLock lock(&stubs_.mutex);
+    connection_ = stubs_.connection;
+    cancelled_ = stubs_.cancelled;
+    if (!cancelled_) stubs_.in_flight.insert(&context_);
   }
+  ~Call() {
+    absl::MutexLock lock(&stubs_.mutex);
+    stubs_.in_flight.erase(&context_);
+  }
+  // CANCELLED when the client was cancelled before the call started.
+  absl::Status Admitted() const {
+    return cancelled_ ? absl::CancelledError("sync client shut down") : absl::OkStatus();
+  }
+  grpc::ClientContext* context() { return &context_; }
+  v1::Auth::Stub& auth() { return *connection_->auth; }
+  v1::Sync::Stub& sync() { return *connection_->sync; }
+
+ private:
+  Stubs& stubs_;
+  std::shared_ptr<Connection> connection_;
+  grpc::ClientContext context_;
+  bool cancelled_ = false;
 };
 
 SyncClient::SyncClient(const std::string& address, std::string device_id)
     : stubs_(std::make_unique<Stubs>()), device_id_(std::move(device_id)) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  stubs_->auth = v1::Auth::NewStub(channel);
-  stubs_->sync = v1::Sync::NewStub(channel);
+  stubs_->address = address;
+  // A phone's connection dies silently (tunnels, radio hand-overs): pings find out. The server
+  // accepts a ping every 10 s at most.
+  stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  absl::MutexLock lock(&stubs_->mutex);
+  stubs_->connection = std::make_shared<Connection>(stubs_->address, stubs_->args);
+}
+
+bool SyncClient::Reconnect(absl::Duration timeout) {
+  // A fresh channel rather than the old one: a gRPC channel that failed stays in
+  // TRANSIENT_FAILURE until its own reconnect timer fires, whatever the network does meanwhile.
+  // The worker owns the retry schedule (backoff with jitter) and has just waited it out.
+  auto fresh = std::make_shared<Connection>(stubs_->address, stubs_->args);
+  {
+    absl::MutexLock lock(&stubs_->mutex);
+    stubs_->connection = fresh;
+  }
+  const auto deadline = absl::ToChronoTime(absl::Now() + timeout);
+  grpc_connectivity_state state = fresh->channel->GetState(/*try_to_connect=*/true);
+  while (true) {
+    if (state == GRPC_CHANNEL_READY) return true;
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return false;
+    if (!fresh->channel->WaitForStateChange(state, deadline)) return false;
+    state = fresh->channel->GetState(/*try_to_connect=*/true);
+  }
+}
+
+void SyncClient::Cancel() {
+  absl::MutexLock lock(&stubs_->mutex);
+  stubs_->cancelled = true;
+  for (grpc::ClientContext* context : stubs_->in_flight) context->TryCancel();
+}
+
+absl::Status SyncClient::Subscribe(const std::function<void()>& on_poke) {
+  v1::SubscribeRequest request;
+  request.set_device_id(device_id_);
+  Call call(*stubs_, token_, /*streaming=*/true);
+  RETURN_IF_ERROR(call.Admitted());
+  std::unique_ptr<grpc::ClientReader<v1::Poke>> reader =
+      call.sync().Subscribe(call.context(), request);
+  v1::Poke poke;
+  while (reader->Read(&poke)) on_poke();
+  return FromGrpc(reader->Finish(), *call.context());
 }
 
 SyncClient::~SyncClient() = default;
@@ -56,8 +143,9 @@ absl::Status SyncClient::Login(const std::string& login, const std::string& pass
   request.set_password(password);
   request.set_device_id(device_id_);
   v1::LoginResponse response;
-  auto context = stubs_->Context("");
-  RETURN_IF_ERROR(FromGrpc(stubs_->auth->Login(context.get(), request, &response), *context));
+  Call call(*stubs_, "", /*streaming=*/false);
+  RETURN_IF_ERROR(call.Admitted());
+  RETURN_IF_ERROR(FromGrpc(call.auth().Login(call.context(), request, &response), *call.context()));
   token_ = response.session_token();
   user_id_ = response.user_id();
   return absl::OkStatus();
@@ -68,8 +156,9 @@ absl::StatusOr<v1::PushResponse> SyncClient::Push(const std::vector<v1::Mutation
   request.set_device_id(device_id_);
   for (const auto& m : mutations) *request.add_mutations() = m;
   v1::PushResponse response;
-  auto context = stubs_->Context(token_);
-  RETURN_IF_ERROR(FromGrpc(stubs_->sync->Push(context.get(), request, &response), *context));
+  Call call(*stubs_, token_, /*streaming=*/false);
+  RETURN_IF_ERROR(call.Admitted());
+  RETURN_IF_ERROR(FromGrpc(call.sync().Push(call.context(), request, &response), *call.context()));
   return response;
 }
 
@@ -79,8 +168,9 @@ absl::StatusOr<v1::PullResponse> SyncClient::Pull(const std::string& cursor, uin
   request.set_cursor(cursor);
   request.set_limit(limit);
   v1::PullResponse response;
-  auto context = stubs_->Context(token_);
-  RETURN_IF_ERROR(FromGrpc(stubs_->sync->Pull(context.get(), request, &response), *context));
+  Call call(*stubs_, token_, /*streaming=*/false);
+  RETURN_IF_ERROR(call.Admitted());
+  RETURN_IF_ERROR(FromGrpc(call.sync().Pull(call.context(), request, &response), *call.context()));
   return response;
 }
 
@@ -103,9 +193,12 @@ absl::Status SyncEngine::Push(SyncReport& report) {
   for (int round = 0; round < 1000; ++round) {
     ASSIGN_OR_RETURN(std::vector<v1::Mutation> batch, replica_.PendingMutations(kPushBatch));
     if (batch.empty()) return absl::OkStatus();
+    Checkpoint(checkpoint::kPushSent);
     ASSIGN_OR_RETURN(v1::PushResponse response, client_.Push(batch));
+    Checkpoint(checkpoint::kPushAnswered);
     // The results are durable on the device before anything else happens.
     RETURN_IF_ERROR(replica_.ApplyPushResults(response));
+    Checkpoint(checkpoint::kPushSettled);
     report.pushed += static_cast<int>(batch.size());
     for (const auto& result : response.results()) {
       if (result.outcome() == v1::MutationResult::REJECTED) ++report.rejected;
@@ -125,7 +218,9 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
       RETURN_IF_ERROR(replica_.ResetForResync());
       continue;
     }
+    Checkpoint(checkpoint::kPullReceived);
     RETURN_IF_ERROR(replica_.ApplyPulledPage(page));
+    Checkpoint(checkpoint::kPullApplied);
     report.pulled += page.records_size();
     if (progress_) {
       ASSIGN_OR_RETURN(int64_t done, replica_.RecordCount());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "replica.h"
 
 namespace mcrm::device {
@@ -23,12 +24,24 @@ class SyncClient {
   absl::Status Login(const std::string& login, const std::string& password);
   absl::StatusOr<v1::PushResponse> Push(const std::vector<v1::Mutation>& mutations);
   absl::StatusOr<v1::PullResponse> Pull(const std::string& cursor, uint32_t limit);
+  // Listens to the server's pokes: calls `on_poke` for each (the first comes as soon as the
+  // stream is live) and returns when the stream ends, with its status.
+  absl::Status Subscribe(const std::function<void()>& on_poke);
+
+  // Connects now, skipping the channel's own reconnect backoff (the caller has just waited out
+  // its own), and waits up to `timeout` for the connection; false when it did not come up.
+  bool Reconnect(absl::Duration timeout);
+
+  // Cancels the calls in flight and refuses new ones with CANCELLED: the device is shutting its
+  // sync down. Safe from any thread.
+  void Cancel();
 
   const std::string& device_id() const { return device_id_; }
   const std::string& user_id() const { return user_id_; }
 
  private:
   struct Stubs;
+  class Call;
   std::unique_ptr<Stubs> stubs_;
   std::string device_id_;
   std::string token_;
@@ -58,6 +71,10 @@ class SyncEngine {
   SyncEngine(Replica& replica, SyncClient& client, uint32_t pull_page = kPullPage)
       : replica_(replica), client_(client), pull_page_(pull_page) {}
   void set_progress(Progress progress) { progress_ = std::move(progress); }
+  // Called at each of the checkpoint:: points; crash tests kill the process there.
+  void set_checkpoint(std::function<void(absl::string_view)> checkpoint) {
+    checkpoint_ = std::move(checkpoint);
+  }
 
   // One round: push the whole outbox (in batches), then pull until no more changes. A revoked
   // device's replica is wiped and the revoked status returned.
@@ -71,6 +88,11 @@ class SyncEngine {
   SyncClient& client_;
   const uint32_t pull_page_;
   Progress progress_;
+  std::function<void(absl::string_view)> checkpoint_;
+
+  void Checkpoint(absl::string_view where) const {
+    if (checkpoint_) checkpoint_(where);
+  }
 };
 
 }  // namespace mcrm::device
