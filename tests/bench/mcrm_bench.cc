@@ -4,6 +4,8 @@
 //   mcrm-bench push    --store pg|sqlite [--database URI] [--accounts N] [--batches K]
 //   mcrm-bench pull    --store pg|sqlite [--database URI] [--accounts N]
 //   mcrm-bench streams [--devices N]
+//   mcrm-bench initial-sync --store pg|sqlite [--database URI] [--accounts N]
+//   mcrm-bench propagation  [--store pg|sqlite] [--database URI] [--trials N]
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -21,15 +23,20 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "demo_data.h"
 #include "mcrm/command_line.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/sync.grpc.pb.h"
+#include "replica.h"
+#include "sample_records.h"
 #include "server_process.h"
 #include "store/encoding.h"
 #include "store/store.h"
 #include "sync_core.h"
+#include "sync_engine.h"
+#include "sync_worker.h"
 #include "wire_codec.h"
 
 ABSL_FLAG(std::string, store, "sqlite", "pg or sqlite");
@@ -41,6 +48,7 @@ ABSL_FLAG(bool, stale_base, false,
           "push: send every update on base version 1, so that later rounds meet conflicts "
           "(measures the conflict path; by default each update is made on the current version)");
 ABSL_FLAG(int, devices, 5000, "streams: Subscribe streams to open");
+ABSL_FLAG(int, trials, 300, "propagation: changes to time (after 20 not counted, to warm up)");
 
 namespace mcrm::bench {
 namespace {
@@ -463,6 +471,243 @@ int Streams() {
   return first_pokes.load() == devices ? 0 : 1;
 }
 
+// The real mcrm-server on the store of `target` (which the caller filled and closed): on the
+// same PostgreSQL database, or on the SQLite file in its data directory.
+testing::ServerProcess StartServerOn(const Target& target) {
+  std::vector<std::string> args = {"--listen=127.0.0.1:0"};
+  if (target.kind == "pg") {
+    args.push_back("--database=" + target.location);
+    args.push_back("--data-dir=" + std::filesystem::temp_directory_path().string());
+  } else {
+    args.push_back("--data-dir=" + std::filesystem::path(target.location).parent_path().string());
+  }
+  auto server = testing::ServerProcess::Start(MCRM_SERVER_BINARY, args);
+  if (!server.ok()) Die(server.status().message());
+  return *std::move(server);
+}
+
+// A store target whose SQLite file is where mcrm-server looks for it (mcrm.sqlite3).
+Target OpenServerTarget(Cluster& cluster) {
+  Target target = OpenTarget(cluster);
+  if (target.kind == "sqlite") {
+    target.store.reset();
+    std::filesystem::remove(target.location);
+    target.location =
+        (std::filesystem::path(target.location).parent_path() / "mcrm.sqlite3").string();
+    auto store = server::OpenSqliteStore(target.location);
+    if (!store.ok()) Die(store.status().message());
+    target.store = *std::move(store);
+  }
+  return target;
+}
+
+// The demo users (password "demo") and a small demo data set, so that devices can sign in.
+void SeedDemoUsers(server::Store& store) {
+  server::DemoOptions demo;
+  demo.accounts = 5;
+  auto logins = server::SeedDemoData(store, demo);
+  if (!logins.ok()) Die(logins.status().message());
+}
+
+std::unique_ptr<device::Replica> OpenReplica(const std::filesystem::path& path) {
+  std::filesystem::remove(path);
+  auto replica = device::Replica::Open(path.string());
+  if (!replica.ok()) Die(replica.status().message());
+  return *std::move(replica);
+}
+
+// The rows of a replica's records table, as stored.
+struct ReplicaRow {
+  std::string id;
+  int64_t entity;
+  int64_t version;
+  std::string account_id;
+  std::string record;
+};
+
+std::vector<ReplicaRow> ReadReplicaRows(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT id, entity, version, account_id, record FROM records", -1, &stmt,
+                     nullptr);
+  std::vector<ReplicaRow> rows;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    auto text = [&](int c) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+      return std::string(p ? p : "");
+    };
+    const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, 4));
+    rows.push_back(
+        {text(0), sqlite3_column_int64(stmt, 1), sqlite3_column_int64(stmt, 2), text(3),
+         std::string(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(stmt, 4)))});
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+// The raw limit for a device: the same rows inserted into a fresh SQLite file with the replica's
+// pragmas and table shape, by one prepared statement, a transaction per pull page.
+double ReplicaLimitRowsPerSecond(const std::filesystem::path& path,
+                                 const std::vector<ReplicaRow>& rows, size_t page) {
+  std::filesystem::remove(path);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+               "CREATE TABLE records (id TEXT PRIMARY KEY, entity INTEGER NOT NULL, version "
+               "INTEGER NOT NULL, account_id TEXT NOT NULL, record BLOB NOT NULL); "
+               "CREATE INDEX records_by_account ON records(account_id);",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO records VALUES (?1, ?2, ?3, ?4, ?5)", -1, &stmt, nullptr);
+  const auto start = Clock::now();
+  for (size_t begin = 0; begin < rows.size(); begin += page) {
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (size_t i = begin; i < std::min(rows.size(), begin + page); ++i) {
+      const ReplicaRow& r = rows[i];
+      sqlite3_bind_text(stmt, 1, r.id.data(), static_cast<int>(r.id.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(stmt, 2, r.entity);
+      sqlite3_bind_int64(stmt, 3, r.version);
+      sqlite3_bind_text(stmt, 4, r.account_id.data(), static_cast<int>(r.account_id.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_blob(stmt, 5, r.record.data(), static_cast<int>(r.record.size()), SQLITE_STATIC);
+      if (sqlite3_step(stmt) != SQLITE_DONE) Die(sqlite3_errmsg(db));
+      sqlite3_reset(stmt);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  const double seconds = Seconds(start);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return static_cast<double>(rows.size()) / seconds;
+}
+
+int InitialSync() {
+  Cluster cluster;
+  Target target = OpenServerTarget(cluster);
+  const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
+  SeedDemoUsers(*target.store);
+  Seed(*target.store, Accounts(accounts));
+  target.store.reset();
+  testing::ServerProcess server = StartServerOn(target);
+
+  const auto dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-device-", getpid());
+  std::filesystem::create_directories(dir);
+  auto replica = OpenReplica(dir / "replica.sqlite3");
+  device::SyncClient client(server.address(), "bench-tablet");
+  if (auto s = client.Login("dispatch", "demo"); !s.ok()) Die(s.message());
+  device::SyncEngine engine(*replica, client);
+  const auto start = Clock::now();
+  auto report = engine.SyncOnce();
+  const double seconds = Seconds(start);
+  if (!report.ok()) Die(report.status().message());
+  auto held = replica->RecordCount();
+  if (!held.ok()) Die(held.status().message());
+  replica.reset();
+  (void)server.Stop(SIGTERM);
+
+  const double rows_per_s = static_cast<double>(report->pulled) / seconds;
+  const std::vector<ReplicaRow> rows = ReadReplicaRows(dir / "replica.sqlite3");
+  const double limit =
+      ReplicaLimitRowsPerSecond(dir / "limit.sqlite3", rows, device::SyncEngine::kPullPage);
+  std::filesystem::remove_all(dir);
+  std::printf(
+      "{\"bench\":\"initial-sync\",\"store\":\"%s\",\"path\":\"mcrm-server over gRPC on "
+      "127.0.0.1 into an empty device replica (SyncEngine::SyncOnce)\",\"accounts\":%d,"
+      "\"rows\":%d,\"rows_held\":%lld,\"page\":%u,\"seconds\":%.3f,\"rows_per_s\":%.0f,"
+      "\"limit_rows_per_s\":%.0f,\"ratio\":%.3f}\n",
+      target.kind.c_str(), accounts, report->pulled, static_cast<long long>(*held),
+      device::SyncEngine::kPullPage, seconds, rows_per_s, limit, rows_per_s / limit);
+  return 0;
+}
+
+int Propagation() {
+  Cluster cluster;
+  Target target = OpenServerTarget(cluster);
+  SeedDemoUsers(*target.store);
+  target.store.reset();
+  testing::ServerProcess server = StartServerOn(target);
+  const auto dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-device-", getpid());
+  std::filesystem::create_directories(dir);
+
+  // The sender syncs by hand; the receiver is a device as the app runs it: a worker listening to
+  // the server's pokes.
+  auto sender = OpenReplica(dir / "sender.sqlite3");
+  device::SyncClient sender_client(server.address(), "bench-phone");
+  if (auto s = sender_client.Login("dispatch", "demo"); !s.ok()) Die(s.message());
+  device::SyncEngine sender_engine(*sender, sender_client);
+  if (auto r = sender_engine.SyncOnce(); !r.ok()) Die(r.status().message());
+
+  const auto receiver_path = dir / "receiver.sqlite3";
+  auto receiver = OpenReplica(receiver_path);  // the app's own connection, for reading
+  device::SyncClient receiver_client(server.address(), "bench-tablet");
+  if (auto s = receiver_client.Login("dispatch", "demo"); !s.ok()) Die(s.message());
+  absl::Mutex mutex;
+  int64_t rounds = 0;
+  device::SyncWorker::Options options;
+  options.poll_interval = absl::Hours(1);
+  auto worker = device::SyncWorker::Start(receiver_path.string(), receiver_client, options,
+                                          [&](const device::WorkerEvent& e) {
+                                            if (e.kind != device::WorkerEvent::Kind::kSynced)
+                                              return;
+                                            absl::MutexLock lock(&mutex);
+                                            ++rounds;
+                                          });
+  if (!worker.ok()) Die(worker.status().message());
+
+  // An account both see.
+  auto found = sender->Search("GmbH", 1);
+  if (!found.ok() || found->empty()) Die("no account to edit");
+  const std::string account = found->front();
+  const uint32_t notes = testing::F(EntityType::kAccount, "notes");
+  UuidV7Generator ids;
+  const int trials = std::max(absl::GetFlag(FLAGS_trials), 1);
+  constexpr int kWarmUp = 20;
+  std::vector<double> latencies_ms;
+  for (int trial = 0; trial < trials + kWarmUp; ++trial) {
+    const Value note = Value::String(absl::StrCat("trial ", trial));
+    const int64_t now = WallMs();
+    auto written = sender->Write(EntityType::kAccount, account, {{notes, note}},
+                                 HlcTimestamp{now, static_cast<uint32_t>(trial), "bench-phone"},
+                                 ids.NextString(now));
+    if (!written.ok()) Die(written.status().message());
+    const auto start = Clock::now();
+    if (auto r = sender_engine.SyncOnce(); !r.ok()) Die(r.status().message());
+    // Arrived when the receiver's replica shows it, checked after each of its rounds.
+    while (true) {
+      int64_t seen;
+      {
+        absl::MutexLock lock(&mutex);
+        seen = rounds;
+      }
+      auto record = receiver->Read(account);
+      if (record.ok() && record->has_value() && (*record)->Get("notes") == note) break;
+      if (Seconds(start) > 10) Die(absl::StrCat("trial ", trial, ": the change did not arrive"));
+      absl::MutexLock lock(&mutex);
+      auto another_round = [&] { return rounds != seen; };
+      mutex.AwaitWithTimeout(absl::Condition(&another_round), absl::Milliseconds(50));
+    }
+    if (trial >= kWarmUp) latencies_ms.push_back(Seconds(start) * 1000.0);
+  }
+  (*worker)->Stop();
+  (void)server.Stop(SIGTERM);
+  std::filesystem::remove_all(dir);
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  auto at = [&](double q) {
+    return latencies_ms[static_cast<size_t>(q * static_cast<double>(latencies_ms.size() - 1))];
+  };
+  std::printf(
+      "{\"bench\":\"propagation\",\"store\":\"%s\",\"path\":\"device A pushes (SyncOnce) -> "
+      "server commits and pokes -> device B's SyncWorker pulls -> visible in B's replica\","
+      "\"trials\":%d,\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
+      target.kind.c_str(), trials, at(0.5), at(0.9), at(0.99), latencies_ms.back());
+  return 0;
+}
+
 }  // namespace
 }  // namespace mcrm::bench
 
@@ -473,6 +718,10 @@ int main(int argc, char** argv) {
   if (command == "push") return mcrm::bench::Push();
   if (command == "pull") return mcrm::bench::Pull();
   if (command == "streams") return mcrm::bench::Streams();
-  std::fprintf(stderr, "usage: mcrm-bench push|pull|streams [flags]  (--helpfull lists them)\n");
+  if (command == "initial-sync") return mcrm::bench::InitialSync();
+  if (command == "propagation") return mcrm::bench::Propagation();
+  std::fprintf(stderr,
+               "usage: mcrm-bench push|pull|streams|initial-sync|propagation [flags]  (--helpfull "
+               "lists them)\n");
   return 2;
 }

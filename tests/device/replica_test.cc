@@ -360,6 +360,62 @@ TEST_F(ReplicaTest, TheDumpToolShowsCursorCountsOutboxAndConflicts) {
   EXPECT_THAT(refusal, HasSubstr("no such file"));
 }
 
+TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
+  // A replica written by the first release: records, and search entries keyed by record id.
+  replica_.reset();
+  const std::string path = (dir_ / "v1.sqlite3").string();
+  const std::string id = NewId();
+  v1::Record account = Server(EntityType::kAccount, id, 3,
+                              [](Record& r) { r.Set("name", Value::String("Moorhof Molkerei")); });
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE records (id TEXT PRIMARY KEY, entity INTEGER NOT NULL, "
+                         "version INTEGER NOT NULL, account_id TEXT NOT NULL, record BLOB NOT "
+                         "NULL); CREATE INDEX records_by_account ON records(account_id); "
+                         "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, mutation_id "
+                         "TEXT NOT NULL UNIQUE, record_id TEXT NOT NULL, mutation BLOB NOT NULL, "
+                         "base_known INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0, rejected "
+                         "INTEGER NOT NULL DEFAULT 0, code INTEGER NOT NULL DEFAULT 0, reason TEXT "
+                         "NOT NULL DEFAULT ''); CREATE INDEX outbox_by_record ON "
+                         "outbox(record_id); CREATE TABLE conflicts (seq INTEGER PRIMARY KEY "
+                         "AUTOINCREMENT, entity INTEGER NOT NULL, record_id TEXT NOT NULL, field "
+                         "INTEGER NOT NULL, mine BLOB NOT NULL, theirs BLOB NOT NULL, mine_won "
+                         "INTEGER NOT NULL); CREATE TABLE sync_state (key TEXT PRIMARY KEY, value "
+                         "TEXT NOT NULL); CREATE VIRTUAL TABLE search USING fts5(record_id "
+                         "UNINDEXED, body); PRAGMA user_version = 1;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "INSERT INTO records VALUES (?1, 1, 3, ?1, ?2)", -1, &insert, nullptr),
+      SQLITE_OK);
+  const std::string blob = account.SerializeAsString();
+  sqlite3_bind_text(insert, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(insert, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+  sqlite3_finalize(insert);
+  ASSERT_EQ(
+      sqlite3_exec(db, ("INSERT INTO search VALUES ('" + id + "', 'Moorhof Molkerei')").c_str(),
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+
+  auto migrated = Replica::Open(path);
+  ASSERT_TRUE(migrated.ok()) << migrated.status();
+  EXPECT_THAT(*(*migrated)->Search("moorhof", 10), ::testing::ElementsAre(id))
+      << "the search entries were rebuilt under the new keys";
+  // And they stay in step with later pulls.
+  ASSERT_TRUE((*migrated)
+                  ->ApplyPulledPage(Page(
+                      {Server(EntityType::kAccount, id, 4,
+                              [](Record& r) { r.Set("name", Value::String("Talhof Käserei")); })},
+                      "s:9"))
+                  .ok());
+  EXPECT_TRUE((*migrated)->Search("moorhof", 10)->empty());
+  EXPECT_THAT(*(*migrated)->Search("talhof", 10), ::testing::ElementsAre(id));
+}
+
 TEST_F(ReplicaTest, ReopensWithoutMigratingTwiceAndRefusesANewerFile) {
   const std::string path = (dir_ / "replica.sqlite3").string();
   ASSERT_TRUE(

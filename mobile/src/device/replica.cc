@@ -51,6 +51,12 @@ CREATE TABLE sync_state (
 );
 CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, body);
 )sql",
+    // 2: the search entry of a record shares its rowid, so that updating or dropping a record
+    // finds its entry by key instead of scanning the index (entries are rebuilt in code).
+    R"sql(
+DROP TABLE search;
+CREATE VIRTUAL TABLE search USING fts5(body);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kReplicaSchemaVersion);
 
@@ -202,6 +208,70 @@ std::string SearchQuery(absl::string_view text) {
   return out;
 }
 
+// The statements that keep stored records and their search entries in step, prepared once for
+// a transaction's worth of records.
+class RecordRows {
+ public:
+  explicit RecordRows(sqlite3* db)
+      : unindex_(db, "DELETE FROM search WHERE rowid = (SELECT rowid FROM records WHERE id = ?1)"),
+        upsert_(db,
+                "INSERT INTO records (id, entity, version, account_id, record) "
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
+                "entity = excluded.entity, version = excluded.version, "
+                "account_id = excluded.account_id, record = excluded.record RETURNING rowid"),
+        index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)"),
+        drop_(db, "DELETE FROM records WHERE id = ?1"),
+        unindex_children_(db,
+                          "DELETE FROM search WHERE rowid IN (SELECT rowid FROM records WHERE "
+                          "account_id = ?1 AND entity <> ?2)"),
+        drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2") {}
+
+  // Stores the server state of `record` (`encoded`: its v1::Record bytes) and its search entry.
+  absl::Status Put(const Record& record, const std::string& encoded) {
+    RETURN_IF_ERROR(Unindex(record.id));
+    upsert_.Reset();
+    upsert_.Text(1, record.id)
+        .Int(2, static_cast<int64_t>(record.entity))
+        .Int(3, record.meta.server_version)
+        .Text(4, record.meta.scope.account_id)
+        .Blob(5, encoded);
+    ASSIGN_OR_RETURN(bool row, upsert_.Step());
+    if (!row) return absl::InternalError("replica: the record upsert returned no rowid");
+    const int64_t rowid = upsert_.ColumnInt(0);
+    upsert_.Reset();
+    if (!Searchable(record.entity)) return absl::OkStatus();
+    index_.Reset();
+    index_.Int(1, rowid).Text(2, SearchBody(record));
+    return index_.Run();
+  }
+
+  // Drops a record and its search entry; an account takes the records that follow it along.
+  absl::Status Drop(EntityType entity, const std::string& id) {
+    if (entity == EntityType::kAccount) {
+      const int64_t account = static_cast<int64_t>(EntityType::kAccount);
+      unindex_children_.Reset();
+      unindex_children_.Text(1, id).Int(2, account);
+      RETURN_IF_ERROR(unindex_children_.Run());
+      drop_children_.Reset();
+      drop_children_.Text(1, id).Int(2, account);
+      RETURN_IF_ERROR(drop_children_.Run());
+    }
+    RETURN_IF_ERROR(Unindex(id));
+    drop_.Reset();
+    drop_.Text(1, id);
+    return drop_.Run();
+  }
+
+ private:
+  absl::Status Unindex(const std::string& id) {
+    unindex_.Reset();
+    unindex_.Text(1, id);
+    return unindex_.Run();
+  }
+
+  Stmt unindex_, upsert_, index_, drop_, unindex_children_, drop_children_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) {
@@ -227,6 +297,7 @@ absl::Status Replica::Migrate() {
   Stmt version_stmt(db_, "PRAGMA user_version");
   ASSIGN_OR_RETURN(bool row, version_stmt.Step());
   const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
+  version_stmt.Reset();  // an active statement would block the DROP TABLE of a migration
   if (version > kReplicaSchemaVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("the replica was written by a newer app (schema ", version,
@@ -235,10 +306,31 @@ absl::Status Replica::Migrate() {
   for (int64_t next = version + 1; next <= kReplicaSchemaVersion; ++next) {
     RETURN_IF_ERROR(InTransaction(db_, [&] {
       RETURN_IF_ERROR(Exec(db_, kMigrations[next - 1]));
+      if (next == 2) RETURN_IF_ERROR(RebuildSearch());
       return Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
     }));
   }
   return absl::OkStatus();
+}
+
+absl::Status Replica::RebuildSearch() {
+  RETURN_IF_ERROR(Exec(db_, "DELETE FROM search"));
+  Stmt stmt(db_, "SELECT rowid, record FROM records WHERE entity IN (?1, ?2)");
+  stmt.Int(1, static_cast<int64_t>(EntityType::kAccount))
+      .Int(2, static_cast<int64_t>(EntityType::kContact));
+  Stmt index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return absl::OkStatus();
+    v1::Record proto;
+    if (!proto.ParseFromString(stmt.ColumnBlob(1))) {
+      return absl::DataLossError("replica: a stored record does not parse");
+    }
+    ASSIGN_OR_RETURN(Record record, wire::FromProto(proto, "replica"));
+    index.Reset();
+    index.Int(1, stmt.ColumnInt(0)).Text(2, SearchBody(record));
+    RETURN_IF_ERROR(index.Run());
+  }
 }
 
 absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id) {
@@ -389,7 +481,9 @@ absl::StatusOr<std::vector<std::string>> Replica::Search(absl::string_view query
   std::vector<std::string> out;
   const std::string match = SearchQuery(query);
   if (match.empty()) return out;
-  Stmt stmt(db_, "SELECT record_id FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
+  Stmt stmt(db_,
+            "SELECT records.id FROM search JOIN records ON records.rowid = search.rowid "
+            "WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
   stmt.Text(1, match).Int(2, limit);
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -430,49 +524,15 @@ absl::StatusOr<std::string> Replica::Cursor() {
 
 absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
   return InTransaction(db_, [&]() -> absl::Status {
-    Stmt upsert(db_,
-                "INSERT OR REPLACE INTO records (id, entity, version, account_id, record) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)");
-    Stmt drop(db_, "DELETE FROM records WHERE id = ?1");
-    Stmt drop_children(db_, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2");
-    Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
-    Stmt unindex_children(db_,
-                          "DELETE FROM search WHERE record_id IN (SELECT id FROM records WHERE "
-                          "account_id = ?1 AND entity <> ?2)");
-    Stmt index(db_, "INSERT INTO search (record_id, body) VALUES (?1, ?2)");
+    RecordRows rows(db_);
     for (int i = 0; i < page.records_size(); ++i) {
       if (checkpoint_ && i == page.records_size() / 2) checkpoint_(checkpoint::kPageHalfApplied);
       ASSIGN_OR_RETURN(Record record,
                        wire::FromProto(page.records(i), absl::StrCat("pull.records[", i, "]")));
-      unindex.Reset();
-      unindex.Text(1, record.id);
-      RETURN_IF_ERROR(unindex.Run());
       if (record.meta.deleted || record.meta.out_of_scope) {
-        if (record.entity == EntityType::kAccount) {
-          const int64_t account = static_cast<int64_t>(EntityType::kAccount);
-          unindex_children.Reset();
-          unindex_children.Text(1, record.id).Int(2, account);
-          RETURN_IF_ERROR(unindex_children.Run());
-          drop_children.Reset();
-          drop_children.Text(1, record.id).Int(2, account);
-          RETURN_IF_ERROR(drop_children.Run());
-        }
-        drop.Reset();
-        drop.Text(1, record.id);
-        RETURN_IF_ERROR(drop.Run());
-        continue;
-      }
-      upsert.Reset();
-      upsert.Text(1, record.id)
-          .Int(2, static_cast<int64_t>(record.entity))
-          .Int(3, record.meta.server_version)
-          .Text(4, record.meta.scope.account_id)
-          .Blob(5, page.records(i).SerializeAsString());
-      RETURN_IF_ERROR(upsert.Run());
-      if (Searchable(record.entity)) {
-        index.Reset();
-        index.Text(1, record.id).Text(2, SearchBody(record));
-        RETURN_IF_ERROR(index.Run());
+        RETURN_IF_ERROR(rows.Drop(record.entity, record.id));
+      } else {
+        RETURN_IF_ERROR(rows.Put(record, page.records(i).SerializeAsString()));
       }
     }
     if (page.estimated_total() > 0) {
@@ -490,34 +550,13 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
 absl::Status Replica::StoreServerState(const Record& record) {
   v1::Record proto;
   wire::ToProto(record, &proto);
-  Stmt upsert(db_,
-              "INSERT OR REPLACE INTO records (id, entity, version, account_id, record) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)");
-  upsert.Text(1, record.id)
-      .Int(2, static_cast<int64_t>(record.entity))
-      .Int(3, record.meta.server_version)
-      .Text(4, record.meta.scope.account_id)
-      .Blob(5, proto.SerializeAsString());
-  RETURN_IF_ERROR(upsert.Run());
-  Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
-  unindex.Text(1, record.id);
-  RETURN_IF_ERROR(unindex.Run());
-  if (!Searchable(record.entity)) return absl::OkStatus();
-  Stmt index(db_, "INSERT INTO search (record_id, body) VALUES (?1, ?2)");
-  index.Text(1, record.id).Text(2, SearchBody(record));
-  return index.Run();
+  return RecordRows(db_).Put(record, proto.SerializeAsString());
 }
 
 absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result) {
   ASSIGN_OR_RETURN(std::optional<Record> state, ServerState(change.record_id));
-  if (change.op == ChangeSet::Op::kDelete) {
-    Stmt drop(db_, "DELETE FROM records WHERE id = ?1");
-    drop.Text(1, change.record_id);
-    RETURN_IF_ERROR(drop.Run());
-    Stmt unindex(db_, "DELETE FROM search WHERE record_id = ?1");
-    unindex.Text(1, change.record_id);
-    return unindex.Run();
-  }
+  if (change.op == ChangeSet::Op::kDelete)
+    return RecordRows(db_).Drop(change.entity, change.record_id);
   if (!state.has_value()) {
     if (change.base_version != 0) return absl::OkStatus();  // not ours to make up; the pull will
     state.emplace();

@@ -126,6 +126,8 @@ class Replica {
  private:
   explicit Replica(sqlite3* db) : db_(db) {}
   absl::Status Migrate();
+  // Re-creates every search entry from the stored records (a migration step).
+  absl::Status RebuildSearch();
   // The stored server state of a record, or nullopt.
   absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
   // A change of this device's to `record_id`, made on the server version the replica holds.
@@ -148,6 +150,6 @@ class Replica {
 };
 
 // The replica's schema version (PRAGMA user_version) this build writes.
-inline constexpr int kReplicaSchemaVersion = 1;
+inline constexpr int kReplicaSchemaVersion = 2;
 
 }  // namespace mcrm::device
