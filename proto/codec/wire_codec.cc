@@ -39,6 +39,8 @@ absl::StatusOr<FieldMap> FieldsFromProto(
   return out;
 }
 
+}  // namespace
+
 absl::StatusOr<EntityType> EntityFromName(absl::string_view name, absl::string_view path) {
   const EntitySpec* spec = FindEntity(name);
   if (spec == nullptr) {
@@ -46,8 +48,6 @@ absl::StatusOr<EntityType> EntityFromName(absl::string_view name, absl::string_v
   }
   return spec->type;
 }
-
-}  // namespace
 
 void ToProto(const Value& value, v1::Value* out) {
   switch (value.kind()) {

@@ -19,6 +19,8 @@ void ToProto(const HlcTimestamp& hlc, v1::Hlc* out);
 HlcTimestamp FromProto(const v1::Hlc& hlc);
 
 void ToProto(const Record& record, v1::Record* out);
+// The entity named `name`; INVALID_ARGUMENT naming `path` when there is none.
+absl::StatusOr<EntityType> EntityFromName(absl::string_view name, absl::string_view path);
 // INVALID_ARGUMENT naming `path` and the field when the entity is unknown or a field number
 // repeats. Field numbers the schema does not know are kept.
 absl::StatusOr<Record> FromProto(const v1::Record& record, absl::string_view path = "record");

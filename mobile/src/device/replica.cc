@@ -194,6 +194,33 @@ std::string SearchBody(const Record& record) {
   return body;
 }
 
+// The same, read straight from a pulled record (no conversion on the hot path of a sync).
+void CollectText(const v1::Value& value, std::string& out) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      absl::StrAppend(&out, value.string_value(), " ");
+      break;
+    case v1::Value::kListValue:
+      for (const v1::Value& item : value.list_value().values()) CollectText(item, out);
+      break;
+    case v1::Value::kStructValue:
+      for (const auto& [name, item] : value.struct_value().fields()) CollectText(item, out);
+      break;
+    default:
+      break;
+  }
+}
+
+std::string SearchBody(EntityType entity, const v1::Record& record) {
+  std::string body;
+  const EntitySpec& spec = Spec(entity);
+  for (const v1::FieldValue& field : record.fields()) {
+    const FieldSpec* known = spec.Field(field.number());
+    if (known != nullptr && known->searchable) CollectText(field.value(), body);
+  }
+  return body;
+}
+
 // An FTS5 query: every word as a quoted prefix, all required.
 std::string SearchQuery(absl::string_view text) {
   std::string out;
@@ -226,22 +253,25 @@ class RecordRows {
                           "account_id = ?1 AND entity <> ?2)"),
         drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2") {}
 
-  // Stores the server state of `record` (`encoded`: its v1::Record bytes) and its search entry.
-  absl::Status Put(const Record& record, const std::string& encoded) {
-    RETURN_IF_ERROR(Unindex(record.id));
+  // Stores the server state of a record (`encoded`: its v1::Record bytes) and, for accounts and
+  // contacts, its search entry.
+  absl::Status Put(EntityType entity, const std::string& id, int64_t version,
+                   const std::string& account_id, const std::string& encoded,
+                   const std::string& search_body) {
+    RETURN_IF_ERROR(Unindex(id));
     upsert_.Reset();
-    upsert_.Text(1, record.id)
-        .Int(2, static_cast<int64_t>(record.entity))
-        .Int(3, record.meta.server_version)
-        .Text(4, record.meta.scope.account_id)
+    upsert_.Text(1, id)
+        .Int(2, static_cast<int64_t>(entity))
+        .Int(3, version)
+        .Text(4, account_id)
         .Blob(5, encoded);
     ASSIGN_OR_RETURN(bool row, upsert_.Step());
     if (!row) return absl::InternalError("replica: the record upsert returned no rowid");
     const int64_t rowid = upsert_.ColumnInt(0);
     upsert_.Reset();
-    if (!Searchable(record.entity)) return absl::OkStatus();
+    if (!Searchable(entity)) return absl::OkStatus();
     index_.Reset();
-    index_.Int(1, rowid).Text(2, SearchBody(record));
+    index_.Int(1, rowid).Text(2, search_body);
     return index_.Run();
   }
 
@@ -527,12 +557,24 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
     RecordRows rows(db_);
     for (int i = 0; i < page.records_size(); ++i) {
       if (checkpoint_ && i == page.records_size() / 2) checkpoint_(checkpoint::kPageHalfApplied);
-      ASSIGN_OR_RETURN(Record record,
-                       wire::FromProto(page.records(i), absl::StrCat("pull.records[", i, "]")));
-      if (record.meta.deleted || record.meta.out_of_scope) {
-        RETURN_IF_ERROR(rows.Drop(record.entity, record.id));
+      // Read straight from the message: a pulled record is stored as it came, and converting
+      // thousands of them to Record per page would cost more than storing them.
+      const v1::Record& record = page.records(i);
+      const EntitySpec* spec = FindEntity(record.entity());
+      if (spec == nullptr) {
+        return wire::EntityFromName(record.entity(), absl::StrCat("pull.records[", i, "]"))
+            .status();
+      }
+      const EntityType entity = spec->type;
+      if (record.id().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("pull.records[", i, "]: no id"));
+      }
+      if (record.meta().deleted() || record.meta().out_of_scope()) {
+        RETURN_IF_ERROR(rows.Drop(entity, record.id()));
       } else {
-        RETURN_IF_ERROR(rows.Put(record, page.records(i).SerializeAsString()));
+        RETURN_IF_ERROR(rows.Put(entity, record.id(), record.meta().server_version(),
+                                 record.meta().scope().account_id(), record.SerializeAsString(),
+                                 Searchable(entity) ? SearchBody(entity, record) : ""));
       }
     }
     if (page.estimated_total() > 0) {
@@ -550,7 +592,9 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
 absl::Status Replica::StoreServerState(const Record& record) {
   v1::Record proto;
   wire::ToProto(record, &proto);
-  return RecordRows(db_).Put(record, proto.SerializeAsString());
+  return RecordRows(db_).Put(record.entity, record.id, record.meta.server_version,
+                             record.meta.scope.account_id, proto.SerializeAsString(),
+                             SearchBody(record));
 }
 
 absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result) {
