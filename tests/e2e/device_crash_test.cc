@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,20 +170,6 @@ Ledger ReadLedger(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> StoredIds(const std::string& replica_path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(replica_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT id FROM records ORDER BY id", -1, &stmt, nullptr);
-  std::vector<std::string> ids;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return ids;
-}
-
 class DeviceCrash : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -240,8 +225,8 @@ class DeviceCrash : public ::testing::Test {
     SyncEngine engine(**fresh, client);
     ASSERT_TRUE(engine.SyncOnce().ok());
 
-    const std::vector<std::string> ids = StoredIds(o.replica);
-    EXPECT_EQ(ids, StoredIds(fresh_path)) << "the same records as the server's view of the scope";
+    const std::vector<std::string> ids = *(*replica)->RecordIds();
+    EXPECT_EQ(ids, *(*fresh)->RecordIds()) << "the same records as the server's view of the scope";
     for (const std::string& id : ids) {
       auto mine = (*replica)->Read(id);
       auto server = (*fresh)->Read(id);

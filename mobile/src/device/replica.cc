@@ -546,6 +546,16 @@ absl::StatusOr<std::map<EntityType, int64_t>> Replica::RecordCountsByEntity() {
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> Replica::RecordIds() {
+  std::vector<std::string> out;
+  Stmt stmt(db_, "SELECT id FROM records ORDER BY id");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(stmt.ColumnText(0));
+  }
+}
+
 absl::StatusOr<std::string> Replica::Cursor() {
   Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'cursor'");
   ASSIGN_OR_RETURN(bool row, stmt.Step());

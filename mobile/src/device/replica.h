@@ -78,6 +78,8 @@ class Replica {
   // Ids of accounts and contacts whose names, phones, emails or cities match `query` (FTS5
   // prefix match on each word), best first, at most `limit`.
   absl::StatusOr<std::vector<std::string>> Search(absl::string_view query, int limit);
+  // The ids of the server records the replica holds, in id order.
+  absl::StatusOr<std::vector<std::string>> RecordIds();
   // How many server records the replica holds (tombstones excluded).
   absl::StatusOr<int64_t> RecordCount();
   // The same, per entity.
