@@ -667,7 +667,7 @@ int Propagation() {
   UuidV7Generator ids;
   const int trials = std::max(absl::GetFlag(FLAGS_trials), 1);
   constexpr int kWarmUp = 20;
-  std::vector<double> latencies_ms;
+  std::vector<double> latencies_ms, sender_ms;
   for (int trial = 0; trial < trials + kWarmUp; ++trial) {
     const Value note = Value::String(absl::StrCat("trial ", trial));
     const int64_t now = WallMs();
@@ -676,7 +676,12 @@ int Propagation() {
                                  ids.NextString(now));
     if (!written.ok()) Die(written.status().message());
     const auto start = Clock::now();
-    if (auto r = sender_engine.SyncOnce(); !r.ok()) Die(r.status().message());
+    // The sender's round (its push, then its own pull) runs beside the wait: the change can
+    // arrive before the sender has finished pulling.
+    std::thread sending([&] {
+      if (auto r = sender_engine.SyncOnce(); !r.ok()) Die(r.status().message());
+      if (trial >= kWarmUp) sender_ms.push_back(Seconds(start) * 1000.0);
+    });
     // Arrived when the receiver's replica shows it, checked after each of its rounds.
     while (true) {
       int64_t seen;
@@ -692,19 +697,23 @@ int Propagation() {
       mutex.AwaitWithTimeout(absl::Condition(&another_round), absl::Milliseconds(50));
     }
     if (trial >= kWarmUp) latencies_ms.push_back(Seconds(start) * 1000.0);
+    sending.join();
   }
   (*worker)->Stop();
   (void)server.Stop(SIGTERM);
   std::filesystem::remove_all(dir);
   std::sort(latencies_ms.begin(), latencies_ms.end());
+  std::sort(sender_ms.begin(), sender_ms.end());
   auto at = [&](double q) {
     return latencies_ms[static_cast<size_t>(q * static_cast<double>(latencies_ms.size() - 1))];
   };
   std::printf(
       "{\"bench\":\"propagation\",\"store\":\"%s\",\"path\":\"device A pushes (SyncOnce) -> "
       "server commits and pokes -> device B's SyncWorker pulls -> visible in B's replica\","
-      "\"trials\":%d,\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
-      target.kind.c_str(), trials, at(0.5), at(0.9), at(0.99), latencies_ms.back());
+      "\"trials\":%d,\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
+      "\"sender_round_p50_ms\":%.2f}\n",
+      target.kind.c_str(), trials, at(0.5), at(0.9), at(0.99), latencies_ms.back(),
+      sender_ms[sender_ms.size() / 2]);
   return 0;
 }
 
