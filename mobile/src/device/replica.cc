@@ -236,29 +236,33 @@ std::string SearchQuery(absl::string_view text) {
 }
 
 // The statements that keep stored records and their search entries in step, prepared once for
-// a transaction's worth of records.
+// a transaction's worth of records. The search index is written last, by Flush(): once a
+// transaction has written to the FTS5 table, every later statement that needs a statement
+// journal (any write to `records`, which has two indexes) makes SQLite open a savepoint on it,
+// and FTS5 answers each savepoint by flushing its pending terms into a new segment. Interleaved,
+// that costs a segment per record; records first and the index after costs one per page.
 class RecordRows {
  public:
   explicit RecordRows(sqlite3* db)
-      : unindex_(db, "DELETE FROM search WHERE rowid = (SELECT rowid FROM records WHERE id = ?1)"),
+      : find_(db, "SELECT rowid FROM records WHERE id = ?1"),
         upsert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
                 "entity = excluded.entity, version = excluded.version, "
                 "account_id = excluded.account_id, record = excluded.record RETURNING rowid"),
-        index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)"),
-        drop_(db, "DELETE FROM records WHERE id = ?1"),
-        unindex_children_(db,
-                          "DELETE FROM search WHERE rowid IN (SELECT rowid FROM records WHERE "
-                          "account_id = ?1 AND entity <> ?2)"),
-        drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2") {}
+        drop_(db, "DELETE FROM records WHERE rowid = ?1"),
+        children_(db, "SELECT rowid FROM records WHERE account_id = ?1 AND entity <> ?2"),
+        drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2"),
+        unindex_(db, "DELETE FROM search WHERE rowid = ?1"),
+        index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
 
-  // Stores the server state of a record (`encoded`: its v1::Record bytes) and, for accounts and
-  // contacts, its search entry.
+  // Stores the server state of a record (`encoded`: its v1::Record bytes); for accounts and
+  // contacts, its search entry follows at Flush().
   absl::Status Put(EntityType entity, const std::string& id, int64_t version,
                    const std::string& account_id, const std::string& encoded,
-                   const std::string& search_body) {
-    RETURN_IF_ERROR(Unindex(id));
+                   std::string search_body) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
+    if (old.has_value()) Forget(*old);
     upsert_.Reset();
     upsert_.Text(1, id)
         .Int(2, static_cast<int64_t>(entity))
@@ -269,37 +273,71 @@ class RecordRows {
     if (!row) return absl::InternalError("replica: the record upsert returned no rowid");
     const int64_t rowid = upsert_.ColumnInt(0);
     upsert_.Reset();
-    if (!Searchable(entity)) return absl::OkStatus();
-    index_.Reset();
-    index_.Int(1, rowid).Text(2, search_body);
-    return index_.Run();
+    if (Searchable(entity)) index_bodies_[rowid] = std::move(search_body);
+    return absl::OkStatus();
   }
 
-  // Drops a record and its search entry; an account takes the records that follow it along.
+  // Drops a record (and, at Flush(), its search entry); an account takes the records that follow
+  // it along.
   absl::Status Drop(EntityType entity, const std::string& id) {
     if (entity == EntityType::kAccount) {
       const int64_t account = static_cast<int64_t>(EntityType::kAccount);
-      unindex_children_.Reset();
-      unindex_children_.Text(1, id).Int(2, account);
-      RETURN_IF_ERROR(unindex_children_.Run());
+      children_.Reset();
+      children_.Text(1, id).Int(2, account);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, children_.Step());
+        if (!row) break;
+        Forget(children_.ColumnInt(0));
+      }
+      children_.Reset();
       drop_children_.Reset();
       drop_children_.Text(1, id).Int(2, account);
       RETURN_IF_ERROR(drop_children_.Run());
     }
-    RETURN_IF_ERROR(Unindex(id));
+    ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
+    if (!old.has_value()) return absl::OkStatus();
+    Forget(*old);
     drop_.Reset();
-    drop_.Text(1, id);
+    drop_.Int(1, *old);
     return drop_.Run();
   }
 
- private:
-  absl::Status Unindex(const std::string& id) {
-    unindex_.Reset();
-    unindex_.Text(1, id);
-    return unindex_.Run();
+  // Brings the search index in step with the records written since the last Flush.
+  absl::Status Flush() {
+    for (int64_t rowid : unindex_rowids_) {
+      unindex_.Reset();
+      unindex_.Int(1, rowid);
+      RETURN_IF_ERROR(unindex_.Run());
+    }
+    for (const auto& [rowid, body] : index_bodies_) {
+      index_.Reset();
+      index_.Int(1, rowid).Text(2, body);
+      RETURN_IF_ERROR(index_.Run());
+    }
+    unindex_rowids_.clear();
+    index_bodies_.clear();
+    return absl::OkStatus();
   }
 
-  Stmt unindex_, upsert_, index_, drop_, unindex_children_, drop_children_;
+ private:
+  absl::StatusOr<std::optional<int64_t>> Find(const std::string& id) {
+    find_.Reset();
+    find_.Text(1, id);
+    ASSIGN_OR_RETURN(bool row, find_.Step());
+    std::optional<int64_t> out;
+    if (row) out = find_.ColumnInt(0);
+    find_.Reset();
+    return out;
+  }
+  // The search entry of `rowid`, if any, goes; one queued for it in this batch is dropped.
+  void Forget(int64_t rowid) {
+    unindex_rowids_.push_back(rowid);
+    index_bodies_.erase(rowid);
+  }
+
+  Stmt find_, upsert_, drop_, children_, drop_children_, unindex_, index_;
+  std::vector<int64_t> unindex_rowids_;
+  std::map<int64_t, std::string> index_bodies_;
 };
 
 }  // namespace
@@ -587,6 +625,7 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
                                  Searchable(entity) ? SearchBody(entity, record) : ""));
       }
     }
+    RETURN_IF_ERROR(rows.Flush());
     if (page.estimated_total() > 0) {
       Stmt total(db_,
                  "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('estimated_total', ?1)");
@@ -602,15 +641,20 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
 absl::Status Replica::StoreServerState(const Record& record) {
   v1::Record proto;
   wire::ToProto(record, &proto);
-  return RecordRows(db_).Put(record.entity, record.id, record.meta.server_version,
-                             record.meta.scope.account_id, proto.SerializeAsString(),
-                             SearchBody(record));
+  RecordRows rows(db_);
+  RETURN_IF_ERROR(rows.Put(record.entity, record.id, record.meta.server_version,
+                           record.meta.scope.account_id, proto.SerializeAsString(),
+                           SearchBody(record)));
+  return rows.Flush();
 }
 
 absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result) {
   ASSIGN_OR_RETURN(std::optional<Record> state, ServerState(change.record_id));
-  if (change.op == ChangeSet::Op::kDelete)
-    return RecordRows(db_).Drop(change.entity, change.record_id);
+  if (change.op == ChangeSet::Op::kDelete) {
+    RecordRows rows(db_);
+    RETURN_IF_ERROR(rows.Drop(change.entity, change.record_id));
+    return rows.Flush();
+  }
   if (!state.has_value()) {
     if (change.base_version != 0) return absl::OkStatus();  // not ours to make up; the pull will
     state.emplace();
