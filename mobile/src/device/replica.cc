@@ -244,12 +244,14 @@ std::string SearchQuery(absl::string_view text) {
 class RecordRows {
  public:
   explicit RecordRows(sqlite3* db)
-      : find_(db, "SELECT rowid FROM records WHERE id = ?1"),
-        upsert_(db,
+      : db_(db),
+        find_(db, "SELECT rowid FROM records WHERE id = ?1"),
+        insert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
-                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
-                "entity = excluded.entity, version = excluded.version, "
-                "account_id = excluded.account_id, record = excluded.record RETURNING rowid"),
+                "VALUES (?1, ?2, ?3, ?4, ?5)"),
+        update_(db,
+                "UPDATE records SET entity = ?2, version = ?3, account_id = ?4, record = ?5 "
+                "WHERE rowid = ?1"),
         drop_(db, "DELETE FROM records WHERE rowid = ?1"),
         children_(db, "SELECT rowid FROM records WHERE account_id = ?1 AND entity <> ?2"),
         drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2"),
@@ -262,17 +264,27 @@ class RecordRows {
                    const std::string& account_id, const std::string& encoded,
                    std::string search_body) {
     ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
-    if (old.has_value()) Forget(*old);
-    upsert_.Reset();
-    upsert_.Text(1, id)
-        .Int(2, static_cast<int64_t>(entity))
-        .Int(3, version)
-        .Text(4, account_id)
-        .Blob(5, encoded);
-    ASSIGN_OR_RETURN(bool row, upsert_.Step());
-    if (!row) return absl::InternalError("replica: the record upsert returned no rowid");
-    const int64_t rowid = upsert_.ColumnInt(0);
-    upsert_.Reset();
+    int64_t rowid;
+    if (old.has_value()) {
+      Forget(*old);
+      rowid = *old;
+      update_.Reset();
+      update_.Int(1, rowid)
+          .Int(2, static_cast<int64_t>(entity))
+          .Int(3, version)
+          .Text(4, account_id)
+          .Blob(5, encoded);
+      RETURN_IF_ERROR(update_.Run());
+    } else {
+      insert_.Reset();
+      insert_.Text(1, id)
+          .Int(2, static_cast<int64_t>(entity))
+          .Int(3, version)
+          .Text(4, account_id)
+          .Blob(5, encoded);
+      RETURN_IF_ERROR(insert_.Run());
+      rowid = sqlite3_last_insert_rowid(db_);
+    }
     if (Searchable(entity)) index_bodies_[rowid] = std::move(search_body);
     return absl::OkStatus();
   }
@@ -335,7 +347,8 @@ class RecordRows {
     index_bodies_.erase(rowid);
   }
 
-  Stmt find_, upsert_, drop_, children_, drop_children_, unindex_, index_;
+  sqlite3* db_;
+  Stmt find_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
   std::vector<int64_t> unindex_rowids_;
   std::map<int64_t, std::string> index_bodies_;
 };
