@@ -75,10 +75,17 @@ Authenticator::Authenticator(Store& store, std::function<int64_t()> now_ms)
 
 absl::StatusOr<Caller> Authenticator::CallerFor(const std::string& user_id, std::string device_id) {
   ASSIGN_OR_RETURN(std::vector<StoredRecord> users, store_.ReadRecords({user_id}));
-  if (users.empty() || users[0].record.meta.deleted) {
+  std::optional<StoredRecord> user;
+  if (!users.empty()) user = std::move(users[0]);
+  return CallerOf(user, user_id, std::move(device_id));
+}
+
+absl::StatusOr<Caller> Authenticator::CallerOf(const std::optional<StoredRecord>& stored,
+                                               const std::string& user_id, std::string device_id) {
+  if (!stored.has_value() || stored->record.meta.deleted) {
     return absl::UnauthenticatedError("the signed-in user no longer exists");
   }
-  const Record& user = users[0].record;
+  const Record& user = stored->record;
   const Value& active = user.Get("active");
   if (active.is_bool() && !active.bool_value()) {
     return absl::PermissionDeniedError("user is deactivated");
@@ -126,9 +133,9 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
     return absl::UnauthenticatedError(
         "missing \"authorization: Bearer TOKEN\" metadata; log in first");
   }
-  ASSIGN_OR_RETURN(bool revoked, store_.IsDeviceRevoked(device_id));
-  if (revoked) return DeviceRevokedError();
-  ASSIGN_OR_RETURN(std::optional<Session> session, store_.FindSession(TokenHash(token)));
+  ASSIGN_OR_RETURN(SessionLookup found, store_.LookUpSession(TokenHash(token), device_id));
+  if (found.device_revoked) return DeviceRevokedError();
+  const std::optional<Session>& session = found.session;
   if (!session.has_value())
     return absl::UnauthenticatedError("session token is not valid; log in again");
   if (session->device_id != device_id) {
@@ -137,7 +144,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
   }
   if (session->expires_ms <= now_ms_())
     return absl::UnauthenticatedError("session expired; log in again");
-  return CallerFor(session->user_id, session->device_id);
+  return CallerOf(found.user, session->user_id, session->device_id);
 }
 
 absl::Status Authenticator::RevokeDevice(const Caller& caller, absl::string_view device_id) {

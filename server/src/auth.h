@@ -60,6 +60,9 @@ class Authenticator {
 
  private:
   absl::StatusOr<Caller> CallerFor(const std::string& user_id, std::string device_id);
+  // The caller a user record (nullopt: not found) stands for.
+  static absl::StatusOr<Caller> CallerOf(const std::optional<StoredRecord>& user,
+                                         const std::string& user_id, std::string device_id);
 
   Store& store_;
   std::function<int64_t()> now_ms_;

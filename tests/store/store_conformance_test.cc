@@ -402,11 +402,31 @@ TEST_F(StoreConformance, StoresCredentialsSessionsAndRevokesDevices) {
   ASSERT_TRUE(session.ok() && session->has_value());
   EXPECT_EQ((*session)->device_id, "phone-1");
   EXPECT_FALSE(*store_->IsDeviceRevoked("phone-1"));
+  auto looked_up = store_->LookUpSession("token-hash", "phone-1");
+  ASSERT_TRUE(looked_up.ok()) << looked_up.status();
+  EXPECT_FALSE(looked_up->device_revoked);
+  ASSERT_TRUE(looked_up->session.has_value());
+  EXPECT_EQ(looked_up->session->user_id, "u1");
+  EXPECT_FALSE(looked_up->user.has_value()) << "no user record u1 was saved";
+  StoredRecord user = Make(EntityType::kUser);
+  user.record.id = "u1";
+  ASSERT_TRUE(Save({user}).ok());
+  looked_up = store_->LookUpSession("token-hash", "phone-1");
+  ASSERT_TRUE(looked_up.ok() && looked_up->user.has_value());
+  EXPECT_EQ(looked_up->user->record.id, "u1");
+  EXPECT_EQ(looked_up->user->record.fields, user.record.fields);
+  looked_up = store_->LookUpSession("no-such-token", "never-seen");
+  ASSERT_TRUE(looked_up.ok());
+  EXPECT_FALSE(looked_up->device_revoked || looked_up->session.has_value());
 
   EXPECT_EQ(store_->RevokeDevice("never-seen", kT).code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(store_->RevokeDevice("phone-1", kT).ok());
   EXPECT_TRUE(*store_->IsDeviceRevoked("phone-1"));
   EXPECT_FALSE(store_->FindSession("token-hash")->has_value()) << "revoking ends the sessions";
+  looked_up = store_->LookUpSession("token-hash", "phone-1");
+  ASSERT_TRUE(looked_up.ok());
+  EXPECT_TRUE(looked_up->device_revoked);
+  EXPECT_FALSE(looked_up->session.has_value());
 }
 
 TEST_F(StoreConformance, ReopensWithoutMigratingTwice) {

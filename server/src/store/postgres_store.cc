@@ -704,6 +704,32 @@ class PostgresStore final : public Store {
     });
   }
 
+  absl::StatusOr<SessionLookup> LookUpSession(absl::string_view token_hash,
+                                              absl::string_view device_id) override {
+    SessionLookup out;
+    RETURN_IF_ERROR(Read([&](pqxx::transaction_base& tx) -> absl::Status {
+      // One round trip for what every request needs (three reads otherwise).
+      const pqxx::row row = tx.exec_params1(
+          "SELECT (SELECT revoked_ms IS NOT NULL FROM devices WHERE device_id = $2), s.user_id, "
+          "s.device_id, s.expires_ms, r.record, r.stamps FROM (SELECT 1) AS one "
+          "LEFT JOIN sessions s ON s.token_hash = $1 LEFT JOIN records r ON r.id = s.user_id",
+          std::string(token_hash), std::string(device_id));
+      out.device_revoked = !row[0].is_null() && row[0].as<bool>();
+      if (row[1].is_null()) return absl::OkStatus();
+      out.session =
+          Session{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<int64_t>()};
+      if (row[4].is_null()) return absl::OkStatus();
+      ASSIGN_OR_RETURN(std::string record, Bytes(row[4]));
+      ASSIGN_OR_RETURN(std::string stamps, Bytes(row[5]));
+      StoredRecord user;
+      ASSIGN_OR_RETURN(user.record, DecodeRecord(record));
+      ASSIGN_OR_RETURN(user.stamps, DecodeStamps(stamps));
+      out.user = std::move(user);
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
   absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) override {
     bool revoked = false;
     RETURN_IF_ERROR(Read([&](pqxx::transaction_base& tx) {

@@ -62,6 +62,13 @@ struct Session {
   int64_t expires_ms = 0;
 };
 
+// What a request's credentials resolve to, read together.
+struct SessionLookup {
+  bool device_revoked = false;
+  std::optional<Session> session;    // the token's session, if there is one
+  std::optional<StoredRecord> user;  // that session's user, if the record exists
+};
+
 // The work of one transaction. Batch-shaped so that a push of hundreds of mutations costs a
 // handful of statements, not hundreds.
 class StoreTx {
@@ -133,6 +140,10 @@ class Store {
   // Marks the device revoked and ends its sessions. NOT_FOUND for a device never seen.
   virtual absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) = 0;
   virtual absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) = 0;
+  // Whether `device_id` is revoked, the session of `token_hash` and its user: what every request
+  // needs. By default three reads; a store that pays a round trip per read does it in one.
+  virtual absl::StatusOr<SessionLookup> LookUpSession(absl::string_view token_hash,
+                                                      absl::string_view device_id);
 };
 
 // The embedded store in one SQLite file (created when missing). Applies migrations; refuses a
