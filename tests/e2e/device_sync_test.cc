@@ -368,5 +368,27 @@ TEST_F(DeviceSync, AWorkerRidesOutTheNetworkGoingAndComingBackWithoutUserAction)
   (*worker)->Stop();
 }
 
+TEST_F(DeviceSync, AWorkerStopsPromptlyEvenWhileTheNetworkIsDown) {
+  auto link = FlakyLink::Start(server_->address());
+  ASSERT_TRUE(link.ok()) << link.status();
+  auto phone = SignIn("rep3", (*link)->address());
+  (*link)->CutAll();
+  (*link)->SetBlackHole(true);  // connecting hangs: only a timeout would end the attempt
+  SyncWorker::Options options;
+  options.backoff = BackoffPolicy{.initial = absl::Milliseconds(20),
+                                  .multiplier = 2.0,
+                                  .ceiling = absl::Milliseconds(40),
+                                  .jitter = 0.0};
+  Events events;
+  auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  ASSERT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kFailed).size() >= 1; }));
+  absl::SleepFor(absl::Milliseconds(300));  // the retry is waiting for its connection now
+  const absl::Time asked = absl::Now();
+  (*worker)->Stop();
+  EXPECT_LT(absl::Now() - asked, absl::Milliseconds(800))
+      << "an app closing must not wait for a connection that will not come";
+}
+
 }  // namespace
 }  // namespace mcrm::testing

@@ -89,6 +89,11 @@ void FlakyLink::SetUp(bool up) {
   (void)!::write(wake_pipe_[1], "x", 1);
 }
 
+void FlakyLink::SetBlackHole(bool on) {
+  absl::MutexLock lock(&mutex_);
+  black_hole_ = on;
+}
+
 void FlakyLink::CutAll() {
   absl::MutexLock lock(&mutex_);
   cut_now_ = true;
@@ -102,6 +107,7 @@ void FlakyLink::CutAfter(int64_t bytes) {
 
 void FlakyLink::Run() {
   std::vector<Pair> pairs;
+  std::vector<int> swallowed;  // connections taken by the black hole
   std::vector<char> buffer(64 * 1024);
   auto cut_all = [&] {
     if (pairs.empty()) return;
@@ -134,11 +140,15 @@ void FlakyLink::Run() {
     if (fds[1].revents & POLLIN) {
       const int device = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       bool up;
+      bool black_hole;
       {
         absl::MutexLock lock(&mutex_);
         up = up_;
+        black_hole = black_hole_;
       }
-      if (device >= 0 && !up) {
+      if (device >= 0 && black_hole) {
+        swallowed.push_back(device);  // held open, never read, never answered
+      } else if (device >= 0 && !up) {
         Pair refused{device, -1};
         Close(refused);
       } else if (device >= 0) {
@@ -190,6 +200,7 @@ void FlakyLink::Run() {
     std::erase_if(pairs, [](const Pair& p) { return p.device < 0; });
   }
   for (Pair& p : pairs) Close(p);
+  for (int fd : swallowed) ::close(fd);
 }
 
 }  // namespace mcrm::testing

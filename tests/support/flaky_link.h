@@ -23,6 +23,9 @@ class FlakyLink {
 
   // Down: every open connection is cut and new ones are closed as soon as they are accepted.
   void SetUp(bool up);
+  // Black hole: new connections are accepted and then left unanswered, like a network that
+  // drops packets without a word (the device only learns of it from its timeouts).
+  void SetBlackHole(bool on);
   // Cuts every open connection now.
   void CutAll();
   // Lets `bytes` more bytes through (either direction), then cuts every connection, once: a drop
@@ -46,6 +49,7 @@ class FlakyLink {
 
   absl::Mutex mutex_;
   bool up_ ABSL_GUARDED_BY(mutex_) = true;
+  bool black_hole_ ABSL_GUARDED_BY(mutex_) = false;
   bool cut_now_ ABSL_GUARDED_BY(mutex_) = false;
   int64_t budget_ ABSL_GUARDED_BY(mutex_) = -1;  // bytes until the armed cut; -1: none armed
 };

@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -110,12 +111,20 @@ bool SyncClient::Reconnect(absl::Duration timeout) {
     absl::MutexLock lock(&stubs_->mutex);
     stubs_->connection = fresh;
   }
-  const auto deadline = absl::ToChronoTime(absl::Now() + timeout);
+  const absl::Time deadline = absl::Now() + timeout;
   grpc_connectivity_state state = fresh->channel->GetState(/*try_to_connect=*/true);
   while (true) {
     if (state == GRPC_CHANNEL_READY) return true;
     if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return false;
-    if (!fresh->channel->WaitForStateChange(state, deadline)) return false;
+    {
+      absl::MutexLock lock(&stubs_->mutex);
+      if (stubs_->cancelled) return false;  // shutting down: do not hold Stop() up
+    }
+    const absl::Time now = absl::Now();
+    if (now >= deadline) return false;
+    // In slices, so that Cancel() is noticed within one.
+    fresh->channel->WaitForStateChange(
+        state, absl::ToChronoTime(std::min(deadline, now + absl::Milliseconds(100))));
     state = fresh->channel->GetState(/*try_to_connect=*/true);
   }
 }
