@@ -372,8 +372,7 @@ TEST_F(DeviceSync, AWorkerStopsPromptlyEvenWhileTheNetworkIsDown) {
   auto link = FlakyLink::Start(server_->address());
   ASSERT_TRUE(link.ok()) << link.status();
   auto phone = SignIn("rep3", (*link)->address());
-  (*link)->CutAll();
-  (*link)->SetBlackHole(true);  // connecting hangs: only a timeout would end the attempt
+  (*link)->SetUp(false);  // first the network refuses: the worker fails and backs off
   SyncWorker::Options options;
   options.backoff = BackoffPolicy{.initial = absl::Milliseconds(20),
                                   .multiplier = 2.0,
@@ -383,7 +382,10 @@ TEST_F(DeviceSync, AWorkerStopsPromptlyEvenWhileTheNetworkIsDown) {
   auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
   ASSERT_TRUE(worker.ok()) << worker.status();
   ASSERT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kFailed).size() >= 1; }));
-  absl::SleepFor(absl::Milliseconds(300));  // the retry is waiting for its connection now
+  // Then it swallows: the next retry's connection attempt hangs.
+  (*link)->SetBlackHole(true);
+  (*link)->SetUp(true);
+  absl::SleepFor(absl::Milliseconds(300));
   const absl::Time asked = absl::Now();
   (*worker)->Stop();
   EXPECT_LT(absl::Now() - asked, absl::Milliseconds(800))

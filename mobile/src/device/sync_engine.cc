@@ -98,6 +98,9 @@ SyncClient::SyncClient(const std::string& address, std::string device_id)
   stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   stubs_->args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A connection attempt into a network that swallows packets gives up after 5 s (gRPC's default
+  // is 20 s), so the worker's own schedule decides when to try again.
+  stubs_->args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
   absl::MutexLock lock(&stubs_->mutex);
   stubs_->connection = std::make_shared<Connection>(stubs_->address, stubs_->args);
 }
