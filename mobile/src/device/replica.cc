@@ -248,7 +248,7 @@ class RecordRows {
         find_(db, "SELECT rowid FROM records WHERE id = ?1"),
         insert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)"),
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING"),
         update_(db,
                 "UPDATE records SET entity = ?2, version = ?3, account_id = ?4, record = ?5 "
                 "WHERE rowid = ?1"),
@@ -263,9 +263,20 @@ class RecordRows {
   absl::Status Put(EntityType entity, const std::string& id, int64_t version,
                    const std::string& account_id, const std::string& encoded,
                    std::string search_body) {
-    ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
-    int64_t rowid;
-    if (old.has_value()) {
+    // Most records of a pull are new to the replica (all of them in an initial sync): try the
+    // insert first and look the record up only when it is already there.
+    insert_.Reset();
+    insert_.Text(1, id)
+        .Int(2, static_cast<int64_t>(entity))
+        .Int(3, version)
+        .Text(4, account_id)
+        .Blob(5, encoded);
+    RETURN_IF_ERROR(insert_.Run());
+    int64_t rowid = sqlite3_last_insert_rowid(db_);
+    if (sqlite3_changes(db_) == 0) {
+      ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
+      if (!old.has_value())
+        return absl::InternalError("replica: a record is neither new nor there");
       Forget(*old);
       rowid = *old;
       update_.Reset();
@@ -275,15 +286,6 @@ class RecordRows {
           .Text(4, account_id)
           .Blob(5, encoded);
       RETURN_IF_ERROR(update_.Run());
-    } else {
-      insert_.Reset();
-      insert_.Text(1, id)
-          .Int(2, static_cast<int64_t>(entity))
-          .Int(3, version)
-          .Text(4, account_id)
-          .Blob(5, encoded);
-      RETURN_IF_ERROR(insert_.Run());
-      rowid = sqlite3_last_insert_rowid(db_);
     }
     if (Searchable(entity)) index_bodies_[rowid] = std::move(search_body);
     return absl::OkStatus();
