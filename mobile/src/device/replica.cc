@@ -359,8 +359,11 @@ class RecordRows {
 
 absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+  // NOMUTEX: a Replica is used by one thread at a time (each thread that needs one opens its
+  // own), so SQLite need not lock the connection around every call.
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
     absl::Status status = absl::UnavailableError(absl::StrCat(
         "cannot open the replica ", path, ": ", db ? sqlite3_errmsg(db) : "no memory"));
     sqlite3_close_v2(db);

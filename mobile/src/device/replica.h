@@ -54,6 +54,8 @@ inline constexpr char kPullApplied[] = "pull.applied";    // page and cursor com
 inline constexpr char kPageHalfApplied[] = "page.half";   // inside the page's transaction
 }  // namespace checkpoint
 
+// Not thread-safe: a Replica (one SQLite connection) is used by one thread at a time. Threads
+// that work at once open their own on the same file (WAL lets them; writers take turns).
 class Replica {
  public:
   // Opens (creating when missing) the replica file and applies its migrations.
