@@ -137,6 +137,7 @@ void FlakyLink::Run() {
         continue;
       }
     }
+    const size_t polled = pairs.size();  // pairs accepted below have no pollfd yet
     if (fds[1].revents & POLLIN) {
       const int device = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       bool up;
@@ -169,7 +170,7 @@ void FlakyLink::Run() {
       }
     }
     bool cut = false;
-    for (size_t i = 0; i < pairs.size() && !cut; ++i) {
+    for (size_t i = 0; i < polled && !cut; ++i) {
       for (int side = 0; side < 2 && !cut; ++side) {
         const pollfd& pfd = fds[2 + 2 * i + static_cast<size_t>(side)];
         if (pfd.revents == 0) continue;
