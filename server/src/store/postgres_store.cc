@@ -229,7 +229,10 @@ void PrepareStatements(pqxx::connection& connection) {
 // so a restart of PostgreSQL costs failed calls (UNAVAILABLE), never the server.
 class ConnectionPool {
  public:
-  ConnectionPool(std::string uri, int size) : uri_(std::move(uri)), free_slots_(size) {}
+  ConnectionPool(std::string uri, int size)
+      : uri_(std::move(uri)), size_(size), free_slots_(size) {}
+
+  int size() const { return size_; }
 
   class Lease {
    public:
@@ -286,6 +289,7 @@ class ConnectionPool {
   }
 
   const std::string uri_;
+  const int size_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::deque<std::unique_ptr<pqxx::connection>> idle_;
@@ -746,11 +750,14 @@ class PostgresStore final : public Store {
   // Runs read-only `work` on a pooled connection without a transaction block: each statement
   // runs in its own snapshot, as it would in a READ COMMITTED transaction, and the BEGIN and
   // COMMIT round trips are saved (three calls of them per authenticated request). A broken
-  // connection is replaced and the work run once more.
+  // connection is replaced and the work run again. Unlike a transaction's BEGIN, a statement
+  // outside one does not bring a connection back after PostgreSQL restarted, so after a restart
+  // every pooled connection fails once: reads (harmless to repeat) go through as many of them
+  // as the pool holds, and then a new one.
   template <typename Work>
   absl::Status Read(Work&& work) {
     absl::Status status;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    for (int attempt = 0; attempt <= pool_.size(); ++attempt) {
       ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire());
       try {
         pqxx::nontransaction tx(*lease);
