@@ -545,11 +545,20 @@ class PostgresStore final : public Store {
     static const std::string kAll = absl::StrCat(kSelect, " ORDER BY txid, id LIMIT $3");
     static const std::string kScoped = absl::StrCat(
         kSelect, " AND (", RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+    // A rep's pull after a cursor reads changes and removals in two statements. Each statement
+    // has its own snapshot, so both are held to one horizon ($6), read before them: with a
+    // horizon each, a removal could be served past a change the first statement did not yet see,
+    // and the cursor would move beyond that change.
+    static const std::string kScopedAt =
+        absl::StrCat("SELECT txid::text AS position, id, ", AsBase64("record"),
+                     " FROM records WHERE (txid, id) > ($1::xid8, $2) AND txid < $6::xid8 AND (",
+                     RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
     // Records that left the rep's scope: the old keys were in scope, the current row is not.
     static const std::string kExits = absl::StrCat(
         "SELECT e.txid::text, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, "
-        "e.assignee_id FROM scope_exits e WHERE (e.txid, e.id) > ($1::xid8, $2) AND e.",
-        kHorizon, " AND (", RepScopeSql("e.", "$4", &PgInTerritories),
+        "e.assignee_id FROM scope_exits e WHERE (e.txid, e.id) > ($1::xid8, $2) AND "
+        "e.txid < $6::xid8 AND (",
+        RepScopeSql("e.", "$4", &PgInTerritories),
         ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
         RepScopeSql("r.", "$4", &PgInTerritories), ")) ORDER BY e.txid, e.id LIMIT $3");
     PullPage page;
@@ -563,20 +572,26 @@ class PostgresStore final : public Store {
           return absl::OkStatus();
         }
       }
-      if (!cursor.empty() && !scope.everything) {
-        const pqxx::result resync =
-            tx.exec_params("SELECT 1 FROM user_resync WHERE user_id = $1 AND position > $2::xid8",
-                           scope.user_id, after_txid);
-        if (!resync.empty()) {
+      const bool with_exits = !cursor.empty() && !scope.everything;
+      std::string horizon;  // for a rep's pull after a cursor: one horizon for both statements
+      if (with_exits) {
+        const pqxx::row row = tx.exec_params1(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, EXISTS (SELECT 1 FROM "
+            "user_resync WHERE user_id = $1 AND position > $2::xid8)",
+            scope.user_id, after_txid);
+        if (row[1].as<bool>()) {
           page.resync_required = true;
           return absl::OkStatus();
         }
+        horizon = row[0].as<std::string>();
       }
       std::vector<PulledItem> changed, exits;
       const pqxx::result rows =
           scope.everything ? tx.exec_params(kAll, after_txid, after_id, limit + 1)
-                           : tx.exec_params(kScoped, after_txid, after_id, limit + 1, scope.user_id,
-                                            ArrayLiteral(scope.territory_ids));
+          : with_exits ? tx.exec_params(kScopedAt, after_txid, after_id, limit + 1, scope.user_id,
+                                        ArrayLiteral(scope.territory_ids), horizon)
+                       : tx.exec_params(kScoped, after_txid, after_id, limit + 1, scope.user_id,
+                                        ArrayLiteral(scope.territory_ids));
       for (const auto& row : rows) {
         PulledItem item;
         item.major = row[0].as<uint64_t>();
@@ -585,9 +600,10 @@ class PostgresStore final : public Store {
         changed.push_back(std::move(item));
       }
       // A pull from the start has nothing to remove.
-      if (!scope.everything && !cursor.empty()) {
-        const pqxx::result gone = tx.exec_params(kExits, after_txid, after_id, limit + 1,
-                                                 scope.user_id, ArrayLiteral(scope.territory_ids));
+      if (with_exits) {
+        const pqxx::result gone =
+            tx.exec_params(kExits, after_txid, after_id, limit + 1, scope.user_id,
+                           ArrayLiteral(scope.territory_ids), horizon);
         for (const auto& row : gone) {
           PulledItem item;
           item.major = row[0].as<uint64_t>();
