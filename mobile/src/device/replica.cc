@@ -165,36 +165,12 @@ Value DecodeValue(const std::string& bytes) {
   return wire::FromProto(proto);
 }
 
-// Every string inside a value, for the search index.
-void CollectText(const Value& value, std::string& out) {
-  switch (value.kind()) {
-    case Value::Kind::kString:
-      absl::StrAppend(&out, value.string_value(), " ");
-      break;
-    case Value::Kind::kList:
-      for (const Value& item : value.list_value()) CollectText(item, out);
-      break;
-    case Value::Kind::kStruct:
-      for (const auto& [name, item] : value.struct_value()) CollectText(item, out);
-      break;
-    default:
-      break;
-  }
-}
-
 bool Searchable(EntityType entity) {
   return entity == EntityType::kAccount || entity == EntityType::kContact;
 }
 
-std::string SearchBody(const Record& record) {
-  std::string body;
-  for (const FieldSpec& field : Spec(record.entity).fields) {
-    if (field.searchable) CollectText(record.Get(field.number), body);
-  }
-  return body;
-}
-
-// The same, read straight from a pulled record (no conversion on the hot path of a sync).
+// Every string inside a value, for the search index. Read from the wire form, which is how
+// records are stored (no conversion to Record on the hot path of a sync).
 void CollectText(const v1::Value& value, std::string& out) {
   switch (value.kind_case()) {
     case v1::Value::kStringValue:
@@ -211,6 +187,7 @@ void CollectText(const v1::Value& value, std::string& out) {
   }
 }
 
+// The text of a record's searchable fields.
 std::string SearchBody(EntityType entity, const v1::Record& record) {
   std::string body;
   const EntitySpec& spec = Spec(entity);
@@ -258,36 +235,29 @@ class RecordRows {
         unindex_(db, "DELETE FROM search WHERE rowid = ?1"),
         index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
 
-  // Stores the server state of a record (`encoded`: its v1::Record bytes); for accounts and
-  // contacts, its search entry follows at Flush().
-  absl::Status Put(EntityType entity, const std::string& id, int64_t version,
-                   const std::string& account_id, const std::string& encoded,
-                   std::string search_body) {
+  // Stores the server state of `record` (of `entity`, already checked) as it is on the wire; for
+  // accounts and contacts, its search entry follows at Flush().
+  absl::Status Put(EntityType entity, const v1::Record& record) {
+    const std::string encoded = record.SerializeAsString();
     // Most records of a pull are new to the replica (all of them in an initial sync): try the
     // insert first and look the record up only when it is already there.
     insert_.Reset();
-    insert_.Text(1, id)
-        .Int(2, static_cast<int64_t>(entity))
-        .Int(3, version)
-        .Text(4, account_id)
-        .Blob(5, encoded);
+    insert_.Text(1, record.id());
+    BindState(insert_, entity, record, encoded);
     RETURN_IF_ERROR(insert_.Run());
     int64_t rowid = sqlite3_last_insert_rowid(db_);
     if (sqlite3_changes(db_) == 0) {
-      ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
+      ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(record.id()));
       if (!old.has_value())
         return absl::InternalError("replica: a record is neither new nor there");
       Forget(*old);
       rowid = *old;
       update_.Reset();
-      update_.Int(1, rowid)
-          .Int(2, static_cast<int64_t>(entity))
-          .Int(3, version)
-          .Text(4, account_id)
-          .Blob(5, encoded);
+      update_.Int(1, rowid);
+      BindState(update_, entity, record, encoded);
       RETURN_IF_ERROR(update_.Run());
     }
-    if (Searchable(entity)) index_bodies_[rowid] = std::move(search_body);
+    if (Searchable(entity)) index_bodies_[rowid] = SearchBody(entity, record);
     return absl::OkStatus();
   }
 
@@ -342,6 +312,14 @@ class RecordRows {
     if (row) out = find_.ColumnInt(0);
     find_.Reset();
     return out;
+  }
+  // Parameters 2 to 5 of the insert and the update: the stored columns of a record.
+  static void BindState(Stmt& stmt, EntityType entity, const v1::Record& record,
+                        const std::string& encoded) {
+    stmt.Int(2, static_cast<int64_t>(entity))
+        .Int(3, record.meta().server_version())
+        .Text(4, record.meta().scope().account_id())
+        .Blob(5, encoded);
   }
   // The search entry of `rowid`, if any, goes; one queued for it in this batch is dropped.
   void Forget(int64_t rowid) {
@@ -401,7 +379,7 @@ absl::Status Replica::Migrate() {
 
 absl::Status Replica::RebuildSearch() {
   RETURN_IF_ERROR(Exec(db_, "DELETE FROM search"));
-  Stmt stmt(db_, "SELECT rowid, record FROM records WHERE entity IN (?1, ?2)");
+  Stmt stmt(db_, "SELECT rowid, entity, record FROM records WHERE entity IN (?1, ?2)");
   stmt.Int(1, static_cast<int64_t>(EntityType::kAccount))
       .Int(2, static_cast<int64_t>(EntityType::kContact));
   Stmt index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
@@ -409,12 +387,12 @@ absl::Status Replica::RebuildSearch() {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
     v1::Record proto;
-    if (!proto.ParseFromString(stmt.ColumnBlob(1))) {
+    if (!proto.ParseFromString(stmt.ColumnBlob(2))) {
       return absl::DataLossError("replica: a stored record does not parse");
     }
-    ASSIGN_OR_RETURN(Record record, wire::FromProto(proto, "replica"));
     index.Reset();
-    index.Int(1, stmt.ColumnInt(0)).Text(2, SearchBody(record));
+    index.Int(1, stmt.ColumnInt(0))
+        .Text(2, SearchBody(static_cast<EntityType>(stmt.ColumnInt(1)), proto));
     RETURN_IF_ERROR(index.Run());
   }
 }
@@ -638,9 +616,7 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
       if (record.meta().deleted() || record.meta().out_of_scope()) {
         RETURN_IF_ERROR(rows.Drop(entity, record.id()));
       } else {
-        RETURN_IF_ERROR(rows.Put(entity, record.id(), record.meta().server_version(),
-                                 record.meta().scope().account_id(), record.SerializeAsString(),
-                                 Searchable(entity) ? SearchBody(entity, record) : ""));
+        RETURN_IF_ERROR(rows.Put(entity, record));
       }
     }
     RETURN_IF_ERROR(rows.Flush());
@@ -660,9 +636,7 @@ absl::Status Replica::StoreServerState(const Record& record) {
   v1::Record proto;
   wire::ToProto(record, &proto);
   RecordRows rows(db_);
-  RETURN_IF_ERROR(rows.Put(record.entity, record.id, record.meta.server_version,
-                           record.meta.scope.account_id, proto.SerializeAsString(),
-                           SearchBody(record)));
+  RETURN_IF_ERROR(rows.Put(record.entity, proto));
   return rows.Flush();
 }
 
