@@ -322,13 +322,12 @@ class PgTx final : public StoreTx {
       absl::Span<const std::string> ids) override {
     std::vector<StoredRecord> out;
     if (ids.empty()) return out;
+    static const std::string kRead =
+        absl::StrCat("SELECT ", AsBase64("record"), ", ", AsBase64("stamps"),
+                     " FROM records WHERE id = ANY($1::text[])");
     // ORDER BY id: concurrent pushes lock rows in the same order and cannot deadlock.
-    const pqxx::result rows = tx_.exec_params(
-        lock_rows_ ? absl::StrCat("SELECT ", AsBase64("record"), ", ", AsBase64("stamps"),
-                                  " FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE")
-                   : absl::StrCat("SELECT ", AsBase64("record"), ", ", AsBase64("stamps"),
-                                  " FROM records WHERE id = ANY($1::text[])"),
-        ArrayLiteral(ids));
+    static const std::string kLock = absl::StrCat(kRead, " ORDER BY id FOR UPDATE");
+    const pqxx::result rows = tx_.exec_params(lock_rows_ ? kLock : kRead, ArrayLiteral(ids));
     out.reserve(rows.size());
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(std::string record, Base64Bytes(row[0]));
