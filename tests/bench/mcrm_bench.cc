@@ -270,10 +270,12 @@ int Push() {
     const bool stale = absl::GetFlag(FLAGS_stale_base);
     std::vector<int64_t> versions(slice, 1);  // what this device last saw of each account
     size_t next = 0;
+    std::vector<size_t> sent(500);  // which account each mutation of the batch edits
     for (int b = c; b < batches; b += clients) {
       google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
       for (int i = 0; i < 500; ++i) {
         const size_t k = next++ % slice;
+        sent[static_cast<size_t>(i)] = k;
         const StoredRecord& target_record = seeded[static_cast<size_t>(c) * slice + k];
         ChangeSet change;
         change.mutation_id = ids.NextString(WallMs());
@@ -286,8 +288,11 @@ int Push() {
       }
       auto response = core.Push(office, mutations);
       if (!response.ok()) Die(response.status().message());
-      for (const auto& r : response->results())
+      for (int i = 0; i < response->results_size(); ++i) {
+        const v1::MutationResult& r = response->results(i);
         applied += r.outcome() != v1::MutationResult::REJECTED;
+        versions[sent[static_cast<size_t>(i)]] = r.server_version();
+      }
     }
   };
   const auto start = Clock::now();

@@ -3,6 +3,7 @@
 // below the xmin of its own snapshot. Every transaction below that horizon has committed or
 // aborted, so no row can later appear behind the cursor: a writer that took its id first but
 // commits last is still delivered. See docs/sync-protocol.md, "Never missing a change".
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -173,6 +174,19 @@ class BinaryParams {
   std::vector<pqxx::binarystring> params_;
 };
 
+// A statement that looks up each key of the text[] parameter `keys` with its own index probe:
+// `probe` is a query over one key, k.id, and yields at most one row (it is limited to one, which
+// also keeps the planner from flattening it into a join). Written as `col = ANY(array)`, a batch
+// of 500 keys is often planned as a scan of the whole table (or of a device's whole history)
+// filtered through a hash of the keys, which costs the table's size rather than the batch's.
+// Rows come out in the order of the keys.
+std::string ProbeEach(absl::string_view columns, absl::string_view probe,
+                      absl::string_view keys = "$1") {
+  return absl::StrCat("SELECT ", columns, " FROM unnest(", keys,
+                      "::text[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL (", probe,
+                      " LIMIT 1) r ORDER BY k.n");
+}
+
 absl::StatusOr<std::string> Bytes(const pqxx::field& field) {
   return FromPgHex(absl::string_view(field.c_str(), field.size()));
 }
@@ -322,12 +336,18 @@ class PgTx final : public StoreTx {
       absl::Span<const std::string> ids) override {
     std::vector<StoredRecord> out;
     if (ids.empty()) return out;
+    // One index probe per id (see ProbeEach). Sorted: concurrent pushes lock rows in the same
+    // order and cannot deadlock.
+    std::vector<std::string> sorted(ids.begin(), ids.end());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     static const std::string kRead =
-        absl::StrCat("SELECT ", AsBase64("record"), ", ", AsBase64("stamps"),
-                     " FROM records WHERE id = ANY($1::text[])");
-    // ORDER BY id: concurrent pushes lock rows in the same order and cannot deadlock.
-    static const std::string kLock = absl::StrCat(kRead, " ORDER BY id FOR UPDATE");
-    const pqxx::result rows = tx_.exec_params(lock_rows_ ? kLock : kRead, ArrayLiteral(ids));
+        ProbeEach(absl::StrCat(AsBase64("r.record"), ", ", AsBase64("r.stamps")),
+                  "SELECT record, stamps FROM records WHERE id = k.id");
+    static const std::string kLock =
+        ProbeEach(absl::StrCat(AsBase64("r.record"), ", ", AsBase64("r.stamps")),
+                  "SELECT record, stamps FROM records WHERE id = k.id FOR UPDATE");
+    const pqxx::result rows = tx_.exec_params(lock_rows_ ? kLock : kRead, ArrayLiteral(sorted));
     out.reserve(rows.size());
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(std::string record, Base64Bytes(row[0]));
@@ -370,10 +390,13 @@ class PgTx final : public StoreTx {
       absl::string_view device_id, absl::Span<const std::string> mutation_ids) override {
     absl::flat_hash_map<std::string, std::string> out;
     if (mutation_ids.empty()) return out;
-    const pqxx::result rows = tx_.exec_params(
-        "SELECT mutation_id, result FROM mutation_results WHERE device_id = $1 AND mutation_id = "
-        "ANY($2::text[])",
-        std::string(device_id), ArrayLiteral(mutation_ids));
+    static const std::string kFind =
+        ProbeEach("r.mutation_id, r.result",
+                  "SELECT mutation_id, result FROM mutation_results WHERE mutation_id = k.id AND "
+                  "device_id = $2",
+                  "$1");
+    const pqxx::result rows =
+        tx_.exec_params(kFind, ArrayLiteral(mutation_ids), std::string(device_id));
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(out[row[0].as<std::string>()], Bytes(row[1]));
     }
