@@ -42,8 +42,10 @@
 ABSL_FLAG(std::string, store, "sqlite", "pg or sqlite");
 ABSL_FLAG(std::string, database, "", "postgresql:// URI; empty starts a throwaway cluster");
 ABSL_FLAG(int, accounts, 0, "accounts to seed (push: 5000, pull: 100000 when 0)");
-ABSL_FLAG(int, batches, 20, "push: batches of 500 updates to measure");
-ABSL_FLAG(int, clients, 1, "push: devices pushing at once, each to its own accounts");
+ABSL_FLAG(int, batches, 100, "push: batches of 500 updates to measure");
+ABSL_FLAG(int, clients, 2,
+          "push: devices pushing at once, each to its own accounts (the limit on PostgreSQL "
+          "inserts over as many connections)");
 ABSL_FLAG(bool, stale_base, false,
           "push: send every update on base version 1, so that later rounds meet conflicts "
           "(measures the conflict path; by default each update is made on the current version)");
@@ -169,13 +171,19 @@ void Seed(server::Store& store, const std::vector<StoredRecord>& records) {
 }
 
 // The same number of rows of the same shape as the records table, as a raw multi-row prepared
-// INSERT, 500 rows a statement and a transaction per statement (like a push batch).
-double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>& rows) {
+// INSERT, 500 rows a statement and a transaction per statement (like a push batch). On
+// PostgreSQL, `clients` connections insert at once, each its share of the batches, as the push
+// measured beside it does; SQLite has one writer, so there it is always one.
+// `count` rows are made from `rows`, repeated as often as needed under fresh ids.
+double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>& rows,
+                          size_t count, int clients = 1) {
   constexpr size_t kRows = 500;
   std::vector<std::array<std::string, 3>> encoded;
-  for (const auto& r : rows) {
-    encoded.push_back(
-        {r.record.id, server::EncodeRecord(r.record), server::EncodeStamps(r.stamps)});
+  encoded.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const StoredRecord& r = rows[i % rows.size()];
+    encoded.push_back({absl::StrCat(r.record.id, "-limit-", i / rows.size()),
+                       server::EncodeRecord(r.record), server::EncodeStamps(r.stamps)});
   }
   const auto start = Clock::now();
   if (target.kind == "pg") {
@@ -195,24 +203,32 @@ double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>&
                       ",1,1,pg_current_xact_id(),false,'','','','',$", 3 * i + 2, ",$", 3 * i + 3,
                       ")");
     }
-    c.prepare("limit_insert", sql);
-    const auto timed = Clock::now();
-    for (size_t begin = 0; begin + kRows <= encoded.size(); begin += kRows) {
-      // Binary parameters, as the store sends them: the fastest way in through libpqxx.
-      std::vector<pqxx::binarystring> params;
-      std::vector<std::string> ids;
-      ids.reserve(kRows);
-      for (size_t i = begin; i < begin + kRows; ++i) {
-        ids.push_back(absl::StrCat(encoded[i][0], "-limit"));
-        params.emplace_back(ids.back().data(), ids.back().size());
-        params.emplace_back(encoded[i][1].data(), encoded[i][1].size());
-        params.emplace_back(encoded[i][2].data(), encoded[i][2].size());
-      }
-      pqxx::work tx(c);
-      tx.exec_prepared("limit_insert", pqxx::prepare::make_dynamic_params(params));
-      tx.commit();
+    std::vector<std::unique_ptr<pqxx::connection>> connections;
+    for (int k = 0; k < clients; ++k) {
+      connections.push_back(std::make_unique<pqxx::connection>(target.location));
+      connections.back()->prepare("limit_insert", sql);
     }
-    return static_cast<double>(encoded.size() / kRows * kRows) / Seconds(timed);
+    const size_t batches = encoded.size() / kRows;
+    auto insert = [&](int k) {
+      pqxx::connection& connection = *connections[static_cast<size_t>(k)];
+      for (size_t b = static_cast<size_t>(k); b < batches; b += static_cast<size_t>(clients)) {
+        // Binary parameters, as the store sends them: the fastest way in through libpqxx.
+        std::vector<pqxx::binarystring> params;
+        for (size_t i = b * kRows; i < (b + 1) * kRows; ++i) {
+          params.emplace_back(encoded[i][0].data(), encoded[i][0].size());
+          params.emplace_back(encoded[i][1].data(), encoded[i][1].size());
+          params.emplace_back(encoded[i][2].data(), encoded[i][2].size());
+        }
+        pqxx::work tx(connection);
+        tx.exec_prepared("limit_insert", pqxx::prepare::make_dynamic_params(params));
+        tx.commit();
+      }
+    };
+    const auto timed = Clock::now();
+    std::vector<std::thread> threads;
+    for (int k = 0; k < clients; ++k) threads.emplace_back(insert, k);
+    for (auto& t : threads) t.join();
+    return static_cast<double>(batches * kRows) / Seconds(timed);
   }
   sqlite3* db = nullptr;
   sqlite3_open(target.location.c_str(), &db);
@@ -301,11 +317,8 @@ int Push() {
   for (auto& t : threads) t.join();
   const double seconds = Seconds(start);
   const double mutations_per_s = static_cast<double>(batches) * 500 / seconds;
-  const double limit = LimitRowsPerSecond(
-      target,
-      std::vector<StoredRecord>(
-          seeded.begin(),
-          seeded.begin() + std::min<size_t>(seeded.size(), static_cast<size_t>(batches) * 500)));
+  const double limit = LimitRowsPerSecond(target, seeded, static_cast<size_t>(batches) * 500,
+                                          target.kind == "pg" ? clients : 1);
   std::printf(
       "{\"bench\":\"push\",\"store\":\"%s\",\"path\":\"sync core in process (merge, scope, "
       "idempotency, one transaction per "
