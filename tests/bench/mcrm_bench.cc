@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -337,33 +338,48 @@ int Pull() {
   Target target = OpenTarget(cluster);
   const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
   Seed(*target.store, Accounts(accounts));
+  if (target.kind == "pg") {
+    // The rows a server serves were written a while ago, and autovacuum has passed over them
+    // (100,000 inserts cross its threshold a hundred times). Rows read for the first time after
+    // a bulk insert cost PostgreSQL extra work (setting their hint bits and writing the pages
+    // out again) that a production read does not pay.
+    pqxx::connection c(target.location);
+    pqxx::nontransaction tx(c);
+    tx.exec0("VACUUM (ANALYZE) records");
+  }
   HybridClock clock("server", WallMs);
   server::SyncCore core(*target.store, clock, WallMs);
   server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
-  std::string cursor;
+  // The whole scope three times; the median is reported, and each round's figure beside it.
+  std::vector<double> rates;
   int64_t rows = 0;
   size_t bytes = 0;
-  const auto start = Clock::now();
-  while (true) {
-    auto encoded = core.Pull(office, cursor, server::SyncCore::kMaxPullLimit);
-    if (!encoded.ok()) Die(encoded.status().message());
-    // Read back only what a client needs to continue; the records stay encoded.
-    store::v1::EncodedPullResponse page;
-    page.ParseFromString(*encoded);
-    rows += page.records_size();
-    bytes += encoded->size();
-    cursor = page.next_cursor();
-    if (!page.more()) break;
+  for (int round = 0; round < 3; ++round) {
+    std::string cursor;
+    rows = 0;
+    bytes = 0;
+    const auto start = Clock::now();
+    while (true) {
+      auto encoded = core.Pull(office, cursor, server::SyncCore::kMaxPullLimit);
+      if (!encoded.ok()) Die(encoded.status().message());
+      // Read back only what a client needs to continue; the records stay encoded.
+      store::v1::EncodedPullResponse page;
+      page.ParseFromString(*encoded);
+      rows += page.records_size();
+      bytes += encoded->size();
+      cursor = page.next_cursor();
+      if (!page.more()) break;
+    }
+    rates.push_back(static_cast<double>(rows) / Seconds(start));
   }
-  const double seconds = Seconds(start);
+  std::vector<double> sorted = rates;
+  std::sort(sorted.begin(), sorted.end());
   std::printf(
       "{\"bench\":\"pull\",\"store\":\"%s\",\"path\":\"sync core in process (store read into "
-      "encoded "
-      "PullResponse pages, the bytes the server "
-      "sends)\",\"page\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,"
-      "\"rows_per_s\":%.0f}\n",
+      "encoded PullResponse pages, the bytes the server sends)\",\"page\":%d,\"rows\":%lld,"
+      "\"bytes\":%zu,\"rounds_rows_per_s\":[%.0f,%.0f,%.0f],\"rows_per_s\":%.0f}\n",
       target.kind.c_str(), server::SyncCore::kMaxPullLimit, static_cast<long long>(rows), bytes,
-      seconds, static_cast<double>(rows) / seconds);
+      rates[0], rates[1], rates[2], sorted[1]);
   return 0;
 }
 
