@@ -171,6 +171,17 @@ void Seed(server::Store& store, const std::vector<StoredRecord>& records) {
   }
 }
 
+// The rows a server serves were written a while ago, and autovacuum has passed over them
+// (100,000 inserts cross its threshold a hundred times). Rows read for the first time after a
+// bulk insert cost PostgreSQL extra work (setting their hint bits and writing the pages out
+// again) that a production read does not pay.
+void SettleSeed(const Target& target) {
+  if (target.kind != "pg") return;
+  pqxx::connection c(target.location);
+  pqxx::nontransaction tx(c);
+  tx.exec0("VACUUM (ANALYZE) records");
+}
+
 // The same number of rows of the same shape as the records table, as a raw multi-row prepared
 // INSERT, 500 rows a statement and a transaction per statement (like a push batch). On
 // PostgreSQL, `clients` connections insert at once, each its share of the batches, as the push
@@ -338,15 +349,7 @@ int Pull() {
   Target target = OpenTarget(cluster);
   const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
   Seed(*target.store, Accounts(accounts));
-  if (target.kind == "pg") {
-    // The rows a server serves were written a while ago, and autovacuum has passed over them
-    // (100,000 inserts cross its threshold a hundred times). Rows read for the first time after
-    // a bulk insert cost PostgreSQL extra work (setting their hint bits and writing the pages
-    // out again) that a production read does not pay.
-    pqxx::connection c(target.location);
-    pqxx::nontransaction tx(c);
-    tx.exec0("VACUUM (ANALYZE) records");
-  }
+  SettleSeed(target);
   HybridClock clock("server", WallMs);
   server::SyncCore core(*target.store, clock, WallMs);
   server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
@@ -624,6 +627,7 @@ int InitialSync() {
   const int accounts = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
   SeedDemoUsers(*target.store);
   Seed(*target.store, Accounts(accounts));
+  SettleSeed(target);
   target.store.reset();
   testing::ServerProcess server = StartServerOn(target);
 
