@@ -185,10 +185,10 @@ void SettleSeed(const Target& target) {
 // The same number of rows of the same shape as the records table, as a raw multi-row prepared
 // INSERT, 500 rows a statement and a transaction per statement (like a push batch). On
 // PostgreSQL, `clients` connections insert at once, each its share of the batches, as the push
-// measured beside it does; SQLite has one writer, so there it is always one.
-// `count` rows are made from `rows`, repeated as often as needed under fresh ids.
-double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>& rows,
-                          size_t count, int clients = 1) {
+// measured beside it does; SQLite has one writer, so there it is always one. The `count` rows
+// are made from `rows`, repeated as often as needed under fresh ids.
+double LimitRowsPerSecond(const Target& target, const std::vector<StoredRecord>& rows, size_t count,
+                          int clients = 1) {
   constexpr size_t kRows = 500;
   std::vector<std::array<std::string, 3>> encoded;
   encoded.reserve(count);
