@@ -55,11 +55,17 @@ class ReplicaTest : public ::testing::Test {
     return proto;
   }
 
-  v1::PullResponse Page(std::vector<v1::Record> records, const std::string& cursor) {
+  PulledPage Page(std::vector<v1::Record> records, const std::string& cursor) {
     v1::PullResponse page;
     for (auto& r : records) *page.add_records() = std::move(r);
     page.set_next_cursor(cursor);
-    return page;
+    return Read(page);
+  }
+
+  static PulledPage Read(const v1::PullResponse& response) {
+    absl::StatusOr<PulledPage> page = ReadPulledPage(response);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? *std::move(page) : PulledPage{};
   }
 
   std::filesystem::path dir_;
@@ -83,9 +89,11 @@ TEST_F(ReplicaTest, APulledPageIsStoredWithItsCursorAndNeverBecomesALocalChange)
 
 TEST_F(ReplicaTest, APageThatFailsHalfwayLeavesNothingBehind) {
   const std::string first = NewId();
-  v1::PullResponse page = Page({Server(EntityType::kAccount, first, 1)}, "s:9");
+  v1::PullResponse page;
+  *page.add_records() = Server(EntityType::kAccount, first, 1);
   page.add_records()->set_entity("no_such_entity");
-  const absl::Status status = replica_->ApplyPulledPage(page);
+  page.set_next_cursor("s:9");
+  const absl::Status status = replica_->ApplyPulledPage(Read(page));
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("pull.records[1].entity"));
   EXPECT_EQ(*replica_->RecordCount(), 0) << "the page and its cursor commit together or not at all";
@@ -292,7 +300,7 @@ TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   gone->set_id(account);
   gone->mutable_meta()->set_out_of_scope(true);
   removal.set_next_cursor("s:4");
-  ASSERT_TRUE(replica_->ApplyPulledPage(removal).ok());
+  ASSERT_TRUE(replica_->ApplyPulledPage(Read(removal)).ok());
   EXPECT_EQ(*replica_->RecordCount(), 1) << "the product stays";
   EXPECT_FALSE(replica_->Read(contact)->has_value());
   EXPECT_TRUE(replica_->Search("Schmidt", 10)->empty()) << "and the search index forgets them";

@@ -4,10 +4,12 @@
 
 #include <functional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/validation.h"
+#include "pulled_page.h"
 #include "wire_codec.h"
 
 namespace mcrm::device {
@@ -57,6 +59,13 @@ CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, body);
 DROP TABLE search;
 CREATE VIRTUAL TABLE search USING fts5(body);
 )sql",
+    // 3: the search index keeps no copy of the text it indexes (contentless): an initial sync
+    // writes a third less. An entry is taken out by giving its text again, which is derived
+    // from the stored record (SearchText), so the index needs no copy of its own.
+    R"sql(
+DROP TABLE search;
+CREATE VIRTUAL TABLE search USING fts5(body, content='');
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kReplicaSchemaVersion);
 
@@ -88,11 +97,14 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   Stmt& Text(int i, absl::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    // An empty view may have no data pointer, which SQLite would bind as NULL.
+    sqlite3_bind_text(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& Blob(int i, absl::string_view v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& Int(int i, int64_t v) {
@@ -165,39 +177,6 @@ Value DecodeValue(const std::string& bytes) {
   return wire::FromProto(proto);
 }
 
-bool Searchable(EntityType entity) {
-  return entity == EntityType::kAccount || entity == EntityType::kContact;
-}
-
-// Every string inside a value, for the search index. Read from the wire form, which is how
-// records are stored (no conversion to Record on the hot path of a sync).
-void CollectText(const v1::Value& value, std::string& out) {
-  switch (value.kind_case()) {
-    case v1::Value::kStringValue:
-      absl::StrAppend(&out, value.string_value(), " ");
-      break;
-    case v1::Value::kListValue:
-      for (const v1::Value& item : value.list_value().values()) CollectText(item, out);
-      break;
-    case v1::Value::kStructValue:
-      for (const auto& [name, item] : value.struct_value().fields()) CollectText(item, out);
-      break;
-    default:
-      break;
-  }
-}
-
-// The text of a record's searchable fields.
-std::string SearchBody(EntityType entity, const v1::Record& record) {
-  std::string body;
-  const EntitySpec& spec = Spec(entity);
-  for (const v1::FieldValue& field : record.fields()) {
-    const FieldSpec* known = spec.Field(field.number());
-    if (known != nullptr && known->searchable) CollectText(field.value(), body);
-  }
-  return body;
-}
-
 // An FTS5 query: every word as a quoted prefix, all required.
 std::string SearchQuery(absl::string_view text) {
   std::string out;
@@ -212,17 +191,26 @@ std::string SearchQuery(absl::string_view text) {
   return out;
 }
 
+// Empties the search index (a contentless FTS5 table has no DELETE).
+constexpr const char* kClearSearch = "INSERT INTO search (search) VALUES ('delete-all')";
+
 // The statements that keep stored records and their search entries in step, prepared once for
 // a transaction's worth of records. The search index is written last, by Flush(): once a
 // transaction has written to the FTS5 table, every later statement that needs a statement
 // journal (any write to `records`, which has two indexes) makes SQLite open a savepoint on it,
 // and FTS5 answers each savepoint by flushing its pending terms into a new segment. Interleaved,
 // that costs a segment per record; records first and the index after costs one per page.
+//
+// The index is contentless: taking an entry out means giving the text it was made from, which
+// is the SearchText of the record as stored before this batch touched it. So the first time a
+// batch replaces or drops a stored record, its old text is read and queued for removal; a
+// record the batch itself inserted has no entry yet.
 class RecordRows {
  public:
   explicit RecordRows(sqlite3* db)
       : db_(db),
         find_(db, "SELECT rowid FROM records WHERE id = ?1"),
+        stored_(db, "SELECT record FROM records WHERE rowid = ?1"),
         insert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING"),
@@ -232,38 +220,41 @@ class RecordRows {
         drop_(db, "DELETE FROM records WHERE rowid = ?1"),
         children_(db, "SELECT rowid FROM records WHERE account_id = ?1 AND entity <> ?2"),
         drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2"),
-        unindex_(db, "DELETE FROM search WHERE rowid = ?1"),
+        unindex_(db, "INSERT INTO search (search, rowid, body) VALUES ('delete', ?1, ?2)"),
         index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
 
-  // Stores the server state of `record` (of `entity`, already checked) as it is on the wire; for
-  // accounts and contacts, its search entry follows at Flush().
-  absl::Status Put(EntityType entity, const v1::Record& record) {
-    const std::string encoded = record.SerializeAsString();
+  // Stores the server state `record`, read from `encoded` (its wire form, which is what is
+  // stored); for accounts and contacts, its search entry follows at Flush().
+  absl::Status Put(const PulledRecord& record, absl::string_view encoded) {
     // Most records of a pull are new to the replica (all of them in an initial sync): try the
     // insert first and look the record up only when it is already there.
     insert_.Reset();
-    insert_.Text(1, record.id());
-    BindState(insert_, entity, record, encoded);
+    insert_.Text(1, record.id);
+    BindState(insert_, record, encoded);
     RETURN_IF_ERROR(insert_.Run());
     int64_t rowid = sqlite3_last_insert_rowid(db_);
     if (sqlite3_changes(db_) == 0) {
-      ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(record.id()));
+      ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(record.id));
       if (!old.has_value())
         return absl::InternalError("replica: a record is neither new nor there");
-      Forget(*old);
+      RETURN_IF_ERROR(Forget(*old));
       rowid = *old;
       update_.Reset();
       update_.Int(1, rowid);
-      BindState(update_, entity, record, encoded);
+      BindState(update_, record, encoded);
       RETURN_IF_ERROR(update_.Run());
+    } else {
+      // Inserted by this batch: no entry of its own in the index yet. (A rowid freed earlier in
+      // the batch may come back; its old entry is already queued for removal.)
+      settled_.insert(rowid);
     }
-    if (Searchable(entity)) index_bodies_[rowid] = SearchBody(entity, record);
+    if (Searched(record.entity->type)) index_texts_[rowid] = SearchText(record);
     return absl::OkStatus();
   }
 
   // Drops a record (and, at Flush(), its search entry); an account takes the records that follow
   // it along.
-  absl::Status Drop(EntityType entity, const std::string& id) {
+  absl::Status Drop(EntityType entity, absl::string_view id) {
     if (entity == EntityType::kAccount) {
       const int64_t account = static_cast<int64_t>(EntityType::kAccount);
       children_.Reset();
@@ -271,7 +262,7 @@ class RecordRows {
       while (true) {
         ASSIGN_OR_RETURN(bool row, children_.Step());
         if (!row) break;
-        Forget(children_.ColumnInt(0));
+        RETURN_IF_ERROR(Forget(children_.ColumnInt(0)));
       }
       children_.Reset();
       drop_children_.Reset();
@@ -280,7 +271,7 @@ class RecordRows {
     }
     ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
     if (!old.has_value()) return absl::OkStatus();
-    Forget(*old);
+    RETURN_IF_ERROR(Forget(*old));
     drop_.Reset();
     drop_.Int(1, *old);
     return drop_.Run();
@@ -288,23 +279,24 @@ class RecordRows {
 
   // Brings the search index in step with the records written since the last Flush.
   absl::Status Flush() {
-    for (int64_t rowid : unindex_rowids_) {
+    for (const auto& [rowid, text] : unindex_texts_) {
       unindex_.Reset();
-      unindex_.Int(1, rowid);
+      unindex_.Int(1, rowid).Text(2, text);
       RETURN_IF_ERROR(unindex_.Run());
     }
-    for (const auto& [rowid, body] : index_bodies_) {
+    for (const auto& [rowid, text] : index_texts_) {
       index_.Reset();
-      index_.Int(1, rowid).Text(2, body);
+      index_.Int(1, rowid).Text(2, text);
       RETURN_IF_ERROR(index_.Run());
     }
-    unindex_rowids_.clear();
-    index_bodies_.clear();
+    unindex_texts_.clear();
+    index_texts_.clear();
+    settled_.clear();
     return absl::OkStatus();
   }
 
  private:
-  absl::StatusOr<std::optional<int64_t>> Find(const std::string& id) {
+  absl::StatusOr<std::optional<int64_t>> Find(absl::string_view id) {
     find_.Reset();
     find_.Text(1, id);
     ASSIGN_OR_RETURN(bool row, find_.Step());
@@ -314,23 +306,35 @@ class RecordRows {
     return out;
   }
   // Parameters 2 to 5 of the insert and the update: the stored columns of a record.
-  static void BindState(Stmt& stmt, EntityType entity, const v1::Record& record,
-                        const std::string& encoded) {
-    stmt.Int(2, static_cast<int64_t>(entity))
-        .Int(3, record.meta().server_version())
-        .Text(4, record.meta().scope().account_id())
+  static void BindState(Stmt& stmt, const PulledRecord& record, absl::string_view encoded) {
+    stmt.Int(2, static_cast<int64_t>(record.entity->type))
+        .Int(3, record.server_version)
+        .Text(4, record.account_id)
         .Blob(5, encoded);
   }
-  // The search entry of `rowid`, if any, goes; one queued for it in this batch is dropped.
-  void Forget(int64_t rowid) {
-    unindex_rowids_.push_back(rowid);
-    index_bodies_.erase(rowid);
+  // The stored record at `rowid` is about to be replaced or dropped: its search entry, if any,
+  // goes at Flush(), and one queued for it in this batch is dropped.
+  absl::Status Forget(int64_t rowid) {
+    index_texts_.erase(rowid);
+    if (!settled_.insert(rowid).second) return absl::OkStatus();
+    stored_.Reset();
+    stored_.Int(1, rowid);
+    ASSIGN_OR_RETURN(bool row, stored_.Step());
+    if (!row) return absl::OkStatus();
+    const std::string bytes = stored_.ColumnBlob(0);
+    stored_.Reset();
+    absl::StatusOr<PulledRecord> old = ReadPulledRecord(bytes, "replica: a stored record");
+    if (!old.ok()) return absl::DataLossError(old.status().message());
+    if (Searched(old->entity->type)) unindex_texts_.emplace_back(rowid, SearchText(*old));
+    return absl::OkStatus();
   }
 
   sqlite3* db_;
-  Stmt find_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
-  std::vector<int64_t> unindex_rowids_;
-  std::map<int64_t, std::string> index_bodies_;
+  Stmt find_, stored_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
+  // Rowids whose entry as of the batch's start is accounted for (queued for removal, or none).
+  absl::flat_hash_set<int64_t> settled_;
+  std::vector<std::pair<int64_t, std::string>> unindex_texts_;
+  std::map<int64_t, std::string> index_texts_;
 };
 
 }  // namespace
@@ -370,7 +374,9 @@ absl::Status Replica::Migrate() {
   for (int64_t next = version + 1; next <= kReplicaSchemaVersion; ++next) {
     RETURN_IF_ERROR(InTransaction(db_, [&] {
       RETURN_IF_ERROR(Exec(db_, kMigrations[next - 1]));
-      if (next == 2) RETURN_IF_ERROR(RebuildSearch());
+      // Step 3 makes the search table in use, empty: it is filled from the stored records. (Step
+      // 2's table is dropped by step 3, which runs on the same start or the next one.)
+      if (next == 3) RETURN_IF_ERROR(RebuildSearch());
       return Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
     }));
   }
@@ -378,21 +384,18 @@ absl::Status Replica::Migrate() {
 }
 
 absl::Status Replica::RebuildSearch() {
-  RETURN_IF_ERROR(Exec(db_, "DELETE FROM search"));
-  Stmt stmt(db_, "SELECT rowid, entity, record FROM records WHERE entity IN (?1, ?2)");
+  Stmt stmt(db_, "SELECT rowid, record FROM records WHERE entity IN (?1, ?2)");
   stmt.Int(1, static_cast<int64_t>(EntityType::kAccount))
       .Int(2, static_cast<int64_t>(EntityType::kContact));
   Stmt index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
-    v1::Record proto;
-    if (!proto.ParseFromString(stmt.ColumnBlob(2))) {
-      return absl::DataLossError("replica: a stored record does not parse");
-    }
+    const std::string bytes = stmt.ColumnBlob(1);
+    absl::StatusOr<PulledRecord> record = ReadPulledRecord(bytes, "replica: a stored record");
+    if (!record.ok()) return absl::DataLossError(record.status().message());
     index.Reset();
-    index.Int(1, stmt.ColumnInt(0))
-        .Text(2, SearchBody(static_cast<EntityType>(stmt.ColumnInt(1)), proto));
+    index.Int(1, stmt.ColumnInt(0)).Text(2, SearchText(*record));
     RETURN_IF_ERROR(index.Run());
   }
 }
@@ -596,38 +599,31 @@ absl::StatusOr<std::string> Replica::Cursor() {
   return row ? stmt.ColumnText(0) : std::string();
 }
 
-absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
+absl::Status Replica::ApplyPulledPage(const PulledPage& page) {
   return InTransaction(db_, [&]() -> absl::Status {
     RecordRows rows(db_);
-    for (int i = 0; i < page.records_size(); ++i) {
-      if (checkpoint_ && i == page.records_size() / 2) checkpoint_(checkpoint::kPageHalfApplied);
-      // Read straight from the message: a pulled record is stored as it came, and converting
-      // thousands of them to Record per page would cost more than storing them.
-      const v1::Record& record = page.records(i);
-      const EntitySpec* spec = FindEntity(record.entity());
-      if (spec == nullptr) {
-        return wire::EntityFromName(record.entity(), absl::StrCat("pull.records[", i, "]"))
-            .status();
-      }
-      const EntityType entity = spec->type;
-      if (record.id().empty()) {
-        return absl::InvalidArgumentError(absl::StrCat("pull.records[", i, "]: no id"));
-      }
-      if (record.meta().deleted() || record.meta().out_of_scope()) {
-        RETURN_IF_ERROR(rows.Drop(entity, record.id()));
+    const int size = static_cast<int>(page.records.size());
+    for (int i = 0; i < size; ++i) {
+      if (checkpoint_ && i == size / 2) checkpoint_(checkpoint::kPageHalfApplied);
+      // Stored as it came: the record is read from its bytes, never built as a message.
+      const absl::string_view encoded = page.records[static_cast<size_t>(i)];
+      ASSIGN_OR_RETURN(PulledRecord record,
+                       ReadPulledRecord(encoded, absl::StrCat("pull.records[", i, "]")));
+      if (record.deleted || record.out_of_scope) {
+        RETURN_IF_ERROR(rows.Drop(record.entity->type, record.id));
       } else {
-        RETURN_IF_ERROR(rows.Put(entity, record));
+        RETURN_IF_ERROR(rows.Put(record, encoded));
       }
     }
     RETURN_IF_ERROR(rows.Flush());
-    if (page.estimated_total() > 0) {
+    if (page.estimated_total > 0) {
       Stmt total(db_,
                  "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('estimated_total', ?1)");
-      total.Text(1, absl::StrCat(page.estimated_total()));
+      total.Text(1, absl::StrCat(page.estimated_total));
       RETURN_IF_ERROR(total.Run());
     }
     Stmt cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
-    cursor.Text(1, page.next_cursor());
+    cursor.Text(1, page.next_cursor);
     return cursor.Run();
   });
 }
@@ -635,8 +631,10 @@ absl::Status Replica::ApplyPulledPage(const v1::PullResponse& page) {
 absl::Status Replica::StoreServerState(const Record& record) {
   v1::Record proto;
   wire::ToProto(record, &proto);
+  const std::string encoded = proto.SerializeAsString();
+  ASSIGN_OR_RETURN(PulledRecord read, ReadPulledRecord(encoded, "server state"));
   RecordRows rows(db_);
-  RETURN_IF_ERROR(rows.Put(record.entity, proto));
+  RETURN_IF_ERROR(rows.Put(read, encoded));
   return rows.Flush();
 }
 
@@ -670,7 +668,8 @@ absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::Mutati
 
 absl::Status Replica::ResetForResync() {
   return InTransaction(db_, [&] {
-    RETURN_IF_ERROR(Exec(db_, "DELETE FROM records; DELETE FROM search;"));
+    RETURN_IF_ERROR(Exec(db_, "DELETE FROM records"));
+    RETURN_IF_ERROR(Exec(db_, kClearSearch));
     return Exec(db_, "DELETE FROM sync_state WHERE key = 'cursor'");
   });
 }
@@ -837,9 +836,10 @@ absl::Status Replica::Discard(int64_t outbox_seq) {
 
 absl::Status Replica::Wipe() {
   return InTransaction(db_, [&] {
+    RETURN_IF_ERROR(Exec(db_, kClearSearch));
     return Exec(db_,
-                "DELETE FROM records; DELETE FROM search; DELETE FROM outbox; "
-                "DELETE FROM conflicts; DELETE FROM sync_state;");
+                "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; "
+                "DELETE FROM sync_state;");
   });
 }
 

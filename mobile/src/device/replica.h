@@ -17,6 +17,7 @@
 #include "mcrm/hlc.h"
 #include "mcrm/record.h"
 #include "mcrm/v1/sync.pb.h"
+#include "pulled_page.h"
 
 struct sqlite3;
 
@@ -97,7 +98,7 @@ class Replica {
   // Applies a pulled page and stores the cursor that follows it, in one transaction: records are
   // stored (never recorded as local changes), tombstones and removals drop the record (a removed
   // account takes the records that follow it along).
-  absl::Status ApplyPulledPage(const v1::PullResponse& page);
+  absl::Status ApplyPulledPage(const PulledPage& page);
   // Starts over for "resync required": forgets every server record and the cursor, keeps the
   // outbox (unsent changes are re-applied on top of the new state when they are pushed).
   absl::Status ResetForResync();
@@ -154,6 +155,6 @@ class Replica {
 };
 
 // The replica's schema version (PRAGMA user_version) this build writes.
-inline constexpr int kReplicaSchemaVersion = 2;
+inline constexpr int kReplicaSchemaVersion = 3;
 
 }  // namespace mcrm::device

@@ -1,6 +1,6 @@
 #include "sync_engine.h"
 
-#include <google/protobuf/arena.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 
@@ -35,16 +36,21 @@ bool IsDeviceRevoked(const absl::Status& status) {
   return status.GetPayload(kRevokedPayload).has_value();
 }
 
+// Sync.Pull with its response left as bytes (see pulled_page.h).
+using RawPullStub = grpc::TemplatedGenericStub<v1::PullRequest, grpc::ByteBuffer>;
+
 // One channel and its stubs. Replaced whole by Reconnect; calls in flight keep theirs.
 struct Connection {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Auth::Stub> auth;
   std::unique_ptr<v1::Sync::Stub> sync;
+  RawPullStub raw_pull;
 
   Connection(const std::string& address, const grpc::ChannelArguments& args)
       : channel(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)),
         auth(v1::Auth::NewStub(channel)),
-        sync(v1::Sync::NewStub(channel)) {}
+        sync(v1::Sync::NewStub(channel)),
+        raw_pull(channel) {}
 };
 
 struct SyncClient::Stubs {
@@ -82,6 +88,7 @@ class SyncClient::Call {
   grpc::ClientContext* context() { return &context_; }
   v1::Auth::Stub& auth() { return *connection_->auth; }
   v1::Sync::Stub& sync() { return *connection_->sync; }
+  RawPullStub& raw_pull() { return connection_->raw_pull; }
 
  private:
   Stubs& stubs_;
@@ -177,15 +184,29 @@ absl::StatusOr<v1::PushResponse> SyncClient::Push(const std::vector<v1::Mutation
   return response;
 }
 
-absl::Status SyncClient::Pull(const std::string& cursor, uint32_t limit,
-                              v1::PullResponse* response) {
+absl::StatusOr<PulledPage> SyncClient::Pull(const std::string& cursor, uint32_t limit) {
   v1::PullRequest request;
   request.set_device_id(device_id_);
   request.set_cursor(cursor);
   request.set_limit(limit);
   Call call(*stubs_, token_, /*streaming=*/false);
   RETURN_IF_ERROR(call.Admitted());
-  return FromGrpc(call.sync().Pull(call.context(), request, response), *call.context());
+  static const std::string kMethod = absl::StrCat("/", v1::Sync::service_full_name(), "/Pull");
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  call.raw_pull().UnaryCall(call.context(), kMethod, grpc::StubOptions(), &request, &response,
+                            [&](grpc::Status s) {
+                              status = std::move(s);
+                              done.Notify();
+                            });
+  done.WaitForNotification();
+  RETURN_IF_ERROR(FromGrpc(status, *call.context()));
+  grpc::Slice bytes;
+  if (!response.DumpToSingleSlice(&bytes).ok()) {
+    return absl::InternalError("pull: the response could not be read");
+  }
+  return ReadPulledPage(std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
 }
 
 absl::StatusOr<SyncReport> SyncEngine::SyncOnce() {
@@ -225,29 +246,25 @@ absl::Status SyncEngine::Push(SyncReport& report) {
 namespace {
 
 // A page being fetched on a helper thread while the previous one is applied: the server and the
-// network work while the device writes. A page lives on its own arena (thousands of small
-// messages, one allocation).
+// network work while the device writes.
 class PageFetch {
  public:
   PageFetch(SyncClient& client, std::string cursor, uint32_t limit)
-      : page_(google::protobuf::Arena::CreateMessage<v1::PullResponse>(&arena_)),
-        thread_([this, &client, cursor = std::move(cursor), limit] {
-          status_ = client.Pull(cursor, limit, page_);
+      : thread_([this, &client, cursor = std::move(cursor), limit] {
+          page_ = client.Pull(cursor, limit);
         }) {}
   ~PageFetch() {
     if (thread_.joinable()) thread_.join();
   }
   // Waits for the page.
-  absl::StatusOr<v1::PullResponse*> Get() {
+  absl::StatusOr<PulledPage*> Get() {
     if (thread_.joinable()) thread_.join();
-    RETURN_IF_ERROR(status_);
-    return page_;
+    RETURN_IF_ERROR(page_.status());
+    return &*page_;
   }
 
  private:
-  google::protobuf::Arena arena_;
-  v1::PullResponse* page_;
-  absl::Status status_;
+  absl::StatusOr<PulledPage> page_ = absl::UnknownError("pull: not fetched");
   std::thread thread_;
 };
 
@@ -258,8 +275,8 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
   auto next = std::make_unique<PageFetch>(client_, cursor, pull_page_);
   while (true) {
     std::unique_ptr<PageFetch> current = std::move(next);
-    ASSIGN_OR_RETURN(v1::PullResponse * page, current->Get());
-    if (page->resync_required()) {
+    ASSIGN_OR_RETURN(PulledPage * page, current->Get());
+    if (page->resync_required) {
       if (report.resynced) return absl::InternalError("pull: resync asked twice in one round");
       report.resynced = true;
       RETURN_IF_ERROR(replica_.ResetForResync());
@@ -270,16 +287,16 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
     // The next page's cursor is known before this one is stored: ask for it now. Should this
     // page fail to apply, the stored cursor still points before it and the next round starts
     // there; the early page is dropped.
-    if (page->more()) next = std::make_unique<PageFetch>(client_, page->next_cursor(), pull_page_);
+    if (page->more) next = std::make_unique<PageFetch>(client_, page->next_cursor, pull_page_);
     RETURN_IF_ERROR(replica_.ApplyPulledPage(*page));
     Checkpoint(checkpoint::kPullApplied);
-    report.pulled += page->records_size();
+    report.pulled += static_cast<int>(page->records.size());
     if (progress_) {
       ASSIGN_OR_RETURN(int64_t done, replica_.RecordCount());
       ASSIGN_OR_RETURN(int64_t total, replica_.EstimatedTotal());
       if (!progress_(done, total)) return absl::CancelledError("sync stopped by its caller");
     }
-    if (!page->more()) return absl::OkStatus();
+    if (!page->more) return absl::OkStatus();
   }
 }
 

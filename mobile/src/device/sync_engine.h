@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "pulled_page.h"
 #include "replica.h"
 
 namespace mcrm::device {
@@ -23,8 +24,8 @@ class SyncClient {
   // IsDeviceRevoked(status).
   absl::Status Login(const std::string& login, const std::string& password);
   absl::StatusOr<v1::PushResponse> Push(const std::vector<v1::Mutation>& mutations);
-  // Fills `response` (which may live on an arena) with the page after `cursor`.
-  absl::Status Pull(const std::string& cursor, uint32_t limit, v1::PullResponse* response);
+  // The page after `cursor`, its records left in their wire form.
+  absl::StatusOr<PulledPage> Pull(const std::string& cursor, uint32_t limit);
   // Listens to the server's pokes: calls `on_poke` for each (the first comes as soon as the
   // stream is live) and returns when the stream ends, with its status.
   absl::Status Subscribe(const std::function<void()>& on_poke);

@@ -1,0 +1,66 @@
+// A pulled page as the device receives it: the records stay in their wire form (each an encoded
+// mcrm.v1.Record), because that is also how the replica stores them. Reading a page this way
+// skips building thousands of messages per page only to encode each one again; what the
+// replica needs of a record (its id, version, account and search text) is read from the bytes.
+// Pure: no I/O.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "mcrm/schema.h"
+
+namespace mcrm::v1 {
+class PullResponse;
+}
+
+namespace mcrm::device {
+
+// One page of a pull. Field numbers as in mcrm.v1.PullResponse.
+struct PulledPage {
+  // The encoded PullResponse; `records` point into it (held apart so that moving the page does
+  // not move the bytes).
+  std::unique_ptr<const std::string> bytes;
+  std::vector<absl::string_view> records;  // each an encoded mcrm.v1.Record
+  std::string next_cursor;
+  bool more = false;
+  bool resync_required = false;
+  uint64_t estimated_total = 0;
+};
+
+// Reads an encoded mcrm.v1.PullResponse. Refuses bytes that are not one, naming what is wrong.
+absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes);
+
+// The same page from a message (for callers that hold one, such as tests).
+absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
+
+// What the replica keeps of a record beside its bytes. The views point into the bytes read.
+struct PulledRecord {
+  const EntitySpec* entity = nullptr;
+  absl::string_view id;
+  int64_t server_version = 0;
+  bool deleted = false;
+  bool out_of_scope = false;
+  absl::string_view account_id;
+  // Each set field: its schema number and its encoded mcrm.v1.Value.
+  std::vector<std::pair<uint32_t, absl::string_view>> fields;
+};
+
+// Reads an encoded mcrm.v1.Record, checking all of it (every value, nested lists and structs,
+// UTF-8 of every string) as parsing the message would, so that what the replica stores always
+// parses later. Unknown fields are skipped, as a parser would. Errors name `path`.
+absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::string_view path);
+
+// Whether records of `entity` have search entries (accounts and contacts).
+bool Searched(EntityType entity);
+
+// The text the search index holds for a record: every string inside its searchable fields,
+// each followed by a space. Empty for entities that are not searched. Deterministic in the
+// record's bytes: the replica relies on it to take an entry out of the index again.
+std::string SearchText(const PulledRecord& record);
+
+}  // namespace mcrm::device
