@@ -92,6 +92,12 @@ bool IsUtf8(absl::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const size_t n = s.size();
   while (i < n) {
+    // Most text is ASCII: eight bytes at a time while no byte has its high bit set.
+    uint64_t eight = 0;
+    if (i + 8 <= n && (std::memcpy(&eight, p + i, 8), (eight & 0x8080808080808080ull) == 0)) {
+      i += 8;
+      continue;
+    }
     const uint8_t c = p[i];
     if (c < 0x80) {
       ++i;

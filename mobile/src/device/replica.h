@@ -129,7 +129,10 @@ class Replica {
   }
 
  private:
-  explicit Replica(sqlite3* db) : db_(db) {}
+  class Checkpointer;
+  explicit Replica(sqlite3* db);
+  // Called by SQLite after each commit with the log's size in pages.
+  static int OnCommit(void* self, sqlite3* db, const char* name, int wal_pages);
   absl::Status Migrate();
   // Re-creates every search entry from the stored records (a migration step).
   absl::Status RebuildSearch();
@@ -151,6 +154,7 @@ class Replica {
   absl::Status FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result);
 
   sqlite3* db_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(absl::string_view)> checkpoint_;
 };
 
