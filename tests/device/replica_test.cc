@@ -7,8 +7,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "mcrm/uuid.h"
 #include "sample_records.h"
 #include "wire_codec.h"
@@ -422,6 +425,27 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
                   .ok());
   EXPECT_TRUE((*migrated)->Search("moorhof", 10)->empty());
   EXPECT_THAT(*(*migrated)->Search("talhof", 10), ::testing::ElementsAre(id));
+}
+
+TEST_F(ReplicaTest, TheLogIsCopiedIntoTheFileWhileTheReplicaStaysOpen) {
+  // Past SQLite's 1000-page threshold of log: the copy runs on the replica's checkpointer
+  // thread, not inside a commit, and must still happen.
+  const auto file = dir_ / "replica.sqlite3";
+  const auto before = std::filesystem::file_size(file);
+  for (int page = 0; page < 8; ++page) {
+    std::vector<v1::Record> records;
+    for (int i = 0; i < 1000; ++i) records.push_back(Server(EntityType::kAccount, NewId(), 1));
+    ASSERT_TRUE(replica_->ApplyPulledPage(Page(std::move(records), absl::StrCat("s:", page))).ok());
+  }
+  ASSERT_GT(std::filesystem::file_size(dir_ / "replica.sqlite3-wal"), 4u << 20);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(file) < before + (2u << 20) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(file), before + (2u << 20))
+      << "the database file did not grow: nothing was checkpointed";
+  EXPECT_EQ(*replica_->RecordCount(), 8000);
 }
 
 TEST_F(ReplicaTest, ReopensWithoutMigratingTwiceAndRefusesANewerFile) {

@@ -16,8 +16,10 @@ constexpr int kFixed64 = 1;
 constexpr int kLengthDelimited = 2;
 constexpr int kFixed32 = 5;
 
-// Nesting of lists and structs inside a value, as deep as protobuf's own parser allows.
-constexpr int kMaxDepth = 100;
+// Values nested in lists and structs. Each level is two messages (a Value and its list or
+// struct), and protobuf's parser stops at 100 nested messages: staying below that, the reader
+// never accepts a record the replica could not parse again.
+constexpr int kMaxDepth = 40;
 
 // Walks the fields of one encoded message.
 class WireReader {

@@ -1,0 +1,202 @@
+// Reading pulled records from their wire form: what the replica keeps, the search text, and
+// bytes a parser would refuse.
+#include "pulled_page.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "mcrm/v1/sync.pb.h"
+#include "sample_records.h"
+#include "wire_codec.h"
+
+namespace mcrm::device {
+namespace {
+
+using ::mcrm::testing::ValidSample;
+using ::testing::HasSubstr;
+
+constexpr char kId[] = "01920000-0000-7000-8000-000000000001";
+constexpr char kAccount[] = "01920000-0000-7000-8000-0000000000aa";
+
+v1::Record SampleProto(EntityType entity) {
+  Record r = ValidSample(entity);
+  r.id = kId;
+  r.meta.server_version = 7;
+  r.meta.scope = ComputeScopeKeys(r);
+  v1::Record proto;
+  wire::ToProto(r, &proto);
+  return proto;
+}
+
+TEST(PulledRecord, ReadsWhatTheReplicaKeepsAsAParserWould) {
+  for (EntityType entity : {EntityType::kAccount, EntityType::kContact, EntityType::kProduct,
+                            EntityType::kServiceTask}) {
+    SCOPED_TRACE(EntityName(entity));
+    v1::Record proto = SampleProto(entity);
+    const std::string bytes = proto.SerializeAsString();
+    absl::StatusOr<PulledRecord> read = ReadPulledRecord(bytes, "r");
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->entity->type, entity);
+    EXPECT_EQ(read->id, kId);
+    EXPECT_EQ(read->server_version, 7);
+    EXPECT_FALSE(read->deleted);
+    EXPECT_EQ(read->account_id, proto.meta().scope().account_id());
+    ASSERT_EQ(read->fields.size(), static_cast<size_t>(proto.fields_size()));
+    for (int i = 0; i < proto.fields_size(); ++i) {
+      EXPECT_EQ(read->fields[static_cast<size_t>(i)].first, proto.fields(i).number());
+      EXPECT_EQ(read->fields[static_cast<size_t>(i)].second,
+                proto.fields(i).value().SerializeAsString());
+    }
+  }
+}
+
+TEST(PulledRecord, RemovalsAndTombstonesAreRead) {
+  v1::Record gone;
+  gone.set_entity("account");
+  gone.set_id(kId);
+  gone.mutable_meta()->set_out_of_scope(true);
+  gone.mutable_meta()->mutable_scope()->set_account_id(kAccount);
+  auto read = ReadPulledRecord(gone.SerializeAsString(), "r");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->out_of_scope);
+  EXPECT_EQ(read->account_id, kAccount);
+  gone.mutable_meta()->set_out_of_scope(false);
+  gone.mutable_meta()->set_deleted(true);
+  read = ReadPulledRecord(gone.SerializeAsString(), "r");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->deleted);
+}
+
+TEST(PulledRecord, SearchTextHoldsTheStringsOfSearchableFieldsOnly) {
+  Record account = ValidSample(EntityType::kAccount);
+  account.id = kId;
+  account.Set("name", Value::String("Müller Kältetechnik"));
+  v1::Record proto;
+  wire::ToProto(account, &proto);
+  const std::string bytes = proto.SerializeAsString();
+  auto read = ReadPulledRecord(bytes, "r");
+  ASSERT_TRUE(read.ok()) << read.status();
+  const std::string text = SearchText(*read);
+  EXPECT_THAT(text, HasSubstr("Müller Kältetechnik "));
+  for (const auto& [number, value] : read->fields) {
+    const FieldSpec* spec = Spec(EntityType::kAccount).Field(number);
+    v1::Value parsed;
+    ASSERT_TRUE(parsed.ParseFromString(std::string(value)));
+    if (spec != nullptr && !spec->searchable && parsed.has_string_value() &&
+        parsed.string_value().size() > 3) {
+      EXPECT_THAT(text, ::testing::Not(HasSubstr(parsed.string_value())))
+          << spec->name << " is not searchable";
+    }
+  }
+  auto product = ReadPulledRecord(SampleProto(EntityType::kProduct).SerializeAsString(), "r");
+  ASSERT_TRUE(product.ok());
+  EXPECT_EQ(SearchText(*product), "") << "products have no search entry";
+}
+
+TEST(PulledRecord, UnknownFieldsAreSkippedAsAParserWould) {
+  v1::Record proto = SampleProto(EntityType::kAccount);
+  std::string bytes = proto.SerializeAsString();
+  // Field 15 (varint) and field 16 (length-delimited): what a newer server might add.
+  bytes += std::string("\x78\x05", 2);
+  bytes += std::string("\x82\x01\x03xyz", 6);
+  auto read = ReadPulledRecord(bytes, "r");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->id, kId);
+}
+
+// A length-delimited field: its tag byte, the payload's size as a varint, the payload.
+std::string Tagged(char tag, const std::string& payload) {
+  std::string out(1, tag);
+  for (size_t n = payload.size();; n >>= 7) {
+    out.push_back(static_cast<char>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
+    if (n <= 0x7f) break;
+  }
+  return out + payload;
+}
+
+// An account whose one field holds the encoded Value `value`.
+std::string RecordWithValue(const std::string& value) {
+  v1::Record proto;
+  proto.set_entity("account");
+  proto.set_id(kId);
+  // Record.fields = 4: FieldValue{number = 1, value = 2}.
+  return proto.SerializeAsString() +
+         Tagged('\x22', std::string("\x08\x01", 2) + Tagged('\x12', value));
+}
+
+TEST(PulledRecord, RefusesWhatAParserWouldRefuseAndSaysWhere) {
+  const std::string good = SampleProto(EntityType::kAccount).SerializeAsString();
+  v1::Record no_id = SampleProto(EntityType::kAccount);
+  no_id.clear_id();
+  v1::Record unknown = SampleProto(EntityType::kAccount);
+  unknown.set_entity("spaceship");
+  const std::string entity = Tagged('\x0a', "account");
+  // A list inside a list, 60 deep: protobuf's parser stops at 100 nested messages.
+  std::string deep;
+  for (int i = 0; i < 60; ++i) deep = Tagged('\x2a', Tagged('\x0a', deep));
+  struct Case {
+    const char* name;
+    std::string bytes;
+    const char* message;
+  } cases[] = {
+      {"cut short", good.substr(0, good.size() - 3), ""},
+      {"no id", no_id.SerializeAsString(), "no id"},
+      {"unknown entity", unknown.SerializeAsString(), "spaceship"},
+      {"id not UTF-8", entity + Tagged('\x12', "\xc3\x28"), "not UTF-8"},
+      {"id as a varint", entity + std::string("\x10\x01", 2), "not a string"},
+      {"a group", entity + std::string("\x1b", 1), "not a message"},
+      {"a value's string not UTF-8", RecordWithValue(Tagged('\x22', "\xff")), "not UTF-8"},
+      {"a value's double cut short", RecordWithValue(std::string("\x19\x01\x02", 3)),
+       "not a double"},
+      {"a list item cut short", RecordWithValue(Tagged('\x2a', std::string("\x0a\x05", 2))),
+       "not a message"},
+      {"values nested too deeply", RecordWithValue(deep), "nested too deeply"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    absl::StatusOr<PulledRecord> read = ReadPulledRecord(c.bytes, "pull.records[3]");
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(read.status().message()), HasSubstr("pull.records[3]"));
+    EXPECT_THAT(std::string(read.status().message()), HasSubstr(c.message));
+    // The reader is never more lenient than the generated parser: what it takes, the replica
+    // can parse again later.
+    v1::Record parsed;
+    EXPECT_TRUE(!parsed.ParseFromString(c.bytes) || parsed.id().empty() ||
+                parsed.entity() == "spaceship")
+        << "the parser accepts it";
+  }
+  // And what it accepts at the depth limit, the parser accepts too.
+  std::string allowed;
+  for (int i = 0; i < 20; ++i) allowed = Tagged('\x2a', Tagged('\x0a', allowed));
+  ASSERT_TRUE(ReadPulledRecord(RecordWithValue(allowed), "r").ok());
+  v1::Record parsed;
+  EXPECT_TRUE(parsed.ParseFromString(RecordWithValue(allowed)));
+}
+
+TEST(PulledPageRead, ReadsRecordsCursorAndFlags) {
+  v1::PullResponse response;
+  *response.add_records() = SampleProto(EntityType::kAccount);
+  *response.add_records() = SampleProto(EntityType::kContact);
+  response.set_next_cursor("x:12:abc");
+  response.set_more(true);
+  response.set_estimated_total(100195);
+  absl::StatusOr<PulledPage> page = ReadPulledPage(response.SerializeAsString());
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 2u);
+  EXPECT_EQ(page->records[1], response.records(1).SerializeAsString());
+  EXPECT_EQ(page->next_cursor, "x:12:abc");
+  EXPECT_TRUE(page->more);
+  EXPECT_FALSE(page->resync_required);
+  EXPECT_EQ(page->estimated_total, 100195u);
+  // Moving the page keeps its records valid (they point into bytes held apart).
+  PulledPage moved = *std::move(page);
+  EXPECT_EQ(moved.records[0], response.records(0).SerializeAsString());
+
+  EXPECT_FALSE(ReadPulledPage(std::string("\x0a\x09short", 7)).ok());
+}
+
+}  // namespace
+}  // namespace mcrm::device
