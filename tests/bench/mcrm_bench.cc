@@ -592,7 +592,7 @@ double ReplicaLimitRowsPerSecond(const std::filesystem::path& path,
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db,
-               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+               "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                "CREATE TABLE records (id TEXT PRIMARY KEY, entity INTEGER NOT NULL, version "
                "INTEGER NOT NULL, account_id TEXT NOT NULL, record BLOB NOT NULL); "
                "CREATE INDEX records_by_account ON records(account_id);",
@@ -649,8 +649,14 @@ int InitialSync() {
 
   const double rows_per_s = static_cast<double>(report->pulled) / seconds;
   const std::vector<ReplicaRow> rows = ReadReplicaRows(dir / "replica.sqlite3");
-  const double limit =
-      ReplicaLimitRowsPerSecond(dir / "limit.sqlite3", rows, device::SyncEngine::kPullPage);
+  // The limit is the median of three runs: a single one varies by a third on this machine.
+  std::vector<double> limits;
+  for (int run = 0; run < 3; ++run) {
+    limits.push_back(
+        ReplicaLimitRowsPerSecond(dir / "limit.sqlite3", rows, device::SyncEngine::kPullPage));
+  }
+  std::sort(limits.begin(), limits.end());
+  const double limit = limits[1];
   std::filesystem::remove_all(dir);
   std::printf(
       "{\"bench\":\"initial-sync\",\"store\":\"%s\",\"path\":\"mcrm-server over gRPC on "
