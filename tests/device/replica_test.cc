@@ -428,7 +428,7 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
 }
 
 TEST_F(ReplicaTest, TheLogIsCopiedIntoTheFileWhileTheReplicaStaysOpen) {
-  // Past the replica's checkpoint threshold (16 MiB of log) the copy runs on the replica's
+  // Past the replica's checkpoint threshold (4 MiB of log) the copy runs on the replica's
   // checkpointer thread, not inside a commit, and must still happen: the database file grows
   // while the replica stays open, and the log stops growing.
   const auto file = dir_ / "replica.sqlite3";
