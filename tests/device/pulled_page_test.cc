@@ -58,13 +58,16 @@ TEST(PulledRecord, RemovalsAndTombstonesAreRead) {
   gone.set_id(kId);
   gone.mutable_meta()->set_out_of_scope(true);
   gone.mutable_meta()->mutable_scope()->set_account_id(kAccount);
-  auto read = ReadPulledRecord(gone.SerializeAsString(), "r");
+  // The record's views point into the bytes: they must outlive it.
+  const std::string removal = gone.SerializeAsString();
+  auto read = ReadPulledRecord(removal, "r");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_TRUE(read->out_of_scope);
   EXPECT_EQ(read->account_id, kAccount);
   gone.mutable_meta()->set_out_of_scope(false);
   gone.mutable_meta()->set_deleted(true);
-  read = ReadPulledRecord(gone.SerializeAsString(), "r");
+  const std::string tombstone = gone.SerializeAsString();
+  read = ReadPulledRecord(tombstone, "r");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_TRUE(read->deleted);
 }
@@ -90,7 +93,8 @@ TEST(PulledRecord, SearchTextHoldsTheStringsOfSearchableFieldsOnly) {
           << spec->name << " is not searchable";
     }
   }
-  auto product = ReadPulledRecord(SampleProto(EntityType::kProduct).SerializeAsString(), "r");
+  const std::string product_bytes = SampleProto(EntityType::kProduct).SerializeAsString();
+  auto product = ReadPulledRecord(product_bytes, "r");
   ASSERT_TRUE(product.ok());
   EXPECT_EQ(SearchText(*product), "") << "products have no search entry";
 }
@@ -171,9 +175,10 @@ TEST(PulledRecord, RefusesWhatAParserWouldRefuseAndSaysWhere) {
   // And what it accepts at the depth limit, the parser accepts too.
   std::string allowed;
   for (int i = 0; i < 20; ++i) allowed = Tagged('\x2a', Tagged('\x0a', allowed));
-  ASSERT_TRUE(ReadPulledRecord(RecordWithValue(allowed), "r").ok());
+  const std::string at_limit = RecordWithValue(allowed);
+  ASSERT_TRUE(ReadPulledRecord(at_limit, "r").ok());
   v1::Record parsed;
-  EXPECT_TRUE(parsed.ParseFromString(RecordWithValue(allowed)));
+  EXPECT_TRUE(parsed.ParseFromString(at_limit));
 }
 
 TEST(PulledPageRead, ReadsRecordsCursorAndFlags) {
