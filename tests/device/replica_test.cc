@@ -285,6 +285,45 @@ TEST_F(ReplicaTest, AConflictCanBeUndoneAsANewLocalChange) {
       << "one undo per conflict";
 }
 
+TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
+  // The index keeps no copy of its text: an entry is taken out by the record's stored text, so
+  // a rename must take out exactly the old words, even when a page renames a record twice.
+  const std::string a = NewId(), b = NewId();
+  auto named = [&](const std::string& id, int64_t version, const char* name) {
+    return Server(EntityType::kAccount, id, version,
+                  [&](Record& r) { r.Set("name", Value::String(name)); });
+  };
+  ASSERT_TRUE(
+      replica_->ApplyPulledPage(Page({named(a, 1, "Alpha Kälte"), named(b, 1, "Alpha Bau")}, "s:1"))
+          .ok());
+  EXPECT_EQ(replica_->Search("Alpha", 10)->size(), 2u);
+  ASSERT_TRUE(
+      replica_
+          ->ApplyPulledPage(Page({named(a, 2, "Beta Kälte"), named(a, 3, "Gamma Kälte")}, "s:2"))
+          .ok());
+  EXPECT_EQ(*replica_->Search("Alpha", 10), std::vector<std::string>{b});
+  EXPECT_TRUE(replica_->Search("Beta", 10)->empty()) << "the page's first rename was replaced";
+  EXPECT_EQ(*replica_->Search("Gamma", 10), std::vector<std::string>{a});
+  EXPECT_EQ(*replica_->Search("Kälte", 10), std::vector<std::string>{a});
+  v1::PullResponse removal;
+  auto* gone = removal.add_records();
+  gone->set_entity("account");
+  gone->set_id(a);
+  gone->mutable_meta()->set_deleted(true);
+  removal.set_next_cursor("s:3");
+  ASSERT_TRUE(replica_->ApplyPulledPage(Read(removal)).ok());
+  EXPECT_TRUE(replica_->Search("Gamma", 10)->empty());
+  EXPECT_EQ(*replica_->Search("Alpha", 10), std::vector<std::string>{b});
+  // FTS5's own check of its index structures.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "replica.sqlite3").c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO search (search) VALUES ('integrity-check')", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
 TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   const std::string account = NewId(), contact = NewId(), product = NewId();
   ASSERT_TRUE(replica_
