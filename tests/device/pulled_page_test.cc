@@ -102,12 +102,19 @@ TEST(PulledRecord, SearchTextHoldsTheStringsOfSearchableFieldsOnly) {
 TEST(PulledRecord, UnknownFieldsAreSkippedAsAParserWould) {
   v1::Record proto = SampleProto(EntityType::kAccount);
   std::string bytes = proto.SerializeAsString();
-  // Field 15 (varint) and field 16 (length-delimited): what a newer server might add.
+  // Field 15 (varint), field 16 (length-delimited) and field 17 (a group holding a varint):
+  // what a newer server might add.
   bytes += std::string("\x78\x05", 2);
   bytes += std::string("\x82\x01\x03xyz", 6);
+  bytes += std::string("\x8b\x01\x08\x07\x8c\x01", 6);
+  // A known field with another wire type (meta as a varint): protobuf keeps it as unknown.
+  bytes += std::string("\x18\x01", 2);
   auto read = ReadPulledRecord(bytes, "r");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->id, kId);
+  EXPECT_EQ(read->server_version, 7) << "the meta read before stays";
+  v1::Record parsed;
+  EXPECT_TRUE(parsed.ParseFromString(bytes)) << "and the parser takes the same bytes";
 }
 
 // A length-delimited field: its tag byte, the payload's size as a varint, the payload.
@@ -137,9 +144,22 @@ TEST(PulledRecord, RefusesWhatAParserWouldRefuseAndSaysWhere) {
   v1::Record unknown = SampleProto(EntityType::kAccount);
   unknown.set_entity("spaceship");
   const std::string entity = Tagged('\x0a', "account");
-  // A list inside a list, 60 deep: protobuf's parser stops at 100 nested messages.
+  // A list inside a list, 60 deep (120 messages): protobuf's parser stops at 100.
   std::string deep;
   for (int i = 0; i < 60; ++i) deep = Tagged('\x2a', Tagged('\x0a', deep));
+  // A struct inside a struct, 33 deep: three messages a level (struct, entry, value).
+  std::string deep_struct;
+  for (int i = 0; i < 33; ++i) {
+    deep_struct = Tagged('\x32', Tagged('\x0a', Tagged('\x0a', "k") + Tagged('\x12', deep_struct)));
+  }
+  // The value of a one-field FieldValue, given twice.
+  v1::Record base;
+  base.set_entity("account");
+  base.set_id(kId);
+  const std::string twice =
+      base.SerializeAsString() +
+      Tagged('\x22', std::string("\x08\x01", 2) + Tagged('\x12', Tagged('\x22', "\xff")) +
+                         Tagged('\x12', ""));
   struct Case {
     const char* name;
     std::string bytes;
@@ -149,14 +169,20 @@ TEST(PulledRecord, RefusesWhatAParserWouldRefuseAndSaysWhere) {
       {"no id", no_id.SerializeAsString(), "no id"},
       {"unknown entity", unknown.SerializeAsString(), "spaceship"},
       {"id not UTF-8", entity + Tagged('\x12', "\xc3\x28"), "not UTF-8"},
-      {"id as a varint", entity + std::string("\x10\x01", 2), "not a string"},
-      {"a group", entity + std::string("\x1b", 1), "not a message"},
+      {"id as a varint (kept as unknown, so no id)", entity + std::string("\x10\x01", 2), "no id"},
+      {"a group without its end", entity + std::string("\x1b", 1), "does not parse"},
+      {"a tag padded to six bytes", entity + std::string("\x92\x80\x80\x80\x80\x00\x00", 7),
+       "does not parse"},
+      {"a length padded to six bytes", entity + std::string("\x12\x80\x80\x80\x80\x80\x00", 7),
+       "does not parse"},
       {"a value's string not UTF-8", RecordWithValue(Tagged('\x22', "\xff")), "not UTF-8"},
       {"a value's double cut short", RecordWithValue(std::string("\x19\x01\x02", 3)),
-       "not a double"},
+       "does not parse"},
       {"a list item cut short", RecordWithValue(Tagged('\x2a', std::string("\x0a\x05", 2))),
-       "not a message"},
-      {"values nested too deeply", RecordWithValue(deep), "nested too deeply"},
+       "does not parse"},
+      {"lists nested too deeply", RecordWithValue(deep), "nested too deeply"},
+      {"structs nested too deeply", RecordWithValue(deep_struct), "nested too deeply"},
+      {"a field's value twice", twice, "value twice"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

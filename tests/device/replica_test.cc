@@ -324,6 +324,42 @@ TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
   sqlite3_close(db);
 }
 
+TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
+  const std::string a = NewId();
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {Server(EntityType::kAccount, a, 1,
+                              [&](Record& r) { r.Set("name", Value::String("Delta Kälte")); })},
+                      "s:1"))
+                  .ok());
+  replica_.reset();
+  // As an older build would have left it: entries made under another schema (here, none).
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "replica.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO search (search) VALUES ('delete-all'); UPDATE sync_state "
+                           "SET value = '1' WHERE key = 'search_schema'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto reopened = Replica::Open((dir_ / "replica.sqlite3").string());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  replica_ = *std::move(reopened);
+  EXPECT_EQ(*replica_->Search("Delta", 10), std::vector<std::string>{a}) << "rebuilt on open";
+  // A rename now takes out exactly what the rebuilt index holds.
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {Server(EntityType::kAccount, a, 2,
+                              [&](Record& r) { r.Set("name", Value::String("Epsilon Kälte")); })},
+                      "s:2"))
+                  .ok());
+  EXPECT_TRUE(replica_->Search("Delta", 10)->empty());
+  EXPECT_EQ(*replica_->Search("Epsilon", 10), std::vector<std::string>{a});
+}
+
 TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   const std::string account = NewId(), contact = NewId(), product = NewId();
   ASSERT_TRUE(replica_

@@ -14,12 +14,19 @@ namespace {
 constexpr int kVarint = 0;
 constexpr int kFixed64 = 1;
 constexpr int kLengthDelimited = 2;
+constexpr int kStartGroup = 3;
+constexpr int kEndGroup = 4;
 constexpr int kFixed32 = 5;
 
-// Values nested in lists and structs. Each level is two messages (a Value and its list or
-// struct), and protobuf's parser stops at 100 nested messages: staying below that, the reader
-// never accepts a record the replica could not parse again.
-constexpr int kMaxDepth = 40;
+// Nested messages, counted as protobuf's parser counts them (it stops at 100): a Record is 1,
+// its FieldValue 2, the Value 3; a list adds 2 levels (ListValue, Value), a struct 3
+// (StructValue, map entry, Value). Staying well below protobuf's limit, the reader never accepts
+// a record the replica could not parse again.
+constexpr int kMaxDepth = 90;
+constexpr int kFieldValueDepth = 3;
+
+// Protobuf refuses a length above this (INT32_MAX less its parser's slop).
+constexpr uint64_t kMaxLength = 0x7fffffff - 16;
 
 // Walks the fields of one encoded message.
 class WireReader {
@@ -28,22 +35,24 @@ class WireReader {
 
   bool done() const { return in_.empty(); }
 
-  // The next field's number and wire type; false when the tag is malformed.
+  // The next field's number and wire type; false when the tag is malformed. Like protobuf, a
+  // tag takes at most 5 bytes.
   bool Next(uint32_t& number, int& type) {
     uint64_t tag = 0;
-    if (!Varint(tag) || tag > UINT32_MAX) return false;
+    if (!Varint(tag, 5) || tag > UINT32_MAX) return false;
     number = static_cast<uint32_t>(tag >> 3);
     type = static_cast<int>(tag & 7);
     return number != 0;
   }
 
-  bool Varint(uint64_t& out) {
+  // A varint of at most `max_bytes` bytes (10 for values, 5 for tags and lengths).
+  bool Varint(uint64_t& out, int max_bytes = 10) {
     out = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
+    for (int i = 0; i < max_bytes; ++i) {
       if (in_.empty()) return false;
       const auto byte = static_cast<uint8_t>(in_.front());
       in_.remove_prefix(1);
-      out |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      out |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
       if ((byte & 0x80) == 0) return true;
     }
     return false;
@@ -51,14 +60,15 @@ class WireReader {
 
   bool Bytes(absl::string_view& out) {
     uint64_t size = 0;
-    if (!Varint(size) || size > in_.size()) return false;
+    if (!Varint(size, 5) || size > kMaxLength || size > in_.size()) return false;
     out = in_.substr(0, static_cast<size_t>(size));
     in_.remove_prefix(static_cast<size_t>(size));
     return true;
   }
 
-  // Skips a value of `type` (an unknown field); false for groups and malformed values.
-  bool Skip(int type) {
+  // Skips a value of `type` (an unknown field, or a known one with another wire type, which
+  // protobuf treats as unknown); false when it is malformed. A group is skipped to its end.
+  bool Skip(uint32_t number, int type, int depth = 0) {
     uint64_t ignored = 0;
     absl::string_view bytes;
     switch (type) {
@@ -70,6 +80,15 @@ class WireReader {
         return Bytes(bytes);
       case kFixed32:
         return Advance(4);
+      case kStartGroup:
+        if (depth > kMaxDepth) return false;
+        while (true) {
+          uint32_t inner = 0;
+          int inner_type = 0;
+          if (!Next(inner, inner_type)) return false;
+          if (inner_type == kEndGroup) return inner == number;
+          if (!Skip(inner, inner_type, depth + 1)) return false;
+        }
       default:
         return false;
     }
@@ -137,31 +156,48 @@ absl::Status Malformed(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
 }
 
+absl::Status SkipField(WireReader& in, uint32_t number, int type, absl::string_view path) {
+  if (!in.Skip(number, type)) return Malformed(path, "an unknown field does not parse");
+  return absl::OkStatus();
+}
+
+// The readers of known fields below answer false, having skipped the field, when it came with
+// another wire type than its own: protobuf keeps such a field as an unknown one.
+
 // A string field: framed, and UTF-8.
-absl::Status ReadString(WireReader& in, int type, absl::string_view path, absl::string_view& out) {
-  if (type != kLengthDelimited || !in.Bytes(out)) return Malformed(path, "not a string");
+absl::StatusOr<bool> ReadString(WireReader& in, uint32_t number, int type, absl::string_view path,
+                                absl::string_view& out) {
+  if (type != kLengthDelimited) {
+    RETURN_IF_ERROR(SkipField(in, number, type, path));
+    return false;
+  }
+  if (!in.Bytes(out)) return Malformed(path, "a string does not parse");
   if (!IsUtf8(out)) return Malformed(path, "not UTF-8");
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status ReadVarintField(WireReader& in, int type, absl::string_view path, uint64_t& out) {
-  if (type != kVarint || !in.Varint(out)) return Malformed(path, "not a varint");
-  return absl::OkStatus();
+absl::StatusOr<bool> ReadVarintField(WireReader& in, uint32_t number, int type,
+                                     absl::string_view path, uint64_t& out) {
+  if (type != kVarint) {
+    RETURN_IF_ERROR(SkipField(in, number, type, path));
+    return false;
+  }
+  if (!in.Varint(out)) return Malformed(path, "a varint does not parse");
+  return true;
 }
 
-absl::Status ReadMessageField(WireReader& in, int type, absl::string_view path,
-                              absl::string_view& out) {
-  if (type != kLengthDelimited || !in.Bytes(out)) return Malformed(path, "not a message");
-  return absl::OkStatus();
+absl::StatusOr<bool> ReadMessageField(WireReader& in, uint32_t number, int type,
+                                      absl::string_view path, absl::string_view& out) {
+  if (type != kLengthDelimited) {
+    RETURN_IF_ERROR(SkipField(in, number, type, path));
+    return false;
+  }
+  if (!in.Bytes(out)) return Malformed(path, "a message does not parse");
+  return true;
 }
 
-absl::Status SkipField(WireReader& in, int type, absl::string_view path) {
-  if (!in.Skip(type)) return Malformed(path, "an unknown field does not parse");
-  return absl::OkStatus();
-}
-
-// Checks an encoded mcrm.v1.Value and, when `text` is set, appends every string inside it (each
-// followed by a space) in wire order.
+// Checks an encoded mcrm.v1.Value at message depth `depth` and, when `text` is set, appends
+// every string inside it (each followed by a space) in wire order.
 absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int depth,
                        std::string* text) {
   if (depth > kMaxDepth) return Malformed(path, "values nested too deeply");
@@ -175,59 +211,70 @@ absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int dept
     switch (number) {
       case 1:  // bool_value
       case 2:  // int_value
-        RETURN_IF_ERROR(ReadVarintField(in, type, path, ignored));
+        RETURN_IF_ERROR(ReadVarintField(in, number, type, path, ignored).status());
         break;
       case 3:  // double_value
-        if (type != kFixed64 || !in.Fixed64()) return Malformed(path, "not a double");
+        if (type != kFixed64) {
+          RETURN_IF_ERROR(SkipField(in, number, type, path));
+        } else if (!in.Fixed64()) {
+          return Malformed(path, "a double does not parse");
+        }
         break;
-      case 4:  // string_value
-        RETURN_IF_ERROR(ReadString(in, type, path, inner));
-        if (text != nullptr) absl::StrAppend(text, inner, " ");
+      case 4: {  // string_value
+        ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, inner));
+        if (read && text != nullptr) absl::StrAppend(text, inner, " ");
         break;
+      }
       case 5: {  // list_value: repeated Value values = 1
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
+        ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
+        if (!read) break;
         WireReader list(inner);
         while (!list.done()) {
           if (!list.Next(number, type)) return Malformed(path, "a list does not parse");
-          if (number != 1) {
-            RETURN_IF_ERROR(SkipField(list, type, path));
-            continue;
-          }
           absl::string_view item;
-          RETURN_IF_ERROR(ReadMessageField(list, type, path, item));
-          RETURN_IF_ERROR(WalkValue(item, path, depth + 1, text));
+          bool is_item = false;
+          if (number == 1) {
+            ASSIGN_OR_RETURN(is_item, ReadMessageField(list, number, type, path, item));
+          } else {
+            RETURN_IF_ERROR(SkipField(list, number, type, path));
+          }
+          if (is_item) RETURN_IF_ERROR(WalkValue(item, path, depth + 2, text));
         }
         break;
       }
       case 6: {  // struct_value: map<string, Value> fields = 1
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
+        ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
+        if (!read) break;
         WireReader entries(inner);
         while (!entries.done()) {
           if (!entries.Next(number, type)) return Malformed(path, "a struct does not parse");
-          if (number != 1) {
-            RETURN_IF_ERROR(SkipField(entries, type, path));
-            continue;
-          }
           absl::string_view entry_bytes;
-          RETURN_IF_ERROR(ReadMessageField(entries, type, path, entry_bytes));
+          bool is_entry = false;
+          if (number == 1) {
+            ASSIGN_OR_RETURN(is_entry, ReadMessageField(entries, number, type, path, entry_bytes));
+          } else {
+            RETURN_IF_ERROR(SkipField(entries, number, type, path));
+          }
+          if (!is_entry) continue;
           WireReader entry(entry_bytes);
           while (!entry.done()) {
             if (!entry.Next(number, type)) return Malformed(path, "a struct entry does not parse");
             absl::string_view part;
             if (number == 1) {
-              RETURN_IF_ERROR(ReadString(entry, type, path, part));
+              RETURN_IF_ERROR(ReadString(entry, number, type, path, part).status());
             } else if (number == 2) {
-              RETURN_IF_ERROR(ReadMessageField(entry, type, path, part));
-              RETURN_IF_ERROR(WalkValue(part, path, depth + 1, text));
+              ASSIGN_OR_RETURN(const bool is_value,
+                               ReadMessageField(entry, number, type, path, part));
+              if (is_value) RETURN_IF_ERROR(WalkValue(part, path, depth + 3, text));
             } else {
-              RETURN_IF_ERROR(SkipField(entry, type, path));
+              RETURN_IF_ERROR(SkipField(entry, number, type, path));
             }
           }
         }
         break;
       }
       default:
-        RETURN_IF_ERROR(SkipField(in, type, path));
+        RETURN_IF_ERROR(SkipField(in, number, type, path));
     }
   }
   return absl::OkStatus();
@@ -243,11 +290,11 @@ absl::Status CheckHlc(absl::string_view bytes, absl::string_view path) {
     uint64_t ignored = 0;
     absl::string_view node;
     if (number == 1 || number == 2) {
-      RETURN_IF_ERROR(ReadVarintField(in, type, path, ignored));
+      RETURN_IF_ERROR(ReadVarintField(in, number, type, path, ignored).status());
     } else if (number == 3) {
-      RETURN_IF_ERROR(ReadString(in, type, path, node));
+      RETURN_IF_ERROR(ReadString(in, number, type, path, node).status());
     } else {
-      RETURN_IF_ERROR(SkipField(in, type, path));
+      RETURN_IF_ERROR(SkipField(in, number, type, path));
     }
   }
   return absl::OkStatus();
@@ -262,10 +309,10 @@ absl::Status ReadScope(absl::string_view bytes, absl::string_view path, PulledRe
     if (!in.Next(number, type)) return Malformed(path, "the scope keys do not parse");
     absl::string_view key;
     if (number >= 1 && number <= 4) {
-      RETURN_IF_ERROR(ReadString(in, type, path, key));
-      if (number == 3) out.account_id = key;
+      ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, key));
+      if (read && number == 3) out.account_id = key;
     } else {
-      RETURN_IF_ERROR(SkipField(in, type, path));
+      RETURN_IF_ERROR(SkipField(in, number, type, path));
     }
   }
   return absl::OkStatus();
@@ -280,29 +327,36 @@ absl::Status ReadMeta(absl::string_view bytes, absl::string_view path, PulledRec
     if (!in.Next(number, type)) return Malformed(path, "the meta does not parse");
     uint64_t v = 0;
     absl::string_view inner;
+    bool read = false;
     switch (number) {
-      case 1:
-        RETURN_IF_ERROR(ReadVarintField(in, type, path, v));
-        out.server_version = static_cast<int64_t>(v);
+      case 1: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
+        if (read) out.server_version = static_cast<int64_t>(v);
         break;
-      case 2:
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
-        RETURN_IF_ERROR(CheckHlc(inner, path));
+      }
+      case 2: {
+        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
+        if (read) RETURN_IF_ERROR(CheckHlc(inner, path));
         break;
-      case 3:
-        RETURN_IF_ERROR(ReadVarintField(in, type, path, v));
-        out.deleted = v != 0;
+      }
+      case 3: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
+        if (read) out.deleted = v != 0;
         break;
-      case 4:
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
-        RETURN_IF_ERROR(ReadScope(inner, path, out));
+      }
+      case 4: {
+        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
+        if (read) RETURN_IF_ERROR(ReadScope(inner, path, out));
         break;
-      case 5:
-        RETURN_IF_ERROR(ReadVarintField(in, type, path, v));
-        out.out_of_scope = v != 0;
+      }
+      case 5: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
+        if (read) out.out_of_scope = v != 0;
         break;
-      default:
-        RETURN_IF_ERROR(SkipField(in, type, path));
+      }
+      default: {
+        RETURN_IF_ERROR(SkipField(in, number, type, path));
+      }
     }
   }
   return absl::OkStatus();
@@ -313,21 +367,27 @@ absl::Status ReadField(absl::string_view bytes, absl::string_view path, PulledRe
   WireReader in(bytes);
   uint32_t field_number = 0;
   absl::string_view value;
+  int values = 0;
   while (!in.done()) {
     uint32_t number = 0;
     int type = 0;
     if (!in.Next(number, type)) return Malformed(path, "a field does not parse");
     uint64_t v = 0;
+    bool read = false;
     if (number == 1) {
-      RETURN_IF_ERROR(ReadVarintField(in, type, path, v));
-      field_number = static_cast<uint32_t>(v);
+      ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
+      if (read) field_number = static_cast<uint32_t>(v);
     } else if (number == 2) {
-      RETURN_IF_ERROR(ReadMessageField(in, type, path, value));
+      ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, value));
+      values += read ? 1 : 0;
     } else {
-      RETURN_IF_ERROR(SkipField(in, type, path));
+      RETURN_IF_ERROR(SkipField(in, number, type, path));
     }
   }
-  RETURN_IF_ERROR(WalkValue(value, path, 0, nullptr));
+  // Protobuf would merge repeated values into one; no writer sends them, so they are refused
+  // rather than merged here.
+  if (values > 1) return Malformed(path, "a field has its value twice");
+  RETURN_IF_ERROR(WalkValue(value, path, kFieldValueDepth, nullptr));
   out.fields.emplace_back(field_number, value);
   return absl::OkStatus();
 }
@@ -343,23 +403,29 @@ absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::str
     int type = 0;
     if (!in.Next(number, type)) return Malformed(path, "the record does not parse");
     absl::string_view inner;
+    bool read = false;
     switch (number) {
-      case 1:
-        RETURN_IF_ERROR(ReadString(in, type, path, entity));
+      case 1: {
+        RETURN_IF_ERROR(ReadString(in, number, type, path, entity).status());
         break;
-      case 2:
-        RETURN_IF_ERROR(ReadString(in, type, path, out.id));
+      }
+      case 2: {
+        RETURN_IF_ERROR(ReadString(in, number, type, path, out.id).status());
         break;
-      case 3:
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
-        RETURN_IF_ERROR(ReadMeta(inner, path, out));
+      }
+      case 3: {
+        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
+        if (read) RETURN_IF_ERROR(ReadMeta(inner, path, out));
         break;
-      case 4:
-        RETURN_IF_ERROR(ReadMessageField(in, type, path, inner));
-        RETURN_IF_ERROR(ReadField(inner, path, out));
+      }
+      case 4: {
+        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
+        if (read) RETURN_IF_ERROR(ReadField(inner, path, out));
         break;
-      default:
-        RETURN_IF_ERROR(SkipField(in, type, path));
+      }
+      default: {
+        RETURN_IF_ERROR(SkipField(in, number, type, path));
+      }
     }
   }
   ASSIGN_OR_RETURN(const EntityType type, wire::EntityFromName(entity, path));
@@ -374,7 +440,9 @@ std::string SearchText(const PulledRecord& record) {
   for (const auto& [number, value] : record.fields) {
     const FieldSpec* known = record.entity->Field(number);
     // The value was checked when the record was read; the walk only collects its strings.
-    if (known != nullptr && known->searchable) (void)WalkValue(value, "", 0, &text);
+    if (known != nullptr && known->searchable) {
+      (void)WalkValue(value, "", kFieldValueDepth, &text);
+    }
   }
   return text;
 }
@@ -393,29 +461,36 @@ absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
     if (!in.Next(number, type)) return Malformed("pull", "the page does not parse");
     absl::string_view inner;
     uint64_t v = 0;
+    bool read = false;
     switch (number) {
-      case 1:
-        RETURN_IF_ERROR(ReadMessageField(in, type, "pull.records", inner));
-        page.records.push_back(inner);
+      case 1: {
+        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, "pull.records", inner));
+        if (read) page.records.push_back(inner);
         break;
-      case 2:
-        RETURN_IF_ERROR(ReadString(in, type, "pull.next_cursor", inner));
-        page.next_cursor = std::string(inner);
+      }
+      case 2: {
+        ASSIGN_OR_RETURN(read, ReadString(in, number, type, "pull.next_cursor", inner));
+        if (read) page.next_cursor = std::string(inner);
         break;
-      case 3:
-        RETURN_IF_ERROR(ReadVarintField(in, type, "pull.more", v));
-        page.more = v != 0;
+      }
+      case 3: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.more", v));
+        if (read) page.more = v != 0;
         break;
-      case 4:
-        RETURN_IF_ERROR(ReadVarintField(in, type, "pull.resync_required", v));
-        page.resync_required = v != 0;
+      }
+      case 4: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.resync_required", v));
+        if (read) page.resync_required = v != 0;
         break;
-      case 5:
-        RETURN_IF_ERROR(ReadVarintField(in, type, "pull.estimated_total", v));
-        page.estimated_total = v;
+      }
+      case 5: {
+        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.estimated_total", v));
+        if (read) page.estimated_total = v;
         break;
-      default:
-        RETURN_IF_ERROR(SkipField(in, type, "pull"));
+      }
+      default: {
+        RETURN_IF_ERROR(SkipField(in, number, type, "pull"));
+      }
     }
   }
   return page;

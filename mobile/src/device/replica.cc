@@ -483,7 +483,8 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) 
 
 Replica::~Replica() {
   // The checkpointer's connection closes first, so that the replica's own, the last, copies
-  // what is left of the log into the file.
+  // what is left of the log into the file; the hook that pokes it goes before it.
+  sqlite3_wal_hook(db_, nullptr, nullptr);
   checkpointer_.reset();
   sqlite3_close_v2(db_);
 }
@@ -507,13 +508,29 @@ absl::Status Replica::Migrate() {
   for (int64_t next = version + 1; next <= kReplicaSchemaVersion; ++next) {
     RETURN_IF_ERROR(InTransaction(db_, [&] {
       RETURN_IF_ERROR(Exec(db_, kMigrations[next - 1]));
-      // Step 3 makes the search table in use, empty: it is filled from the stored records. (Step
-      // 2's table is dropped by step 3, which runs on the same start or the next one.)
-      if (next == 3) RETURN_IF_ERROR(RebuildSearch());
       return Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
     }));
   }
-  return absl::OkStatus();
+  return RebuildSearchIfStale();
+}
+
+absl::Status Replica::RebuildSearchIfStale() {
+  // Taking an entry out of the contentless index means giving its text again, and a record's
+  // text depends on which of its fields this build's schema knows as searchable. An index
+  // built under another schema (or by a migration that made a new, empty table, which leaves
+  // no mark) is rebuilt whole, in one transaction, before anything is written through it.
+  const std::string current = absl::StrCat(kSchemaVersion);
+  Stmt built(db_, "SELECT value FROM sync_state WHERE key = 'search_schema'");
+  ASSIGN_OR_RETURN(bool row, built.Step());
+  if (row && built.ColumnText(0) == current) return absl::OkStatus();
+  built.Reset();
+  return InTransaction(db_, [&]() -> absl::Status {
+    RETURN_IF_ERROR(Exec(db_, kClearSearch));
+    RETURN_IF_ERROR(RebuildSearch());
+    Stmt mark(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('search_schema', ?1)");
+    mark.Text(1, current);
+    return mark.Run();
+  });
 }
 
 absl::Status Replica::RebuildSearch() {
@@ -970,9 +987,10 @@ absl::Status Replica::Discard(int64_t outbox_seq) {
 absl::Status Replica::Wipe() {
   return InTransaction(db_, [&] {
     RETURN_IF_ERROR(Exec(db_, kClearSearch));
+    // The (now empty) search index stays marked as built under this schema.
     return Exec(db_,
                 "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; "
-                "DELETE FROM sync_state;");
+                "DELETE FROM sync_state WHERE key <> 'search_schema';");
   });
 }
 

@@ -134,8 +134,10 @@ class Replica {
   // Called by SQLite after each commit with the log's size in pages.
   static int OnCommit(void* self, sqlite3* db, const char* name, int wal_pages);
   absl::Status Migrate();
-  // Re-creates every search entry from the stored records (a migration step).
+  // Re-creates every search entry from the stored records, into an empty index.
   absl::Status RebuildSearch();
+  // Rebuilds the search index unless it was built under this build's schema.
+  absl::Status RebuildSearchIfStale();
   // The stored server state of a record, or nullopt.
   absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
   // A change of this device's to `record_id`, made on the server version the replica holds.
