@@ -96,7 +96,7 @@ TEST_F(ReplicaTest, APageThatFailsHalfwayLeavesNothingBehind) {
   *page.add_records() = Server(EntityType::kAccount, first, 1);
   page.add_records()->set_entity("no_such_entity");
   page.set_next_cursor("s:9");
-  const absl::Status status = replica_->ApplyPulledPage(Read(page));
+  const absl::Status status = replica_->ApplyPulledPage(Read(page)).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("pull.records[1].entity"));
   EXPECT_EQ(*replica_->RecordCount(), 0) << "the page and its cursor commit together or not at all";
@@ -362,15 +362,17 @@ TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
 
 TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   const std::string account = NewId(), contact = NewId(), product = NewId();
-  ASSERT_TRUE(replica_
-                  ->ApplyPulledPage(
-                      Page({Server(EntityType::kAccount, account, 1),
-                            Server(EntityType::kContact, contact, 1,
-                                   [&](Record& r) { r.Set("account_id", Value::String(account)); }),
-                            Server(EntityType::kProduct, product, 1)},
-                           "s:3"))
-                  .ok());
+  // Each page answers how many records it added (for progress, without counting the table).
+  EXPECT_EQ(*replica_->ApplyPulledPage(
+                Page({Server(EntityType::kAccount, account, 1),
+                      Server(EntityType::kContact, contact, 1,
+                             [&](Record& r) { r.Set("account_id", Value::String(account)); }),
+                      Server(EntityType::kProduct, product, 1)},
+                     "s:3")),
+            3);
   ASSERT_EQ(*replica_->RecordCount(), 3);
+  EXPECT_EQ(*replica_->ApplyPulledPage(Page({Server(EntityType::kProduct, product, 2)}, "s:3")), 0)
+      << "an update adds nothing";
   EXPECT_EQ(replica_->Search("Schmidt", 10)->size(), 1u);
   v1::PullResponse removal;
   auto* gone = removal.add_records();
@@ -378,7 +380,7 @@ TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   gone->set_id(account);
   gone->mutable_meta()->set_out_of_scope(true);
   removal.set_next_cursor("s:4");
-  ASSERT_TRUE(replica_->ApplyPulledPage(Read(removal)).ok());
+  EXPECT_EQ(*replica_->ApplyPulledPage(Read(removal)), -2) << "the account and its contact";
   EXPECT_EQ(*replica_->RecordCount(), 1) << "the product stays";
   EXPECT_FALSE(replica_->Read(contact)->has_value());
   EXPECT_TRUE(replica_->Search("Schmidt", 10)->empty()) << "and the search index forgets them";

@@ -262,6 +262,7 @@ class RecordRows {
       // Inserted by this batch: no entry of its own in the index yet. (A rowid freed earlier in
       // the batch may come back; its old entry is already queued for removal.)
       settled_.insert(rowid);
+      ++added_;
     }
     if (Searched(record.entity->type)) index_texts_[rowid] = SearchText(record);
     return absl::OkStatus();
@@ -283,14 +284,20 @@ class RecordRows {
       drop_children_.Reset();
       drop_children_.Text(1, id).Int(2, account);
       RETURN_IF_ERROR(drop_children_.Run());
+      added_ -= sqlite3_changes(db_);
     }
     ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
     if (!old.has_value()) return absl::OkStatus();
     RETURN_IF_ERROR(Forget(*old));
     drop_.Reset();
     drop_.Int(1, *old);
-    return drop_.Run();
+    RETURN_IF_ERROR(drop_.Run());
+    added_ -= sqlite3_changes(db_);
+    return absl::OkStatus();
   }
+
+  // Records this batch inserted less those it dropped.
+  int64_t added() const { return added_; }
 
   // Brings the search index in step with the records written since the last Flush.
   absl::Status Flush() {
@@ -350,6 +357,7 @@ class RecordRows {
   absl::flat_hash_set<int64_t> settled_;
   std::vector<std::pair<int64_t, std::string>> unindex_texts_;
   std::map<int64_t, std::string> index_texts_;
+  int64_t added_ = 0;
 };
 
 }  // namespace
@@ -749,8 +757,9 @@ absl::StatusOr<std::string> Replica::Cursor() {
   return row ? stmt.ColumnText(0) : std::string();
 }
 
-absl::Status Replica::ApplyPulledPage(const PulledPage& page) {
-  return InTransaction(db_, [&]() -> absl::Status {
+absl::StatusOr<int64_t> Replica::ApplyPulledPage(const PulledPage& page) {
+  int64_t added = 0;
+  RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
     RecordRows rows(db_);
     const int size = static_cast<int>(page.records.size());
     for (int i = 0; i < size; ++i) {
@@ -774,8 +783,10 @@ absl::Status Replica::ApplyPulledPage(const PulledPage& page) {
     }
     Stmt cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
     cursor.Text(1, page.next_cursor);
+    added = rows.added();
     return cursor.Run();
-  });
+  }));
+  return added;
 }
 
 absl::Status Replica::StoreServerState(const Record& record) {

@@ -98,7 +98,8 @@ class Replica {
   // Applies a pulled page and stores the cursor that follows it, in one transaction: records are
   // stored (never recorded as local changes), tombstones and removals drop the record (a removed
   // account takes the records that follow it along).
-  absl::Status ApplyPulledPage(const PulledPage& page);
+  // Answers how many records the replica holds more (or fewer) than before.
+  absl::StatusOr<int64_t> ApplyPulledPage(const PulledPage& page);
   // Starts over for "resync required": forgets every server record and the cursor, keeps the
   // outbox (unsent changes are re-applied on top of the new state when they are pushed).
   absl::Status ResetForResync();

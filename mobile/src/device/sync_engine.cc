@@ -273,6 +273,12 @@ class PageFetch {
 absl::Status SyncEngine::Pull(SyncReport& report) {
   ASSIGN_OR_RETURN(std::string cursor, replica_.Cursor());
   auto next = std::make_unique<PageFetch>(client_, cursor, pull_page_);
+  // Records held, for progress: counted once, then followed page by page (a count per page
+  // would scan the growing table fifty times in an initial sync of 100,000 records).
+  int64_t held = 0;
+  if (progress_) {
+    ASSIGN_OR_RETURN(held, replica_.RecordCount());
+  }
   while (true) {
     std::unique_ptr<PageFetch> current = std::move(next);
     ASSIGN_OR_RETURN(PulledPage * page, current->Get());
@@ -280,6 +286,7 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
       if (report.resynced) return absl::InternalError("pull: resync asked twice in one round");
       report.resynced = true;
       RETURN_IF_ERROR(replica_.ResetForResync());
+      held = 0;
       next = std::make_unique<PageFetch>(client_, "", pull_page_);
       continue;
     }
@@ -288,13 +295,13 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
     // page fail to apply, the stored cursor still points before it and the next round starts
     // there; the early page is dropped.
     if (page->more) next = std::make_unique<PageFetch>(client_, page->next_cursor, pull_page_);
-    RETURN_IF_ERROR(replica_.ApplyPulledPage(*page));
+    ASSIGN_OR_RETURN(const int64_t added, replica_.ApplyPulledPage(*page));
+    held += added;
     Checkpoint(checkpoint::kPullApplied);
     report.pulled += static_cast<int>(page->records.size());
     if (progress_) {
-      ASSIGN_OR_RETURN(int64_t done, replica_.RecordCount());
       ASSIGN_OR_RETURN(int64_t total, replica_.EstimatedTotal());
-      if (!progress_(done, total)) return absl::CancelledError("sync stopped by its caller");
+      if (!progress_(held, total)) return absl::CancelledError("sync stopped by its caller");
     }
     if (!page->more) return absl::OkStatus();
   }
