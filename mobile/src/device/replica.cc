@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "mcrm/status_macros.h"
@@ -99,29 +100,12 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  Stmt& Text(int i, absl::string_view v) {
-    // An empty view may have no data pointer, which SQLite would bind as NULL.
-    sqlite3_bind_text(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                      SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Blob(int i, absl::string_view v) {
-    sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                      SQLITE_TRANSIENT);
-    return *this;
-  }
+  Stmt& Text(int i, absl::string_view v) { return BindText(i, v, SQLITE_TRANSIENT); }
+  Stmt& Blob(int i, absl::string_view v) { return BindBlob(i, v, SQLITE_TRANSIENT); }
   // As Text and Blob, without a copy: `v` must stay alive and unchanged until the statement has
   // run (the hot path of a pull binds views into the page it applies).
-  Stmt& TextRef(int i, absl::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                      SQLITE_STATIC);
-    return *this;
-  }
-  Stmt& BlobRef(int i, absl::string_view v) {
-    sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                      SQLITE_STATIC);
-    return *this;
-  }
+  Stmt& TextRef(int i, absl::string_view v) { return BindText(i, v, SQLITE_STATIC); }
+  Stmt& BlobRef(int i, absl::string_view v) { return BindBlob(i, v, SQLITE_STATIC); }
   Stmt& Int(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -152,6 +136,17 @@ class Stmt {
   }
 
  private:
+  // An empty view may have no data pointer, which SQLite would bind as NULL.
+  static const char* DataOf(absl::string_view v) { return v.empty() ? "" : v.data(); }
+  Stmt& BindText(int i, absl::string_view v, sqlite3_destructor_type copy) {
+    sqlite3_bind_text(stmt_, i, DataOf(v), static_cast<int>(v.size()), copy);
+    return *this;
+  }
+  Stmt& BindBlob(int i, absl::string_view v, sqlite3_destructor_type copy) {
+    sqlite3_bind_blob(stmt_, i, DataOf(v), static_cast<int>(v.size()), copy);
+    return *this;
+  }
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   absl::Status status_;
@@ -225,7 +220,7 @@ class RecordRows {
   explicit RecordRows(sqlite3* db)
       : db_(db),
         find_(db, "SELECT rowid FROM records WHERE id = ?1"),
-        stored_(db, "SELECT record FROM records WHERE rowid = ?1"),
+        stored_(db, "SELECT entity, record FROM records WHERE rowid = ?1"),
         insert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING"),
@@ -342,12 +337,16 @@ class RecordRows {
     stored_.Reset();
     stored_.Int(1, rowid);
     ASSIGN_OR_RETURN(bool row, stored_.Step());
-    if (!row) return absl::OkStatus();
-    const std::string bytes = stored_.ColumnBlob(0);
+    // Only accounts and contacts have entries: other records are not read back at all.
+    if (!row || !Searched(static_cast<EntityType>(stored_.ColumnInt(0)))) {
+      stored_.Reset();
+      return absl::OkStatus();
+    }
+    const std::string bytes = stored_.ColumnBlob(1);
     stored_.Reset();
     absl::StatusOr<PulledRecord> old = ReadPulledRecord(bytes, "replica: a stored record");
     if (!old.ok()) return absl::DataLossError(old.status().message());
-    if (Searched(old->entity->type)) unindex_texts_.emplace_back(rowid, SearchText(*old));
+    unindex_texts_.emplace_back(rowid, SearchText(*old));
     return absl::OkStatus();
   }
 
@@ -542,9 +541,12 @@ absl::Status Replica::RebuildSearchIfStale() {
 }
 
 absl::Status Replica::RebuildSearch() {
-  Stmt stmt(db_, "SELECT rowid, record FROM records WHERE entity IN (?1, ?2)");
-  stmt.Int(1, static_cast<int64_t>(EntityType::kAccount))
-      .Int(2, static_cast<int64_t>(EntityType::kContact));
+  std::vector<std::string> searched;
+  for (const EntitySpec& entity : AllEntities()) {
+    if (Searched(entity.type)) searched.push_back(absl::StrCat(static_cast<int>(entity.type)));
+  }
+  Stmt stmt(db_, absl::StrCat("SELECT rowid, record FROM records WHERE entity IN (",
+                              absl::StrJoin(searched, ","), ")"));
   Stmt index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
