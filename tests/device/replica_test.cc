@@ -65,6 +65,22 @@ class ReplicaTest : public ::testing::Test {
     return Read(page);
   }
 
+  // A page removing one account: a tombstone, or (`out_of_scope`) a scope exit.
+  static PulledPage AccountGone(const std::string& id, bool out_of_scope,
+                                const std::string& cursor) {
+    v1::PullResponse removal;
+    auto* gone = removal.add_records();
+    gone->set_entity("account");
+    gone->set_id(id);
+    if (out_of_scope) {
+      gone->mutable_meta()->set_out_of_scope(true);
+    } else {
+      gone->mutable_meta()->set_deleted(true);
+    }
+    removal.set_next_cursor(cursor);
+    return Read(removal);
+  }
+
   static PulledPage Read(const v1::PullResponse& response) {
     absl::StatusOr<PulledPage> page = ReadPulledPage(response);
     EXPECT_TRUE(page.ok()) << page.status();
@@ -305,13 +321,7 @@ TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
   EXPECT_TRUE(replica_->Search("Beta", 10)->empty()) << "the page's first rename was replaced";
   EXPECT_EQ(*replica_->Search("Gamma", 10), std::vector<std::string>{a});
   EXPECT_EQ(*replica_->Search("Kälte", 10), std::vector<std::string>{a});
-  v1::PullResponse removal;
-  auto* gone = removal.add_records();
-  gone->set_entity("account");
-  gone->set_id(a);
-  gone->mutable_meta()->set_deleted(true);
-  removal.set_next_cursor("s:3");
-  ASSERT_TRUE(replica_->ApplyPulledPage(Read(removal)).ok());
+  ASSERT_TRUE(replica_->ApplyPulledPage(AccountGone(a, /*out_of_scope=*/false, "s:3")).ok());
   EXPECT_TRUE(replica_->Search("Gamma", 10)->empty());
   EXPECT_EQ(*replica_->Search("Alpha", 10), std::vector<std::string>{b});
   // FTS5's own check of its index structures.
@@ -374,13 +384,8 @@ TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
   EXPECT_EQ(*replica_->ApplyPulledPage(Page({Server(EntityType::kProduct, product, 2)}, "s:3")), 0)
       << "an update adds nothing";
   EXPECT_EQ(replica_->Search("Schmidt", 10)->size(), 1u);
-  v1::PullResponse removal;
-  auto* gone = removal.add_records();
-  gone->set_entity("account");
-  gone->set_id(account);
-  gone->mutable_meta()->set_out_of_scope(true);
-  removal.set_next_cursor("s:4");
-  EXPECT_EQ(*replica_->ApplyPulledPage(Read(removal)), -2) << "the account and its contact";
+  EXPECT_EQ(*replica_->ApplyPulledPage(AccountGone(account, /*out_of_scope=*/true, "s:4")), -2)
+      << "the account and its contact";
   EXPECT_EQ(*replica_->RecordCount(), 1) << "the product stays";
   EXPECT_FALSE(replica_->Read(contact)->has_value());
   EXPECT_TRUE(replica_->Search("Schmidt", 10)->empty()) << "and the search index forgets them";
