@@ -196,194 +196,145 @@ absl::StatusOr<bool> ReadMessageField(WireReader& in, uint32_t number, int type,
   return true;
 }
 
+// Calls `on_field(reader, number, type)` for each field of the encoded message `bytes`; the
+// callback reads or skips the field's value. `what` names the message in the error.
+template <typename OnField>
+absl::Status ForEachField(absl::string_view bytes, absl::string_view path, absl::string_view what,
+                          OnField&& on_field) {
+  WireReader in(bytes);
+  while (!in.done()) {
+    uint32_t number = 0;
+    int type = 0;
+    if (!in.Next(number, type)) return Malformed(path, absl::StrCat(what, " does not parse"));
+    RETURN_IF_ERROR(on_field(in, number, type));
+  }
+  return absl::OkStatus();
+}
+
 // Checks an encoded mcrm.v1.Value at message depth `depth` and, when `text` is set, appends
 // every string inside it (each followed by a space) in wire order.
 absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int depth,
                        std::string* text) {
   if (depth > kMaxDepth) return Malformed(path, "values nested too deeply");
-  WireReader in(bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "a value does not parse");
+  return ForEachField(bytes, path, "a value", [&](WireReader& in, uint32_t number, int type) {
     uint64_t ignored = 0;
     absl::string_view inner;
     switch (number) {
       case 1:  // bool_value
       case 2:  // int_value
-        RETURN_IF_ERROR(ReadVarintField(in, number, type, path, ignored).status());
-        break;
+        return ReadVarintField(in, number, type, path, ignored).status();
       case 3:  // double_value
-        if (type != kFixed64) {
-          RETURN_IF_ERROR(SkipField(in, number, type, path));
-        } else if (!in.Fixed64()) {
-          return Malformed(path, "a double does not parse");
-        }
-        break;
+        if (type != kFixed64) return SkipField(in, number, type, path);
+        if (!in.Fixed64()) return Malformed(path, "a double does not parse");
+        return absl::OkStatus();
       case 4: {  // string_value
         ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, inner));
         if (read && text != nullptr) absl::StrAppend(text, inner, " ");
-        break;
+        return absl::OkStatus();
       }
       case 5: {  // list_value: repeated Value values = 1
         ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
-        if (!read) break;
-        WireReader list(inner);
-        while (!list.done()) {
-          if (!list.Next(number, type)) return Malformed(path, "a list does not parse");
+        if (!read) return absl::OkStatus();
+        return ForEachField(inner, path, "a list", [&](WireReader& list, uint32_t n, int t) {
+          if (n != 1) return SkipField(list, n, t, path);
           absl::string_view item;
-          bool is_item = false;
-          if (number == 1) {
-            ASSIGN_OR_RETURN(is_item, ReadMessageField(list, number, type, path, item));
-          } else {
-            RETURN_IF_ERROR(SkipField(list, number, type, path));
-          }
-          if (is_item) RETURN_IF_ERROR(WalkValue(item, path, depth + 2, text));
-        }
-        break;
+          ASSIGN_OR_RETURN(const bool is_item, ReadMessageField(list, n, t, path, item));
+          return is_item ? WalkValue(item, path, depth + 2, text) : absl::OkStatus();
+        });
       }
       case 6: {  // struct_value: map<string, Value> fields = 1
         ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
-        if (!read) break;
-        WireReader entries(inner);
-        while (!entries.done()) {
-          if (!entries.Next(number, type)) return Malformed(path, "a struct does not parse");
-          absl::string_view entry_bytes;
-          bool is_entry = false;
-          if (number == 1) {
-            ASSIGN_OR_RETURN(is_entry, ReadMessageField(entries, number, type, path, entry_bytes));
-          } else {
-            RETURN_IF_ERROR(SkipField(entries, number, type, path));
-          }
-          if (!is_entry) continue;
-          WireReader entry(entry_bytes);
-          while (!entry.done()) {
-            if (!entry.Next(number, type)) return Malformed(path, "a struct entry does not parse");
+        if (!read) return absl::OkStatus();
+        return ForEachField(inner, path, "a struct", [&](WireReader& entries, uint32_t n, int t) {
+          if (n != 1) return SkipField(entries, n, t, path);
+          absl::string_view entry;
+          ASSIGN_OR_RETURN(const bool is_entry, ReadMessageField(entries, n, t, path, entry));
+          if (!is_entry) return absl::OkStatus();
+          return ForEachField(entry, path, "a struct entry", [&](WireReader& e, uint32_t k, int u) {
             absl::string_view part;
-            if (number == 1) {
-              RETURN_IF_ERROR(ReadString(entry, number, type, path, part).status());
-            } else if (number == 2) {
-              ASSIGN_OR_RETURN(const bool is_value,
-                               ReadMessageField(entry, number, type, path, part));
-              if (is_value) RETURN_IF_ERROR(WalkValue(part, path, depth + 3, text));
-            } else {
-              RETURN_IF_ERROR(SkipField(entry, number, type, path));
-            }
-          }
-        }
-        break;
+            if (k == 1) return ReadString(e, k, u, path, part).status();
+            if (k != 2) return SkipField(e, k, u, path);
+            ASSIGN_OR_RETURN(const bool is_value, ReadMessageField(e, k, u, path, part));
+            return is_value ? WalkValue(part, path, depth + 3, text) : absl::OkStatus();
+          });
+        });
       }
       default:
-        RETURN_IF_ERROR(SkipField(in, number, type, path));
+        return SkipField(in, number, type, path);
     }
-  }
-  return absl::OkStatus();
+  });
 }
 
 // mcrm.v1.Hlc: wall_ms = 1, logical = 2, node = 3.
 absl::Status CheckHlc(absl::string_view bytes, absl::string_view path) {
-  WireReader in(bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "the hlc does not parse");
+  return ForEachField(bytes, path, "the hlc", [&](WireReader& in, uint32_t number, int type) {
     uint64_t ignored = 0;
     absl::string_view node;
-    if (number == 1 || number == 2) {
-      RETURN_IF_ERROR(ReadVarintField(in, number, type, path, ignored).status());
-    } else if (number == 3) {
-      RETURN_IF_ERROR(ReadString(in, number, type, path, node).status());
-    } else {
-      RETURN_IF_ERROR(SkipField(in, number, type, path));
-    }
-  }
-  return absl::OkStatus();
+    if (number == 1 || number == 2)
+      return ReadVarintField(in, number, type, path, ignored).status();
+    if (number == 3) return ReadString(in, number, type, path, node).status();
+    return SkipField(in, number, type, path);
+  });
 }
 
 // mcrm.v1.ScopeKeys: four strings, of which the replica keeps account_id = 3.
 absl::Status ReadScope(absl::string_view bytes, absl::string_view path, PulledRecord& out) {
-  WireReader in(bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "the scope keys do not parse");
-    absl::string_view key;
-    if (number >= 1 && number <= 4) {
-      ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, key));
-      if (read && number == 3) out.account_id = key;
-    } else {
-      RETURN_IF_ERROR(SkipField(in, number, type, path));
-    }
-  }
-  return absl::OkStatus();
+  return ForEachField(bytes, path, "the scope keys",
+                      [&](WireReader& in, uint32_t number, int type) {
+                        if (number < 1 || number > 4) return SkipField(in, number, type, path);
+                        absl::string_view key;
+                        ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, key));
+                        if (read && number == 3) out.account_id = key;
+                        return absl::OkStatus();
+                      });
 }
 
 // mcrm.v1.RecordMeta: server_version = 1, hlc = 2, deleted = 3, scope = 4, out_of_scope = 5.
 absl::Status ReadMeta(absl::string_view bytes, absl::string_view path, PulledRecord& out) {
-  WireReader in(bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "the meta does not parse");
+  return ForEachField(bytes, path, "the meta", [&](WireReader& in, uint32_t number, int type) {
     uint64_t v = 0;
     absl::string_view inner;
-    bool read = false;
     switch (number) {
-      case 1: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
-        if (read) out.server_version = static_cast<int64_t>(v);
-        break;
-      }
-      case 2: {
-        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
-        if (read) RETURN_IF_ERROR(CheckHlc(inner, path));
-        break;
-      }
-      case 3: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
-        if (read) out.deleted = v != 0;
-        break;
-      }
-      case 4: {
-        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
-        if (read) RETURN_IF_ERROR(ReadScope(inner, path, out));
-        break;
-      }
+      case 1:
+      case 3:
       case 5: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
-        if (read) out.out_of_scope = v != 0;
-        break;
+        ASSIGN_OR_RETURN(const bool read, ReadVarintField(in, number, type, path, v));
+        if (!read) return absl::OkStatus();
+        if (number == 1) out.server_version = static_cast<int64_t>(v);
+        if (number == 3) out.deleted = v != 0;
+        if (number == 5) out.out_of_scope = v != 0;
+        return absl::OkStatus();
       }
-      default: {
-        RETURN_IF_ERROR(SkipField(in, number, type, path));
+      case 2:
+      case 4: {
+        ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
+        if (!read) return absl::OkStatus();
+        return number == 2 ? CheckHlc(inner, path) : ReadScope(inner, path, out);
       }
+      default:
+        return SkipField(in, number, type, path);
     }
-  }
-  return absl::OkStatus();
+  });
 }
 
 // mcrm.v1.FieldValue: number = 1, value = 2.
 absl::Status ReadField(absl::string_view bytes, absl::string_view path, PulledRecord& out) {
-  WireReader in(bytes);
   uint32_t field_number = 0;
   absl::string_view value;
   int values = 0;
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "a field does not parse");
-    uint64_t v = 0;
-    bool read = false;
-    if (number == 1) {
-      ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, path, v));
-      if (read) field_number = static_cast<uint32_t>(v);
-    } else if (number == 2) {
-      ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, value));
-      values += read ? 1 : 0;
-    } else {
-      RETURN_IF_ERROR(SkipField(in, number, type, path));
-    }
-  }
+  RETURN_IF_ERROR(
+      ForEachField(bytes, path, "a field", [&](WireReader& in, uint32_t number, int type) {
+        uint64_t v = 0;
+        if (number == 1) {
+          ASSIGN_OR_RETURN(const bool read, ReadVarintField(in, number, type, path, v));
+          if (read) field_number = static_cast<uint32_t>(v);
+          return absl::OkStatus();
+        }
+        if (number != 2) return SkipField(in, number, type, path);
+        ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, value));
+        values += read ? 1 : 0;
+        return absl::OkStatus();
+      }));
   // Protobuf would merge repeated values into one; no writer sends them, so they are refused
   // rather than merged here.
   if (values > 1) return Malformed(path, "a field has its value twice");
@@ -397,37 +348,24 @@ absl::Status ReadField(absl::string_view bytes, absl::string_view path, PulledRe
 absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::string_view path) {
   PulledRecord out;
   absl::string_view entity;
-  WireReader in(bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed(path, "the record does not parse");
-    absl::string_view inner;
-    bool read = false;
-    switch (number) {
-      case 1: {
-        RETURN_IF_ERROR(ReadString(in, number, type, path, entity).status());
-        break;
-      }
-      case 2: {
-        RETURN_IF_ERROR(ReadString(in, number, type, path, out.id).status());
-        break;
-      }
-      case 3: {
-        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
-        if (read) RETURN_IF_ERROR(ReadMeta(inner, path, out));
-        break;
-      }
-      case 4: {
-        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, path, inner));
-        if (read) RETURN_IF_ERROR(ReadField(inner, path, out));
-        break;
-      }
-      default: {
-        RETURN_IF_ERROR(SkipField(in, number, type, path));
-      }
-    }
-  }
+  RETURN_IF_ERROR(
+      ForEachField(bytes, path, "the record", [&](WireReader& in, uint32_t number, int type) {
+        absl::string_view inner;
+        switch (number) {
+          case 1:
+            return ReadString(in, number, type, path, entity).status();
+          case 2:
+            return ReadString(in, number, type, path, out.id).status();
+          case 3:
+          case 4: {
+            ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
+            if (!read) return absl::OkStatus();
+            return number == 3 ? ReadMeta(inner, path, out) : ReadField(inner, path, out);
+          }
+          default:
+            return SkipField(in, number, type, path);
+        }
+      }));
   ASSIGN_OR_RETURN(const EntityType type, wire::EntityFromName(entity, path));
   out.entity = &Spec(type);
   if (out.id.empty()) return Malformed(path, "no id");
@@ -454,45 +392,40 @@ bool Searched(EntityType entity) {
 absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
   PulledPage page;
   page.bytes = std::make_unique<const std::string>(std::move(bytes));
-  WireReader in(*page.bytes);
-  while (!in.done()) {
-    uint32_t number = 0;
-    int type = 0;
-    if (!in.Next(number, type)) return Malformed("pull", "the page does not parse");
-    absl::string_view inner;
-    uint64_t v = 0;
-    bool read = false;
-    switch (number) {
-      case 1: {
-        ASSIGN_OR_RETURN(read, ReadMessageField(in, number, type, "pull.records", inner));
-        if (read) page.records.push_back(inner);
-        break;
-      }
-      case 2: {
-        ASSIGN_OR_RETURN(read, ReadString(in, number, type, "pull.next_cursor", inner));
-        if (read) page.next_cursor = std::string(inner);
-        break;
-      }
-      case 3: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.more", v));
-        if (read) page.more = v != 0;
-        break;
-      }
-      case 4: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.resync_required", v));
-        if (read) page.resync_required = v != 0;
-        break;
-      }
-      case 5: {
-        ASSIGN_OR_RETURN(read, ReadVarintField(in, number, type, "pull.estimated_total", v));
-        if (read) page.estimated_total = v;
-        break;
-      }
-      default: {
-        RETURN_IF_ERROR(SkipField(in, number, type, "pull"));
-      }
-    }
-  }
+  RETURN_IF_ERROR(
+      ForEachField(*page.bytes, "pull", "the page", [&](WireReader& in, uint32_t number, int type) {
+        absl::string_view inner;
+        uint64_t v = 0;
+        switch (number) {
+          case 1: {
+            ASSIGN_OR_RETURN(const bool read,
+                             ReadMessageField(in, number, type, "pull.records", inner));
+            if (read) page.records.push_back(inner);
+            return absl::OkStatus();
+          }
+          case 2: {
+            ASSIGN_OR_RETURN(const bool read,
+                             ReadString(in, number, type, "pull.next_cursor", inner));
+            if (read) page.next_cursor = std::string(inner);
+            return absl::OkStatus();
+          }
+          case 3:
+          case 4:
+          case 5: {
+            const char* name = number == 3   ? "pull.more"
+                               : number == 4 ? "pull.resync_required"
+                                             : "pull.estimated_total";
+            ASSIGN_OR_RETURN(const bool read, ReadVarintField(in, number, type, name, v));
+            if (!read) return absl::OkStatus();
+            if (number == 3) page.more = v != 0;
+            if (number == 4) page.resync_required = v != 0;
+            if (number == 5) page.estimated_total = v;
+            return absl::OkStatus();
+          }
+          default:
+            return SkipField(in, number, type, "pull");
+        }
+      }));
   return page;
 }
 
