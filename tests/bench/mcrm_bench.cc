@@ -62,6 +62,12 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+// The middle value (the upper of the two middle ones for an even count).
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -375,14 +381,12 @@ int Pull() {
     }
     rates.push_back(static_cast<double>(rows) / Seconds(start));
   }
-  std::vector<double> sorted = rates;
-  std::sort(sorted.begin(), sorted.end());
   std::printf(
       "{\"bench\":\"pull\",\"store\":\"%s\",\"path\":\"sync core in process (store read into "
       "encoded PullResponse pages, the bytes the server sends)\",\"page\":%d,\"rows\":%lld,"
       "\"bytes\":%zu,\"rounds_rows_per_s\":[%.0f,%.0f,%.0f],\"rows_per_s\":%.0f}\n",
       target.kind.c_str(), server::SyncCore::kMaxPullLimit, static_cast<long long>(rows), bytes,
-      rates[0], rates[1], rates[2], sorted[1]);
+      rates[0], rates[1], rates[2], Median(rates));
   return 0;
 }
 
@@ -546,6 +550,14 @@ void SeedDemoUsers(server::Store& store) {
   if (!logins.ok()) Die(logins.status().message());
 }
 
+// A fresh directory for the device files of one run.
+std::filesystem::path DeviceDir() {
+  const auto dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-device-", getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 std::unique_ptr<device::Replica> OpenReplica(const std::filesystem::path& path) {
   std::filesystem::remove(path);
   auto replica = device::Replica::Open(path.string());
@@ -631,9 +643,7 @@ int InitialSync() {
   target.store.reset();
   testing::ServerProcess server = StartServerOn(target);
 
-  const auto dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-device-", getpid());
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = DeviceDir();
   auto replica = OpenReplica(dir / "replica.sqlite3");
   device::SyncClient client(server.address(), "bench-tablet");
   if (auto s = client.Login("dispatch", "demo"); !s.ok()) Die(s.message());
@@ -655,8 +665,7 @@ int InitialSync() {
     limits.push_back(
         ReplicaLimitRowsPerSecond(dir / "limit.sqlite3", rows, device::SyncEngine::kPullPage));
   }
-  std::sort(limits.begin(), limits.end());
-  const double limit = limits[1];
+  const double limit = Median(limits);
   std::filesystem::remove_all(dir);
   std::printf(
       "{\"bench\":\"initial-sync\",\"store\":\"%s\",\"path\":\"mcrm-server over gRPC on "
@@ -674,9 +683,7 @@ int Propagation() {
   SeedDemoUsers(*target.store);
   target.store.reset();
   testing::ServerProcess server = StartServerOn(target);
-  const auto dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("mcrm-bench-device-", getpid());
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = DeviceDir();
 
   // The sender syncs by hand; the receiver is a device as the app runs it: a worker listening to
   // the server's pokes.
@@ -747,7 +754,6 @@ int Propagation() {
   (void)server.Stop(SIGTERM);
   std::filesystem::remove_all(dir);
   std::sort(latencies_ms.begin(), latencies_ms.end());
-  std::sort(sender_ms.begin(), sender_ms.end());
   auto at = [&](double q) {
     return latencies_ms[static_cast<size_t>(q * static_cast<double>(latencies_ms.size() - 1))];
   };
@@ -757,7 +763,7 @@ int Propagation() {
       "\"trials\":%d,\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
       "\"sender_round_p50_ms\":%.2f}\n",
       target.kind.c_str(), trials, at(0.5), at(0.9), at(0.99), latencies_ms.back(),
-      sender_ms[sender_ms.size() / 2]);
+      Median(sender_ms));
   return 0;
 }
 
