@@ -17,6 +17,7 @@ packages=(
   libprotobuf-dev                  # protobuf 3.21 runtime and headers
   protobuf-compiler                # protoc
   libpqxx-dev                      # PostgreSQL client (libpqxx 6.4) for the server store
+  libpq-dev                        # libpq itself, for results in binary format
   libabsl-dev                      # absl::Status, flags, containers, synchronization
   libsqlite3-dev                   # embedded server store and the device replica
   libsodium-dev                    # Argon2id password hashing, random tokens

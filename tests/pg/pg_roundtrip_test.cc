@@ -1,8 +1,12 @@
-// PostgreSQL: a real round trip through libpqxx against the throwaway test cluster.
+// PostgreSQL: real round trips through libpqxx, and through libpq's binary results (BinaryRows),
+// against the throwaway test cluster.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <pqxx/pqxx>
+#include <string>
+
+#include "store/binary_rows.h"
 
 namespace {
 
@@ -22,6 +26,62 @@ TEST(PgRoundTrip, WritesAndReadsBackThroughLibpqxx) {
   EXPECT_EQ(row[0].as<std::string>(), "Grüne Wiese GmbH");
   EXPECT_NE(row[1].as<std::string>().find("PostgreSQL 15"), std::string::npos);
   tx.commit();
+}
+
+// Every byte value, a NUL first: stored records are protobuf, which is full of them.
+std::string AllBytes() {
+  std::string bytes;
+  for (int b = 0; b < 256; ++b) bytes.push_back(static_cast<char>(b));
+  return bytes;
+}
+
+TEST(BinaryRows, ReturnsBytesAndTextExactlyAsStored) {
+  const std::string uri = ClusterUri();
+  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
+  pqxx::connection connection(uri);
+  pqxx::work tx(connection);
+  tx.exec0("CREATE TEMP TABLE blobs (id text PRIMARY KEY, body bytea)");
+  tx.exec_params0("INSERT INTO blobs VALUES ($1, $2), ($3, NULL)", "Grüne Wiese",
+                  pqxx::binarystring(AllBytes()), "empty");
+  const mcrm::server::BinaryRows rows = mcrm::server::BinaryRows::Exec(
+      tx, "SELECT id, body, length(id)::text FROM blobs WHERE id <> $1 ORDER BY id", {"x"});
+  ASSERT_EQ(rows.size(), 2);
+  EXPECT_EQ(rows.Get(0, 0), "Grüne Wiese");
+  EXPECT_EQ(rows.Get(0, 1), AllBytes());
+  EXPECT_EQ(rows.Get(0, 2), "11") << "a text value is its characters, not a length prefix";
+  EXPECT_EQ(rows.Get(1, 0), "empty");
+  EXPECT_TRUE(rows.IsNull(1, 1));
+  EXPECT_FALSE(rows.IsNull(0, 1));
+  // The transaction goes on through libpqxx on the same connection.
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM blobs")[0].as<int>(), 2);
+  tx.commit();
+}
+
+TEST(BinaryRows, FailsWithTheExceptionsLibpqxxWouldThrow) {
+  const std::string uri = ClusterUri();
+  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
+  pqxx::connection connection(uri);
+  {
+    pqxx::work tx(connection);
+    try {
+      mcrm::server::BinaryRows::Exec(tx, "SELECT 1 / $1::int", {"0"});
+      ADD_FAILURE() << "division by zero did not throw";
+    } catch (const pqxx::sql_error& e) {
+      EXPECT_EQ(e.sqlstate(), "22012");
+      EXPECT_NE(std::string(e.what()).find("division by zero"), std::string::npos) << e.what();
+      EXPECT_EQ(e.query(), "SELECT 1 / $1::int");
+    }
+  }  // rolled back; the connection serves the next transaction
+  {
+    pqxx::work tx(connection);
+    EXPECT_EQ(mcrm::server::BinaryRows::Exec(tx, "SELECT 'ok'", {}).Get(0, 0), "ok");
+  }
+  // The server ends the connection: the next statement finds it broken.
+  pqxx::connection killer(uri);
+  pqxx::nontransaction kill(killer);
+  pqxx::work tx(connection);
+  kill.exec_params1("SELECT pg_terminate_backend($1)", connection.backendpid());
+  EXPECT_THROW(mcrm::server::BinaryRows::Exec(tx, "SELECT 1", {}), pqxx::broken_connection);
 }
 
 }  // namespace

@@ -9,11 +9,11 @@
 #include <mutex>
 #include <pqxx/pqxx>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/status_macros.h"
+#include "store/binary_rows.h"
 #include "store/encoding.h"
 #include "store/pull_merge.h"
 #include "store/scope_sql.h"
@@ -191,22 +191,6 @@ absl::StatusOr<std::string> Bytes(const pqxx::field& field) {
   return FromPgHex(absl::string_view(field.c_str(), field.size()));
 }
 
-// libpqxx 6.4 reads results as text, where bytea comes hex-encoded (twice its size). The bulky
-// columns (records on pull, records and stamps on push) are selected as base64 instead (4/3 of
-// their size): less for PostgreSQL to send and for libpq to copy. Pairs with Base64Bytes.
-std::string AsBase64(absl::string_view column) {
-  return absl::StrCat("encode(", column, ", 'base64')");
-}
-
-absl::StatusOr<std::string> Base64Bytes(const pqxx::field& field) {
-  std::string out;
-  // PostgreSQL breaks base64 into lines of 76 characters; the decoder skips the line breaks.
-  if (!absl::Base64Unescape(absl::string_view(field.c_str(), field.size()), &out)) {
-    return absl::DataLossError("postgresql: a stored value is not valid base64");
-  }
-  return out;
-}
-
 // Turns a libpqxx exception into the most specific status.
 absl::Status FromException(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
@@ -329,8 +313,7 @@ class ConnectionPool {
 
 class PgTx final : public StoreTx {
  public:
-  explicit PgTx(pqxx::transaction_base& tx, bool lock_rows = true)
-      : tx_(tx), lock_rows_(lock_rows) {}
+  explicit PgTx(pqxx::dbtransaction& tx, bool lock_rows = true) : tx_(tx), lock_rows_(lock_rows) {}
 
   absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) override {
@@ -342,19 +325,16 @@ class PgTx final : public StoreTx {
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     static const std::string kRead =
-        ProbeEach(absl::StrCat(AsBase64("r.record"), ", ", AsBase64("r.stamps")),
-                  "SELECT record, stamps FROM records WHERE id = k.id");
-    static const std::string kLock =
-        ProbeEach(absl::StrCat(AsBase64("r.record"), ", ", AsBase64("r.stamps")),
-                  "SELECT record, stamps FROM records WHERE id = k.id FOR UPDATE");
-    const pqxx::result rows = tx_.exec_params(lock_rows_ ? kLock : kRead, ArrayLiteral(sorted));
-    out.reserve(rows.size());
-    for (const auto& row : rows) {
-      ASSIGN_OR_RETURN(std::string record, Base64Bytes(row[0]));
-      ASSIGN_OR_RETURN(std::string stamps, Base64Bytes(row[1]));
+        ProbeEach("r.record, r.stamps", "SELECT record, stamps FROM records WHERE id = k.id");
+    static const std::string kLock = ProbeEach(
+        "r.record, r.stamps", "SELECT record, stamps FROM records WHERE id = k.id FOR UPDATE");
+    const BinaryRows rows =
+        BinaryRows::Exec(tx_, lock_rows_ ? kLock : kRead, {ArrayLiteral(sorted)});
+    out.reserve(static_cast<size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
       StoredRecord stored;
-      ASSIGN_OR_RETURN(stored.record, DecodeRecord(record));
-      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(stamps));
+      ASSIGN_OR_RETURN(stored.record, DecodeRecord(rows.Get(i, 0)));
+      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(rows.Get(i, 1)));
       out.push_back(std::move(stored));
     }
     return out;
@@ -395,11 +375,9 @@ class PgTx final : public StoreTx {
                   "SELECT mutation_id, result FROM mutation_results WHERE mutation_id = k.id AND "
                   "device_id = $2",
                   "$1");
-    const pqxx::result rows =
-        tx_.exec_params(kFind, ArrayLiteral(mutation_ids), std::string(device_id));
-    for (const auto& row : rows) {
-      ASSIGN_OR_RETURN(out[row[0].as<std::string>()], Bytes(row[1]));
-    }
+    const BinaryRows rows =
+        BinaryRows::Exec(tx_, kFind, {ArrayLiteral(mutation_ids), std::string(device_id)});
+    for (int i = 0; i < rows.size(); ++i) out[rows.Get(i, 0)] = std::string(rows.Get(i, 1));
     return out;
   }
 
@@ -490,7 +468,7 @@ class PgTx final : public StoreTx {
   }
 
  private:
-  pqxx::transaction_base& tx_;
+  pqxx::dbtransaction& tx_;
   const bool lock_rows_;
 };
 
@@ -539,7 +517,7 @@ class PostgresStore final : public Store {
   absl::StatusOr<std::vector<StoredRecord>> ReadRecords(
       absl::Span<const std::string> ids) override {
     std::vector<StoredRecord> out;
-    RETURN_IF_ERROR(Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    RETURN_IF_ERROR(Read<pqxx::read_transaction>([&](pqxx::dbtransaction& tx) -> absl::Status {
       PgTx reader(tx, /*lock_rows=*/false);
       ASSIGN_OR_RETURN(out, reader.LoadRecords(ids));
       return absl::OkStatus();
@@ -561,9 +539,10 @@ class PostgresStore final : public Store {
       after_id = parts[2];
     }
     static const std::string kHorizon = "txid < pg_snapshot_xmin(pg_current_snapshot())";
-    static const std::string kSelect =
-        absl::StrCat("SELECT txid::text AS position, id, ", AsBase64("record"),
-                     " FROM records WHERE (txid, id) > ($1::xid8, $2) AND ", kHorizon);
+    static const std::string kSelect = absl::StrCat(
+        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > "
+        "($1::xid8, $2) AND ",
+        kHorizon);
     static const std::string kAll = absl::StrCat(kSelect, " ORDER BY txid, id LIMIT $3");
     static const std::string kScoped = absl::StrCat(
         kSelect, " AND (", RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
@@ -571,10 +550,10 @@ class PostgresStore final : public Store {
     // has its own snapshot, so both are held to one horizon ($6), read before them: with a
     // horizon each, a removal could be served past a change the first statement did not yet see,
     // and the cursor would move beyond that change.
-    static const std::string kScopedAt =
-        absl::StrCat("SELECT txid::text AS position, id, ", AsBase64("record"),
-                     " FROM records WHERE (txid, id) > ($1::xid8, $2) AND txid < $6::xid8 AND (",
-                     RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+    static const std::string kScopedAt = absl::StrCat(
+        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > "
+        "($1::xid8, $2) AND txid < $6::xid8 AND (",
+        RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
     // Records that left the rep's scope: the old keys were in scope, the current row is not.
     static const std::string kExits = absl::StrCat(
         "SELECT e.txid::text, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, "
@@ -584,67 +563,74 @@ class PostgresStore final : public Store {
         ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
         RepScopeSql("r.", "$4", &PgInTerritories), ")) ORDER BY e.txid, e.id LIMIT $3");
     PullPage page;
-    absl::Status status = Read([&](pqxx::transaction_base& tx) -> absl::Status {
-      if (!cursor.empty()) {
-        const pqxx::result horizon = tx.exec_params(
-            "SELECT 1 FROM store_state WHERE key = 'horizon' AND value::xid8 > $1::xid8",
-            after_txid);
-        if (!horizon.empty()) {
-          page.resync_required = true;
+    absl::Status status =
+        Read<pqxx::read_transaction>([&](pqxx::dbtransaction& tx) -> absl::Status {
+          if (!cursor.empty()) {
+            const pqxx::result horizon = tx.exec_params(
+                "SELECT 1 FROM store_state WHERE key = 'horizon' AND value::xid8 > $1::xid8",
+                after_txid);
+            if (!horizon.empty()) {
+              page.resync_required = true;
+              return absl::OkStatus();
+            }
+          }
+          const bool with_exits = !cursor.empty() && !scope.everything;
+          std::string horizon;  // for a rep's pull after a cursor: one horizon for both statements
+          if (with_exits) {
+            const pqxx::row row = tx.exec_params1(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, EXISTS (SELECT 1 FROM "
+                "user_resync WHERE user_id = $1 AND position > $2::xid8)",
+                scope.user_id, after_txid);
+            if (row[1].as<bool>()) {
+              page.resync_required = true;
+              return absl::OkStatus();
+            }
+            horizon = row[0].as<std::string>();
+          }
+          std::vector<PulledItem> changed, exits;
+          const std::string rows_after = absl::StrCat(limit + 1);
+          const BinaryRows rows =
+              scope.everything ? BinaryRows::Exec(tx, kAll, {after_txid, after_id, rows_after})
+              : with_exits     ? BinaryRows::Exec(tx, kScopedAt,
+                                                  {after_txid, after_id, rows_after, scope.user_id,
+                                                   ArrayLiteral(scope.territory_ids), horizon})
+                               : BinaryRows::Exec(tx, kScoped,
+                                                  {after_txid, after_id, rows_after, scope.user_id,
+                                                   ArrayLiteral(scope.territory_ids)});
+          changed.reserve(static_cast<size_t>(rows.size()));
+          for (int i = 0; i < rows.size(); ++i) {
+            PulledItem item;
+            if (!absl::SimpleAtoi(rows.Get(i, 0), &item.major)) {
+              return absl::DataLossError("postgresql: a stored position is not a number");
+            }
+            item.minor = std::string(rows.Get(i, 1));
+            item.encoded = std::string(rows.Get(i, 2));
+            changed.push_back(std::move(item));
+          }
+          // A pull from the start has nothing to remove.
+          if (with_exits) {
+            const pqxx::result gone =
+                tx.exec_params(kExits, after_txid, after_id, limit + 1, scope.user_id,
+                               ArrayLiteral(scope.territory_ids), horizon);
+            for (const auto& row : gone) {
+              PulledItem item;
+              item.major = row[0].as<uint64_t>();
+              item.minor = row[1].as<std::string>();
+              item.encoded =
+                  ScopeExitRecord(static_cast<EntityType>(row[2].as<int>()), item.minor,
+                                  ScopeKeys{row[3].as<std::string>(), row[4].as<std::string>(),
+                                            row[5].as<std::string>(), row[6].as<std::string>()});
+              exits.push_back(std::move(item));
+            }
+          }
+          uint64_t last_txid = 0;
+          absl::SimpleAtoi(after_txid, &last_txid);
+          std::string last_id = after_id;
+          page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit, page.more,
+                                             last_txid, last_id);
+          page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
           return absl::OkStatus();
-        }
-      }
-      const bool with_exits = !cursor.empty() && !scope.everything;
-      std::string horizon;  // for a rep's pull after a cursor: one horizon for both statements
-      if (with_exits) {
-        const pqxx::row row = tx.exec_params1(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, EXISTS (SELECT 1 FROM "
-            "user_resync WHERE user_id = $1 AND position > $2::xid8)",
-            scope.user_id, after_txid);
-        if (row[1].as<bool>()) {
-          page.resync_required = true;
-          return absl::OkStatus();
-        }
-        horizon = row[0].as<std::string>();
-      }
-      std::vector<PulledItem> changed, exits;
-      const pqxx::result rows =
-          scope.everything ? tx.exec_params(kAll, after_txid, after_id, limit + 1)
-          : with_exits ? tx.exec_params(kScopedAt, after_txid, after_id, limit + 1, scope.user_id,
-                                        ArrayLiteral(scope.territory_ids), horizon)
-                       : tx.exec_params(kScoped, after_txid, after_id, limit + 1, scope.user_id,
-                                        ArrayLiteral(scope.territory_ids));
-      for (const auto& row : rows) {
-        PulledItem item;
-        item.major = row[0].as<uint64_t>();
-        item.minor = row[1].as<std::string>();
-        ASSIGN_OR_RETURN(item.encoded, Base64Bytes(row[2]));
-        changed.push_back(std::move(item));
-      }
-      // A pull from the start has nothing to remove.
-      if (with_exits) {
-        const pqxx::result gone =
-            tx.exec_params(kExits, after_txid, after_id, limit + 1, scope.user_id,
-                           ArrayLiteral(scope.territory_ids), horizon);
-        for (const auto& row : gone) {
-          PulledItem item;
-          item.major = row[0].as<uint64_t>();
-          item.minor = row[1].as<std::string>();
-          item.encoded =
-              ScopeExitRecord(static_cast<EntityType>(row[2].as<int>()), item.minor,
-                              ScopeKeys{row[3].as<std::string>(), row[4].as<std::string>(),
-                                        row[5].as<std::string>(), row[6].as<std::string>()});
-          exits.push_back(std::move(item));
-        }
-      }
-      uint64_t last_txid = 0;
-      absl::SimpleAtoi(after_txid, &last_txid);
-      std::string last_id = after_id;
-      page.encoded_records =
-          MergePulled(std::move(changed), std::move(exits), limit, page.more, last_txid, last_id);
-      page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
-      return absl::OkStatus();
-    });
+        });
     if (!status.ok()) return status;
     return page;
   }
@@ -804,18 +790,19 @@ class PostgresStore final : public Store {
  private:
   // Runs read-only `work` on a pooled connection without a transaction block: each statement
   // runs in its own snapshot, as it would in a READ COMMITTED transaction, and the BEGIN and
-  // COMMIT round trips are saved (three calls of them per authenticated request). A broken
-  // connection is replaced and the work run again. Unlike a transaction's BEGIN, a statement
-  // outside one does not bring a connection back after PostgreSQL restarted, so after a restart
-  // every pooled connection fails once: reads (harmless to repeat) go through as many of them
-  // as the pool holds, and then a new one.
-  template <typename Work>
+  // COMMIT round trips are saved (three calls of them per authenticated request). Work that
+  // reads through BinaryRows needs a transaction object (`Tx` = pqxx::read_transaction); its
+  // statements still each take their own snapshot. A broken connection is replaced and the work
+  // run again. Unlike a transaction's BEGIN, a statement outside one does not bring a connection
+  // back after PostgreSQL restarted, so after a restart every pooled connection fails once:
+  // reads (harmless to repeat) go through as many of them as the pool holds, and then a new one.
+  template <typename Tx = pqxx::nontransaction, typename Work>
   absl::Status Read(Work&& work) {
     absl::Status status;
     for (int attempt = 0; attempt <= pool_.size(); ++attempt) {
       ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire());
       try {
-        pqxx::nontransaction tx(*lease);
+        Tx tx(*lease);
         return work(tx);
       } catch (const std::exception& e) {
         status = FromException(e);
