@@ -115,7 +115,8 @@ const StructSpec& PhoneShape() {
           Enum(1, "kind", {"mobile", "work", "home", "fax", "other"}, "What the number is."),
           Str(2, "number", "The number as dialled, preferably +country.")
               .Required()
-              .As(Format::kPhone),
+              .As(Format::kPhone)
+              .Search(),
       }};
   return *kShape;
 }
@@ -141,7 +142,7 @@ const StructSpec& AddressShape() {
       {
           Enum(1, "kind", {"billing", "shipping", "visit", "other"}, "What the address is for."),
           Str(2, "street", "Street and number."),
-          Str(3, "city", "City or town."),
+          Str(3, "city", "City or town.").Search(),
           Str(4, "postal_code", "Postal code.").MaxLength(20),
           Str(5, "region", "State, province or region."),
           Str(6, "country", "ISO 3166-1 alpha-2 country code, e.g. DE.").As(Format::kCountryCode),

@@ -72,31 +72,39 @@ TEST(PulledRecord, RemovalsAndTombstonesAreRead) {
   EXPECT_TRUE(read->deleted);
 }
 
-TEST(PulledRecord, SearchTextHoldsTheStringsOfSearchableFieldsOnly) {
+TEST(PulledRecord, SearchTextHoldsNamesPhonesEmailsAndCitiesOnly) {
   Record account = ValidSample(EntityType::kAccount);
   account.id = kId;
   account.Set("name", Value::String("Müller Kältetechnik"));
+  account.Set("phones", Value::ListOf({Value::StructOf({{"kind", Value::String("mobile")},
+                                                        {"number", Value::String("+49 171 555")}}),
+                                       Value::StructOf({{"number", Value::String("+43 1 777")},
+                                                        {"kind", Value::String("fax")}})}));
   v1::Record proto;
   wire::ToProto(account, &proto);
   const std::string bytes = proto.SerializeAsString();
   auto read = ReadPulledRecord(bytes, "r");
   ASSERT_TRUE(read.ok()) << read.status();
   const std::string text = SearchText(*read);
-  EXPECT_THAT(text, HasSubstr("Müller Kältetechnik "));
-  for (const auto& [number, value] : read->fields) {
-    const FieldSpec* spec = Spec(EntityType::kAccount).Field(number);
-    v1::Value parsed;
-    ASSERT_TRUE(parsed.ParseFromString(std::string(value)));
-    if (spec != nullptr && !spec->searchable && parsed.has_string_value() &&
-        parsed.string_value().size() > 3) {
-      EXPECT_THAT(text, ::testing::Not(HasSubstr(parsed.string_value())))
-          << spec->name << " is not searchable";
-    }
-  }
+  // In wire order: the name, both numbers (whatever the order of their members), the emails,
+  // and the address's city; never a phone's kind or the rest of an address.
+  EXPECT_EQ(text,
+            "Müller Kältetechnik +49 171 555 +43 1 777 info@gruene-wiese.de "
+            "einkauf@gruene-wiese.de Berlin ");
+  const std::string contact_bytes = SampleProto(EntityType::kContact).SerializeAsString();
+  auto contact = ReadPulledRecord(contact_bytes, "r");
+  ASSERT_TRUE(contact.ok());
+  EXPECT_EQ(SearchText(*contact), "Anna Schmidt +49 30 1234567 anna.schmidt@gruene-wiese.de ");
   const std::string product_bytes = SampleProto(EntityType::kProduct).SerializeAsString();
   auto product = ReadPulledRecord(product_bytes, "r");
   ASSERT_TRUE(product.ok());
   EXPECT_EQ(SearchText(*product), "") << "products have no search entry";
+}
+
+TEST(PulledRecord, TheSearchDefinitionNamesTheSearchedFieldsAndMembers) {
+  const std::string definition = SearchDefinition();
+  EXPECT_THAT(definition, HasSubstr("account:1,5(number),6,8(city)"));
+  EXPECT_THAT(definition, HasSubstr(";contact:2,3,6(number),7"));
 }
 
 TEST(PulledRecord, UnknownFieldsAreSkippedAsAParserWould) {

@@ -405,6 +405,11 @@ TEST_F(ReplicaTest, SearchFindsAccountsAndContactsByNamePhoneEmailAndCity) {
   EXPECT_EQ(replica_->Search("1234567", 10)->size(), 2u) << "phone numbers";
   EXPECT_EQ(*replica_->Search("anna.schmidt", 10), std::vector<std::string>{contact}) << "email";
   EXPECT_EQ(*replica_->Search("Anna Schmidt", 10), std::vector<std::string>{contact});
+  // Only what a rep looks a customer up by: not the street, the postcode, the kind of a phone
+  // or an address (which would match nearly every record), nor tags.
+  for (const char* other : {"Hauptstr", "10115", "work", "visit", "organic"}) {
+    EXPECT_TRUE(replica_->Search(other, 10)->empty()) << other;
+  }
   EXPECT_TRUE(replica_->Search("\"", 10).ok()) << "quotes in a query are no syntax error";
   EXPECT_TRUE(replica_->Search("", 10)->empty());
 }

@@ -41,6 +41,12 @@ void CheckFields(const std::string& owner, const std::vector<FieldSpec>& fields,
     EXPECT_EQ(shaped, field.shape != nullptr) << where;
     EXPECT_EQ(field.type == FieldType::kEnum, !field.enum_values.empty()) << where;
     if (field.shape != nullptr) CheckFields(where, field.shape->fields, {});
+    if (field.shape != nullptr && field.searchable) {
+      // A struct is searched through its searchable members; with none, nothing is.
+      bool any = false;
+      for (const FieldSpec& member : field.shape->fields) any = any || member.searchable;
+      EXPECT_TRUE(any) << where << ": searchable, but none of its members is";
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/v1/sync.pb.h"
 #include "wire_codec.h"
@@ -211,10 +212,8 @@ absl::Status ForEachField(absl::string_view bytes, absl::string_view path, absl:
   return absl::OkStatus();
 }
 
-// Checks an encoded mcrm.v1.Value at message depth `depth` and, when `text` is set, appends
-// every string inside it (each followed by a space) in wire order.
-absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int depth,
-                       std::string* text) {
+// Checks an encoded mcrm.v1.Value at message depth `depth`.
+absl::Status CheckValue(absl::string_view bytes, absl::string_view path, int depth) {
   if (depth > kMaxDepth) return Malformed(path, "values nested too deeply");
   return ForEachField(bytes, path, "a value", [&](WireReader& in, uint32_t number, int type) {
     uint64_t ignored = 0;
@@ -227,11 +226,8 @@ absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int dept
         if (type != kFixed64) return SkipField(in, number, type, path);
         if (!in.Fixed64()) return Malformed(path, "a double does not parse");
         return absl::OkStatus();
-      case 4: {  // string_value
-        ASSIGN_OR_RETURN(const bool read, ReadString(in, number, type, path, inner));
-        if (read && text != nullptr) absl::StrAppend(text, inner, " ");
-        return absl::OkStatus();
-      }
+      case 4:  // string_value
+        return ReadString(in, number, type, path, inner).status();
       case 5: {  // list_value: repeated Value values = 1
         ASSIGN_OR_RETURN(const bool read, ReadMessageField(in, number, type, path, inner));
         if (!read) return absl::OkStatus();
@@ -239,7 +235,7 @@ absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int dept
           if (n != 1) return SkipField(list, n, t, path);
           absl::string_view item;
           ASSIGN_OR_RETURN(const bool is_item, ReadMessageField(list, n, t, path, item));
-          return is_item ? WalkValue(item, path, depth + 2, text) : absl::OkStatus();
+          return is_item ? CheckValue(item, path, depth + 2) : absl::OkStatus();
         });
       }
       case 6: {  // struct_value: map<string, Value> fields = 1
@@ -255,7 +251,7 @@ absl::Status WalkValue(absl::string_view bytes, absl::string_view path, int dept
             if (k == 1) return ReadString(e, k, u, path, part).status();
             if (k != 2) return SkipField(e, k, u, path);
             ASSIGN_OR_RETURN(const bool is_value, ReadMessageField(e, k, u, path, part));
-            return is_value ? WalkValue(part, path, depth + 3, text) : absl::OkStatus();
+            return is_value ? CheckValue(part, path, depth + 3) : absl::OkStatus();
           });
         });
       }
@@ -338,7 +334,7 @@ absl::Status ReadField(absl::string_view bytes, absl::string_view path, PulledRe
   // Protobuf would merge repeated values into one; no writer sends them, so they are refused
   // rather than merged here.
   if (values > 1) return Malformed(path, "a field has its value twice");
-  RETURN_IF_ERROR(WalkValue(value, path, kFieldValueDepth, nullptr));
+  RETURN_IF_ERROR(CheckValue(value, path, kFieldValueDepth));
   out.fields.emplace_back(field_number, value);
   return absl::OkStatus();
 }
@@ -372,17 +368,82 @@ absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::str
   return out;
 }
 
+namespace {
+
+// Appends the strings of an encoded mcrm.v1.Value that `shape` (for a struct or a list of
+// structs) marks searchable. The value was checked when its record was read, so this walk only
+// collects: string_value = 4, list_value = 5 (its values = 1), struct_value = 6 (its entries =
+// 1, each a key = 1 and a value = 2).
+void CollectText(absl::string_view value, const StructSpec* shape, std::string& text) {
+  WireReader in(value);
+  uint32_t number = 0;
+  int type = 0;
+  absl::string_view inner;
+  while (in.Next(number, type)) {
+    if (type != kLengthDelimited) {
+      if (!in.Skip(number, type)) return;
+      continue;
+    }
+    if (!in.Bytes(inner)) return;
+    if (number == 4) {
+      absl::StrAppend(&text, inner, " ");
+    } else if (number == 5) {
+      WireReader items(inner);
+      absl::string_view item;
+      while (items.Next(number, type) && type == kLengthDelimited && items.Bytes(item)) {
+        if (number == 1) CollectText(item, shape, text);
+      }
+    } else if (number == 6 && shape != nullptr) {
+      WireReader entries(inner);
+      absl::string_view entry;
+      while (entries.Next(number, type) && type == kLengthDelimited && entries.Bytes(entry)) {
+        if (number != 1) continue;
+        WireReader parts(entry);
+        absl::string_view part, key, member_value;
+        while (parts.Next(number, type) && type == kLengthDelimited && parts.Bytes(part)) {
+          if (number == 1) key = part;
+          if (number == 2) member_value = part;
+        }
+        const FieldSpec* member = shape->Field(key);
+        if (member != nullptr && member->searchable) {
+          CollectText(member_value, member->shape, text);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::string SearchText(const PulledRecord& record) {
   std::string text;
   if (record.entity == nullptr || !Searched(record.entity->type)) return text;
   for (const auto& [number, value] : record.fields) {
     const FieldSpec* known = record.entity->Field(number);
-    // The value was checked when the record was read; the walk only collects its strings.
-    if (known != nullptr && known->searchable) {
-      (void)WalkValue(value, "", kFieldValueDepth, &text);
-    }
+    if (known != nullptr && known->searchable) CollectText(value, known->shape, text);
   }
   return text;
+}
+
+std::string SearchDefinition() {
+  std::string out;
+  for (const EntitySpec& entity : AllEntities()) {
+    if (!Searched(entity.type)) continue;
+    absl::StrAppend(&out, out.empty() ? "" : ";", entity.name, ":");
+    const char* separator = "";
+    for (const FieldSpec& field : entity.fields) {
+      if (!field.searchable) continue;
+      absl::StrAppend(&out, separator, field.number);
+      separator = ",";
+      if (field.shape == nullptr) continue;
+      std::vector<std::string> members;
+      for (const FieldSpec& member : field.shape->fields) {
+        if (member.searchable) members.push_back(member.name);
+      }
+      absl::StrAppend(&out, "(", absl::StrJoin(members, ","), ")");
+    }
+  }
+  return out;
 }
 
 bool Searched(EntityType entity) {

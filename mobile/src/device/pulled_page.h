@@ -58,9 +58,14 @@ absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::str
 // Whether records of `entity` have search entries (accounts and contacts).
 bool Searched(EntityType entity);
 
-// The text the search index holds for a record: every string inside its searchable fields,
-// each followed by a space. Empty for entities that are not searched. Deterministic in the
-// record's bytes: the replica relies on it to take an entry out of the index again.
+// The text the search index holds for a record: every string inside its searchable fields
+// (of a struct, only its searchable members), each followed by a space. Empty for entities that
+// are not searched. Deterministic in the record's bytes and SearchDefinition(): the replica
+// relies on it to take an entry out of the index again.
 std::string SearchText(const PulledRecord& record);
+
+// Which fields SearchText reads, as text (e.g. "account:1,5(number),6,8(city);contact:..."):
+// when it differs from the definition an index was built under, the index is rebuilt.
+std::string SearchDefinition();
 
 }  // namespace mcrm::device

@@ -162,6 +162,6 @@ class Replica {
 };
 
 // The replica's schema version (PRAGMA user_version) this build writes.
-inline constexpr int kReplicaSchemaVersion = 3;
+inline constexpr int kReplicaSchemaVersion = 4;
 
 }  // namespace mcrm::device

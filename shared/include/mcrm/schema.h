@@ -75,7 +75,9 @@ struct FieldSpec {
   std::string doc;
   bool required = false;         // must be present and not empty in a whole record
   bool server_computed = false;  // written only by the server; devices may not change it
-  bool searchable = false;       // indexed for full-text search on the device
+  // Indexed for full-text search on the device. A struct-valued field is searched through the
+  // members of its shape that are searchable themselves (a phone's number, an address's city).
+  bool searchable = false;
   Format format = Format::kNone;
   // Integer/double range, or string length and list size limits (inclusive).
   bool has_range = false;
