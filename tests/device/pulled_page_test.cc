@@ -225,16 +225,30 @@ TEST(PulledPageRead, ReadsRecordsCursorAndFlags) {
   absl::StatusOr<PulledPage> page = ReadPulledPage(response.SerializeAsString());
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->records.size(), 2u);
-  EXPECT_EQ(page->records[1], response.records(1).SerializeAsString());
+  EXPECT_EQ(page->records[1].encoded, response.records(1).SerializeAsString());
+  EXPECT_EQ(page->records[1].entity->type, EntityType::kContact);
+  EXPECT_EQ(page->records[1].search_text,
+            "Anna Schmidt +49 30 1234567 anna.schmidt@gruene-wiese.de ");
   EXPECT_EQ(page->next_cursor, "x:12:abc");
   EXPECT_TRUE(page->more);
   EXPECT_FALSE(page->resync_required);
   EXPECT_EQ(page->estimated_total, 100195u);
   // Moving the page keeps its records valid (they point into bytes held apart).
   PulledPage moved = *std::move(page);
-  EXPECT_EQ(moved.records[0], response.records(0).SerializeAsString());
+  EXPECT_EQ(moved.records[0].encoded, response.records(0).SerializeAsString());
+  EXPECT_EQ(moved.records[0].id, response.records(0).id());
 
   EXPECT_FALSE(ReadPulledPage(std::string("\x0a\x09short", 7)).ok());
+}
+
+TEST(PulledPageRead, APageHoldingOneBadRecordIsRefusedNamingIt) {
+  v1::PullResponse response;
+  *response.add_records() = SampleProto(EntityType::kAccount);
+  response.add_records()->set_entity("no_such_entity");
+  response.set_next_cursor("x:13:abc");
+  const absl::Status status = ReadPulledPage(response.SerializeAsString()).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("pull.records[1].entity"));
 }
 
 }  // namespace

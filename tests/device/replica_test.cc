@@ -107,16 +107,28 @@ TEST_F(ReplicaTest, APulledPageIsStoredWithItsCursorAndNeverBecomesALocalChange)
 }
 
 TEST_F(ReplicaTest, APageThatFailsHalfwayLeavesNothingBehind) {
-  const std::string first = NewId();
-  v1::PullResponse page;
-  *page.add_records() = Server(EntityType::kAccount, first, 1);
-  page.add_records()->set_entity("no_such_entity");
-  page.set_next_cursor("s:9");
-  const absl::Status status = replica_->ApplyPulledPage(Read(page)).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("pull.records[1].entity"));
+  const std::string first = NewId(), second = NewId();
+  // The file refuses the page's second record (as a full disk would), after the first is
+  // written.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "replica.sqlite3").c_str(), &db), SQLITE_OK);
+    const std::string trigger = "CREATE TRIGGER refuse BEFORE INSERT ON records WHEN NEW.id = '" +
+                                second +
+                                "' BEGIN SELECT RAISE(ABORT, 'no room for this record'); END;";
+    ASSERT_EQ(sqlite3_exec(db, trigger.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  const absl::Status status = replica_
+                                  ->ApplyPulledPage(Page({Server(EntityType::kAccount, first, 1),
+                                                          Server(EntityType::kAccount, second, 1)},
+                                                         "s:9"))
+                                  .status();
+  EXPECT_THAT(std::string(status.message()), HasSubstr("no room for this record"));
   EXPECT_EQ(*replica_->RecordCount(), 0) << "the page and its cursor commit together or not at all";
   EXPECT_EQ(*replica_->Cursor(), "");
+  EXPECT_TRUE(replica_->Search("Grüne", 10)->empty()) << "nor did the first record's entry";
 }
 
 TEST_F(ReplicaTest, ALocalWriteIsSeenAtOnceAndQueuedWithItsBaseVersion) {

@@ -365,6 +365,8 @@ absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::str
   ASSIGN_OR_RETURN(const EntityType type, wire::EntityFromName(entity, path));
   out.entity = &Spec(type);
   if (out.id.empty()) return Malformed(path, "no id");
+  out.encoded = bytes;
+  out.search_text = SearchText(out);
   return out;
 }
 
@@ -450,7 +452,7 @@ bool Searched(EntityType entity) {
   return entity == EntityType::kAccount || entity == EntityType::kContact;
 }
 
-absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
+absl::StatusOr<PulledPage> ReadPageFrame(std::string bytes) {
   PulledPage page;
   page.bytes = std::make_unique<const std::string>(std::move(bytes));
   RETURN_IF_ERROR(
@@ -461,7 +463,7 @@ absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
           case 1: {
             ASSIGN_OR_RETURN(const bool read,
                              ReadMessageField(in, number, type, "pull.records", inner));
-            if (read) page.records.push_back(inner);
+            if (read) page.records.emplace_back().encoded = inner;
             return absl::OkStatus();
           }
           case 2: {
@@ -487,6 +489,21 @@ absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
             return SkipField(in, number, type, "pull");
         }
       }));
+  return page;
+}
+
+absl::Status ReadPageRecords(PulledPage& page) {
+  for (size_t i = 0; i < page.records.size(); ++i) {
+    PulledRecord& record = page.records[i];
+    ASSIGN_OR_RETURN(record,
+                     ReadPulledRecord(record.encoded, absl::StrCat("pull.records[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes) {
+  ASSIGN_OR_RETURN(PulledPage page, ReadPageFrame(std::move(bytes)));
+  RETURN_IF_ERROR(ReadPageRecords(page));
   return page;
 }
 

@@ -20,26 +20,9 @@ class PullResponse;
 
 namespace mcrm::device {
 
-// One page of a pull. Field numbers as in mcrm.v1.PullResponse.
-struct PulledPage {
-  // The encoded PullResponse; `records` point into it (held apart so that moving the page does
-  // not move the bytes).
-  std::unique_ptr<const std::string> bytes;
-  std::vector<absl::string_view> records;  // each an encoded mcrm.v1.Record
-  std::string next_cursor;
-  bool more = false;
-  bool resync_required = false;
-  uint64_t estimated_total = 0;
-};
-
-// Reads an encoded mcrm.v1.PullResponse. Refuses bytes that are not one, naming what is wrong.
-absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes);
-
-// The same page from a message (for callers that hold one, such as tests).
-absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
-
 // What the replica keeps of a record beside its bytes. The views point into the bytes read.
 struct PulledRecord {
+  absl::string_view encoded;  // the whole encoded mcrm.v1.Record, which the replica stores
   const EntitySpec* entity = nullptr;
   absl::string_view id;
   int64_t server_version = 0;
@@ -48,12 +31,40 @@ struct PulledRecord {
   absl::string_view account_id;
   // Each set field: its schema number and its encoded mcrm.v1.Value.
   std::vector<std::pair<uint32_t, absl::string_view>> fields;
+  std::string search_text;  // SearchText of the record
 };
 
 // Reads an encoded mcrm.v1.Record, checking all of it (every value, nested lists and structs,
 // UTF-8 of every string) as parsing the message would, so that what the replica stores always
 // parses later. Unknown fields are skipped, as a parser would. Errors name `path`.
 absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::string_view path);
+
+// One page of a pull. Field numbers as in mcrm.v1.PullResponse.
+struct PulledPage {
+  // The encoded PullResponse; the records point into it (held apart so that moving the page
+  // does not move the bytes).
+  std::unique_ptr<const std::string> bytes;
+  // Until ReadPageRecords, each record is only located (`encoded` set, `entity` null).
+  std::vector<PulledRecord> records;
+  std::string next_cursor;
+  bool more = false;
+  bool resync_required = false;
+  uint64_t estimated_total = 0;
+};
+
+// Reads an encoded mcrm.v1.PullResponse and every record in it (ReadPulledRecord), so that a
+// page is checked whole on the thread that receives it, before the replica is written. Refuses
+// bytes that are not one, or a page holding a bad record, naming what is wrong
+// ("pull.records[3].entity: ...").
+absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes);
+
+// The same page from a message (for callers that hold one, such as tests).
+absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
+
+// ReadPulledPage in two steps, for a reader that asks for the next page in between: the page's
+// own fields and where its records lie (cheap), then every record.
+absl::StatusOr<PulledPage> ReadPageFrame(std::string bytes);
+absl::Status ReadPageRecords(PulledPage& page);
 
 // Whether records of `entity` have search entries (accounts and contacts).
 bool Searched(EntityType entity);

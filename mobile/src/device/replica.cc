@@ -246,14 +246,14 @@ class RecordRows {
         unindex_(db, "INSERT INTO search (search, rowid, body) VALUES ('delete', ?1, ?2)"),
         index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
 
-  // Stores the server state `record`, read from `encoded` (its wire form, which is what is
-  // stored); for accounts and contacts, its search entry follows at Flush().
-  absl::Status Put(const PulledRecord& record, absl::string_view encoded) {
+  // Stores the server state `record` (its wire form, which is what is stored); for accounts
+  // and contacts, its search entry follows at Flush(), so `record` must outlive that.
+  absl::Status Put(const PulledRecord& record) {
     // Most records of a pull are new to the replica (all of them in an initial sync): try the
     // insert first and look the record up only when it is already there.
     insert_.Reset();
     insert_.TextRef(1, record.id);
-    BindState(insert_, record, encoded);
+    BindState(insert_, record);
     RETURN_IF_ERROR(insert_.Run());
     int64_t rowid = sqlite3_last_insert_rowid(db_);
     if (sqlite3_changes(db_) == 0) {
@@ -264,7 +264,7 @@ class RecordRows {
       rowid = *old;
       update_.Reset();
       update_.Int(1, rowid);
-      BindState(update_, record, encoded);
+      BindState(update_, record);
       RETURN_IF_ERROR(update_.Run());
     } else {
       // Inserted by this batch: no entry of its own in the index yet. (A rowid freed earlier in
@@ -272,7 +272,7 @@ class RecordRows {
       settled_.insert(rowid);
       ++added_;
     }
-    if (Searched(record.entity->type)) index_texts_[rowid] = SearchText(record);
+    if (Searched(record.entity->type)) index_texts_[rowid] = record.search_text;
     return absl::OkStatus();
   }
 
@@ -336,11 +336,11 @@ class RecordRows {
     return out;
   }
   // Parameters 2 to 5 of the insert and the update: the stored columns of a record.
-  static void BindState(Stmt& stmt, const PulledRecord& record, absl::string_view encoded) {
+  static void BindState(Stmt& stmt, const PulledRecord& record) {
     stmt.Int(2, static_cast<int64_t>(record.entity->type))
         .Int(3, record.server_version)
         .TextRef(4, record.account_id)
-        .BlobRef(5, encoded);
+        .BlobRef(5, record.encoded);
   }
   // The stored record at `rowid` is about to be replaced or dropped: its search entry, if any,
   // goes at Flush(), and one queued for it in this batch is dropped.
@@ -359,7 +359,7 @@ class RecordRows {
     stored_.Reset();
     absl::StatusOr<PulledRecord> old = ReadPulledRecord(bytes, "replica: a stored record");
     if (!old.ok()) return absl::DataLossError(old.status().message());
-    unindex_texts_.emplace_back(rowid, SearchText(*old));
+    unindex_texts_.emplace_back(rowid, std::move(old->search_text));
     return absl::OkStatus();
   }
 
@@ -368,7 +368,7 @@ class RecordRows {
   // Rowids whose entry as of the batch's start is accounted for (queued for removal, or none).
   absl::flat_hash_set<int64_t> settled_;
   std::vector<std::pair<int64_t, std::string>> unindex_texts_;
-  std::map<int64_t, std::string> index_texts_;
+  std::map<int64_t, absl::string_view> index_texts_;  // texts of the records Put
   int64_t added_ = 0;
 };
 
@@ -569,7 +569,7 @@ absl::Status Replica::RebuildSearch() {
     absl::StatusOr<PulledRecord> record = ReadPulledRecord(bytes, "replica: a stored record");
     if (!record.ok()) return absl::DataLossError(record.status().message());
     index.Reset();
-    index.Int(1, stmt.ColumnInt(0)).Text(2, SearchText(*record));
+    index.Int(1, stmt.ColumnInt(0)).TextRef(2, record->search_text);
     RETURN_IF_ERROR(index.Run());
   }
 }
@@ -780,14 +780,15 @@ absl::StatusOr<int64_t> Replica::ApplyPulledPage(const PulledPage& page) {
     const int size = static_cast<int>(page.records.size());
     for (int i = 0; i < size; ++i) {
       if (checkpoint_ && i == size / 2) checkpoint_(checkpoint::kPageHalfApplied);
-      // Stored as it came: the record is read from its bytes, never built as a message.
-      const absl::string_view encoded = page.records[static_cast<size_t>(i)];
-      ASSIGN_OR_RETURN(PulledRecord record,
-                       ReadPulledRecord(encoded, absl::StrCat("pull.records[", i, "]")));
+      // Stored as it came, and already read whole when the page was (ReadPulledPage).
+      const PulledRecord& record = page.records[static_cast<size_t>(i)];
+      if (record.entity == nullptr) {
+        return absl::InternalError("replica: a page's records were not read (ReadPageRecords)");
+      }
       if (record.deleted || record.out_of_scope) {
         RETURN_IF_ERROR(rows.Drop(record.entity->type, record.id));
       } else {
-        RETURN_IF_ERROR(rows.Put(record, encoded));
+        RETURN_IF_ERROR(rows.Put(record));
       }
     }
     RETURN_IF_ERROR(rows.Flush());
@@ -811,7 +812,7 @@ absl::Status Replica::StoreServerState(const Record& record) {
   const std::string encoded = proto.SerializeAsString();
   ASSIGN_OR_RETURN(PulledRecord read, ReadPulledRecord(encoded, "server state"));
   RecordRows rows(db_);
-  RETURN_IF_ERROR(rows.Put(read, encoded));
+  RETURN_IF_ERROR(rows.Put(read));
   return rows.Flush();
 }
 

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <deque>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -184,29 +185,59 @@ absl::StatusOr<v1::PushResponse> SyncClient::Push(const std::vector<v1::Mutation
   return response;
 }
 
-absl::StatusOr<PulledPage> SyncClient::Pull(const std::string& cursor, uint32_t limit) {
+// Sync.Pull on the raw stub: the response stays bytes until ReadPageFrame.
+class SyncClient::PullCall final : public SyncClient::PendingPull {
+ public:
+  PullCall(Stubs& stubs, const std::string& token, v1::PullRequest request)
+      : call_(stubs, token, /*streaming=*/false), request_(std::move(request)) {
+    if (!call_.Admitted().ok()) {
+      done_.Notify();
+      return;
+    }
+    static const std::string kMethod = absl::StrCat("/", v1::Sync::service_full_name(), "/Pull");
+    call_.raw_pull().UnaryCall(call_.context(), kMethod, grpc::StubOptions(), &request_, &response_,
+                               [this](grpc::Status status) {
+                                 status_ = std::move(status);
+                                 done_.Notify();
+                               });
+  }
+  ~PullCall() override {
+    if (!done_.HasBeenNotified()) call_.context()->TryCancel();
+    done_.WaitForNotification();
+  }
+
+  absl::StatusOr<PulledPage> Wait() override {
+    done_.WaitForNotification();
+    RETURN_IF_ERROR(call_.Admitted());
+    RETURN_IF_ERROR(FromGrpc(status_, *call_.context()));
+    // The page arrives in slices; they are copied once, into the page's own bytes.
+    std::vector<grpc::Slice> slices;
+    if (!response_.Dump(&slices).ok()) {
+      return absl::InternalError("pull: the response could not be read");
+    }
+    std::string bytes;
+    bytes.reserve(response_.Length());
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    return ReadPageFrame(std::move(bytes));
+  }
+
+ private:
+  Call call_;
+  const v1::PullRequest request_;
+  grpc::ByteBuffer response_;
+  grpc::Status status_;
+  absl::Notification done_;
+};
+
+std::unique_ptr<SyncClient::PendingPull> SyncClient::StartPull(const std::string& cursor,
+                                                               uint32_t limit) {
   v1::PullRequest request;
   request.set_device_id(device_id_);
   request.set_cursor(cursor);
   request.set_limit(limit);
-  Call call(*stubs_, token_, /*streaming=*/false);
-  RETURN_IF_ERROR(call.Admitted());
-  static const std::string kMethod = absl::StrCat("/", v1::Sync::service_full_name(), "/Pull");
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  absl::Notification done;
-  call.raw_pull().UnaryCall(call.context(), kMethod, grpc::StubOptions(), &request, &response,
-                            [&](grpc::Status s) {
-                              status = std::move(s);
-                              done.Notify();
-                            });
-  done.WaitForNotification();
-  RETURN_IF_ERROR(FromGrpc(status, *call.context()));
-  grpc::Slice bytes;
-  if (!response.DumpToSingleSlice(&bytes).ok()) {
-    return absl::InternalError("pull: the response could not be read");
-  }
-  return ReadPulledPage(std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+  return std::make_unique<PullCall>(*stubs_, token_, std::move(request));
 }
 
 absl::StatusOr<SyncReport> SyncEngine::SyncOnce() {
@@ -245,34 +276,77 @@ absl::Status SyncEngine::Push(SyncReport& report) {
 
 namespace {
 
-// A page being fetched on a helper thread while the previous one is applied: the server and the
-// network work while the device writes.
-class PageFetch {
+// The pages of one pull, asked for and read ahead of the replica on a thread of their own. The
+// next page is asked for as soon as a page's own fields are read (its cursor is among them),
+// before its records are: the server, the reading of records and the replica's writes overlap.
+// One read page waits for the replica at most. A page that fails ends the stream, with its
+// error; the pages after it are never asked for, or are dropped.
+class PageStream {
  public:
-  PageFetch(SyncClient& client, std::string cursor, uint32_t limit)
-      : thread_([this, &client, cursor = std::move(cursor), limit] {
-          page_ = client.Pull(cursor, limit);
-        }) {}
-  ~PageFetch() {
-    if (thread_.joinable()) thread_.join();
+  PageStream(SyncClient& client, std::string cursor, uint32_t limit)
+      : client_(client),
+        limit_(limit),
+        thread_([this, cursor = std::move(cursor)] { Run(cursor); }) {}
+  ~PageStream() {
+    {
+      absl::MutexLock lock(&mutex_);
+      stopping_ = true;
+    }
+    thread_.join();
   }
-  // Waits for the page.
-  absl::StatusOr<PulledPage*> Get() {
-    if (thread_.joinable()) thread_.join();
-    RETURN_IF_ERROR(page_.status());
-    return &*page_;
+
+  // The next page, its records read; waits for it.
+  absl::StatusOr<PulledPage> Next() {
+    absl::MutexLock lock(&mutex_);
+    mutex_.Await(absl::Condition(
+        +[](std::deque<absl::StatusOr<PulledPage>>* ready) { return !ready->empty(); }, &ready_));
+    absl::StatusOr<PulledPage> page = std::move(ready_.front());
+    ready_.pop_front();
+    return page;
   }
 
  private:
-  absl::StatusOr<PulledPage> page_ = absl::UnknownError("pull: not fetched");
-  std::thread thread_;
+  void Run(const std::string& first_cursor) {
+    std::unique_ptr<SyncClient::PendingPull> pending = client_.StartPull(first_cursor, limit_);
+    while (true) {
+      absl::StatusOr<PulledPage> page = pending->Wait();
+      pending.reset();
+      const bool last = !page.ok() || !page->more || page->resync_required;
+      if (!last) {
+        absl::MutexLock lock(&mutex_);
+        mutex_.Await(absl::Condition(this, &PageStream::RoomOrStopping));
+        if (stopping_) return;
+        pending = client_.StartPull(page->next_cursor, limit_);
+      }
+      if (page.ok()) {
+        if (absl::Status read = ReadPageRecords(*page); !read.ok()) page = read;
+      }
+      const bool failed = !page.ok();
+      {
+        absl::MutexLock lock(&mutex_);
+        ready_.push_back(std::move(page));
+      }
+      if (last || failed) return;  // a pull in flight is cancelled with `pending`
+    }
+  }
+
+  bool RoomOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return ready_.empty() || stopping_;
+  }
+
+  SyncClient& client_;
+  const uint32_t limit_;
+  absl::Mutex mutex_;
+  std::deque<absl::StatusOr<PulledPage>> ready_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;  // last: starts once the members it uses exist
 };
 
 }  // namespace
 
 absl::Status SyncEngine::Pull(SyncReport& report) {
   ASSIGN_OR_RETURN(std::string cursor, replica_.Cursor());
-  auto next = std::make_unique<PageFetch>(client_, cursor, pull_page_);
+  auto pages = std::make_unique<PageStream>(client_, cursor, pull_page_);
   // Records held, for progress: counted once, then followed page by page (a count per page
   // would scan the growing table fifty times in an initial sync of 100,000 records).
   int64_t held = 0;
@@ -280,30 +354,28 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
     ASSIGN_OR_RETURN(held, replica_.RecordCount());
   }
   while (true) {
-    std::unique_ptr<PageFetch> current = std::move(next);
-    ASSIGN_OR_RETURN(PulledPage * page, current->Get());
-    if (page->resync_required) {
+    ASSIGN_OR_RETURN(PulledPage page, pages->Next());
+    if (page.resync_required) {
       if (report.resynced) return absl::InternalError("pull: resync asked twice in one round");
       report.resynced = true;
       RETURN_IF_ERROR(replica_.ResetForResync());
       held = 0;
-      next = std::make_unique<PageFetch>(client_, "", pull_page_);
+      pages = std::make_unique<PageStream>(client_, "", pull_page_);
       continue;
     }
     Checkpoint(checkpoint::kPullReceived);
-    // The next page's cursor is known before this one is stored: ask for it now. Should this
-    // page fail to apply, the stored cursor still points before it and the next round starts
-    // there; the early page is dropped.
-    if (page->more) next = std::make_unique<PageFetch>(client_, page->next_cursor, pull_page_);
-    ASSIGN_OR_RETURN(const int64_t added, replica_.ApplyPulledPage(*page));
+    // The pages after this one are already being fetched. Should this page fail to apply, the
+    // stored cursor still points before it and the next round starts there; the early pages
+    // are dropped with the stream.
+    ASSIGN_OR_RETURN(const int64_t added, replica_.ApplyPulledPage(page));
     held += added;
     Checkpoint(checkpoint::kPullApplied);
-    report.pulled += static_cast<int>(page->records.size());
+    report.pulled += static_cast<int>(page.records.size());
     if (progress_) {
       ASSIGN_OR_RETURN(int64_t total, replica_.EstimatedTotal());
       if (!progress_(held, total)) return absl::CancelledError("sync stopped by its caller");
     }
-    if (!page->more) return absl::OkStatus();
+    if (!page.more) return absl::OkStatus();
   }
 }
 

@@ -24,8 +24,16 @@ class SyncClient {
   // IsDeviceRevoked(status).
   absl::Status Login(const std::string& login, const std::string& password);
   absl::StatusOr<v1::PushResponse> Push(const std::vector<v1::Mutation>& mutations);
-  // The page after `cursor`, its records left in their wire form.
-  absl::StatusOr<PulledPage> Pull(const std::string& cursor, uint32_t limit);
+  // A Sync.Pull under way. Destroying it cancels the call if it still runs, and waits for it.
+  class PendingPull {
+   public:
+    virtual ~PendingPull() = default;
+    // Waits for the page, read as far as its own fields (ReadPageFrame): the caller reads the
+    // records (ReadPageRecords), and may ask for the next page first.
+    virtual absl::StatusOr<PulledPage> Wait() = 0;
+  };
+  // Asks for the page after `cursor` and returns at once.
+  std::unique_ptr<PendingPull> StartPull(const std::string& cursor, uint32_t limit);
   // Listens to the server's pokes: calls `on_poke` for each (the first comes as soon as the
   // stream is live) and returns when the stream ends, with its status.
   absl::Status Subscribe(const std::function<void()>& on_poke);
@@ -44,6 +52,7 @@ class SyncClient {
  private:
   struct Stubs;
   class Call;
+  class PullCall;
   std::unique_ptr<Stubs> stubs_;
   std::string device_id_;
   std::string token_;
