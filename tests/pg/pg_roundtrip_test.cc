@@ -57,6 +57,26 @@ TEST(BinaryRows, ReturnsBytesAndTextExactlyAsStored) {
   tx.commit();
 }
 
+TEST(BinaryRows, RunsAStatementPreparedOnTheConnection) {
+  const std::string uri = ClusterUri();
+  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
+  pqxx::connection connection(uri);
+  // Declared only: libpqxx registers a statement with PostgreSQL when it is first used.
+  connection.prepare("body_of", "SELECT body FROM pg_temp.blobs WHERE id = $1");
+  pqxx::work tx(connection);
+  tx.exec0("CREATE TEMP TABLE blobs (id text PRIMARY KEY, body bytea)");
+  tx.exec_params0("INSERT INTO blobs VALUES ($1, $2)", "a", pqxx::binarystring(AllBytes()));
+  for (int round = 0; round < 2; ++round) {
+    const mcrm::server::BinaryRows rows =
+        mcrm::server::BinaryRows::ExecPrepared(tx, "body_of", {"a"});
+    ASSERT_EQ(rows.size(), 1) << "round " << round;
+    EXPECT_EQ(rows.Get(0, 0), AllBytes());
+  }
+  // libpqxx still knows the statement as its own.
+  EXPECT_EQ(tx.exec_prepared("body_of", "a").size(), 1u);
+  EXPECT_THROW(mcrm::server::BinaryRows::ExecPrepared(tx, "no_such_statement", {}), std::exception);
+}
+
 TEST(BinaryRows, FailsWithTheExceptionsLibpqxxWouldThrow) {
   const std::string uri = ClusterUri();
   ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";

@@ -15,28 +15,49 @@ class LibpqConnection final : pqxx::largeobject {
   static PGconn* Of(const pqxx::dbtransaction& tx) { return raw_connection(tx); }
 };
 
+// Text parameters for libpq, which wants C strings.
+std::vector<const char*> Values(absl::Span<const std::string> params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const std::string& p : params) values.push_back(p.c_str());
+  return values;
+}
+
 }  // namespace
 
 BinaryRows BinaryRows::Exec(pqxx::dbtransaction& tx, const std::string& sql,
                             absl::Span<const std::string> params) {
+  const std::vector<const char*> values = Values(params);
+  return Checked(PQexecParams(LibpqConnection::Of(tx), sql.c_str(), static_cast<int>(values.size()),
+                              /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
+                              /*paramFormats=*/nullptr,
+                              /*resultFormat=*/1),
+                 tx, sql);
+}
+
+BinaryRows BinaryRows::ExecPrepared(pqxx::dbtransaction& tx, const std::string& name,
+                                    absl::Span<const std::string> params) {
+  tx.conn().prepare_now(name);  // nothing to do once it is
+  const std::vector<const char*> values = Values(params);
+  return Checked(PQexecPrepared(LibpqConnection::Of(tx), name.c_str(),
+                                static_cast<int>(values.size()), values.data(),
+                                /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
+                                /*resultFormat=*/1),
+                 tx, "[EXECUTE " + name + "]");
+}
+
+BinaryRows BinaryRows::Checked(pg_result* result, const pqxx::dbtransaction& tx,
+                               const std::string& what) {
+  BinaryRows rows(result);
+  if (result != nullptr && PQresultStatus(result) == PGRES_TUPLES_OK) return rows;
   PGconn* connection = LibpqConnection::Of(tx);
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const std::string& p : params) values.push_back(p.c_str());
-  BinaryRows rows(PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()),
-                               /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
-                               /*paramFormats=*/nullptr, /*resultFormat=*/1));
-  const ExecStatusType status =
-      rows.result_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(rows.result_.get());
-  if (status == PGRES_TUPLES_OK) return rows;
   if (PQstatus(connection) == CONNECTION_BAD) {
     throw pqxx::broken_connection(PQerrorMessage(connection));
   }
-  const char* message = rows.result_ == nullptr ? PQerrorMessage(connection)
-                                                : PQresultErrorMessage(rows.result_.get());
-  const char* sqlstate =
-      rows.result_ == nullptr ? nullptr : PQresultErrorField(rows.result_.get(), PG_DIAG_SQLSTATE);
-  throw pqxx::sql_error(message, sql, sqlstate);
+  const char* message =
+      result == nullptr ? PQerrorMessage(connection) : PQresultErrorMessage(result);
+  const char* sqlstate = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  throw pqxx::sql_error(message, what, sqlstate);
 }
 
 int BinaryRows::size() const { return PQntuples(result_.get()); }

@@ -26,6 +26,10 @@ class BinaryRows {
   // that the store's retry and error mapping treat both alike.
   static BinaryRows Exec(pqxx::dbtransaction& tx, const std::string& sql,
                          absl::Span<const std::string> params);
+  // The same for the statement prepared on the connection under `name`
+  // (pqxx::connection::prepare); it is registered with PostgreSQL first if it is not yet.
+  static BinaryRows ExecPrepared(pqxx::dbtransaction& tx, const std::string& name,
+                                 absl::Span<const std::string> params);
 
   int size() const;
   bool IsNull(int row, int column) const;
@@ -37,6 +41,9 @@ class BinaryRows {
     void operator()(pg_result* result) const;
   };
   explicit BinaryRows(pg_result* result) : result_(result) {}
+  // Throws as libpqxx would when the statement (`what`) failed.
+  static BinaryRows Checked(pg_result* result, const pqxx::dbtransaction& tx,
+                            const std::string& what);
   std::unique_ptr<pg_result, Clear> result_;
 };
 
