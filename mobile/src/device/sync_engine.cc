@@ -283,10 +283,12 @@ namespace {
 // error; the pages after it are never asked for, or are dropped.
 class PageStream {
  public:
-  PageStream(SyncClient& client, std::string cursor, uint32_t limit)
+  // The first page is asked for at once, before the thread starts (which takes a while).
+  PageStream(SyncClient& client, const std::string& cursor, uint32_t limit)
       : client_(client),
         limit_(limit),
-        thread_([this, cursor = std::move(cursor)] { Run(cursor); }) {}
+        thread_(
+            [this, first = client.StartPull(cursor, limit)]() mutable { Run(std::move(first)); }) {}
   ~PageStream() {
     {
       absl::MutexLock lock(&mutex_);
@@ -306,8 +308,7 @@ class PageStream {
   }
 
  private:
-  void Run(const std::string& first_cursor) {
-    std::unique_ptr<SyncClient::PendingPull> pending = client_.StartPull(first_cursor, limit_);
+  void Run(std::unique_ptr<SyncClient::PendingPull> pending) {
     while (true) {
       absl::StatusOr<PulledPage> page = pending->Wait();
       pending.reset();
