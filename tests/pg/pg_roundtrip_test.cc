@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <pqxx/pqxx>
 #include <string>
 
@@ -10,15 +11,20 @@
 
 namespace {
 
-std::string ClusterUri() {
+// A connection to the test cluster; the test fails when the cluster fixture did not run.
+std::unique_ptr<pqxx::connection> Connect() {
   const char* uri = std::getenv("MCRM_TEST_PG_URI");
-  return uri ? uri : "";
+  if (uri == nullptr || *uri == '\0') {
+    ADD_FAILURE() << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
+    return nullptr;
+  }
+  return std::make_unique<pqxx::connection>(uri);
 }
 
 TEST(PgRoundTrip, WritesAndReadsBackThroughLibpqxx) {
-  const std::string uri = ClusterUri();
-  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
-  pqxx::connection connection(uri);
+  const auto owned = Connect();
+  ASSERT_NE(owned, nullptr);
+  pqxx::connection& connection = *owned;
   pqxx::work tx(connection);
   tx.exec0("CREATE TEMP TABLE roundtrip (id int PRIMARY KEY, name text NOT NULL)");
   tx.exec_params0("INSERT INTO roundtrip VALUES ($1, $2)", 7, "Grüne Wiese GmbH");
@@ -36,9 +42,9 @@ std::string AllBytes() {
 }
 
 TEST(BinaryRows, ReturnsBytesAndTextExactlyAsStored) {
-  const std::string uri = ClusterUri();
-  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
-  pqxx::connection connection(uri);
+  const auto owned = Connect();
+  ASSERT_NE(owned, nullptr);
+  pqxx::connection& connection = *owned;
   pqxx::work tx(connection);
   tx.exec0("CREATE TEMP TABLE blobs (id text PRIMARY KEY, body bytea)");
   tx.exec_params0("INSERT INTO blobs VALUES ($1, $2), ($3, NULL)", "Grüne Wiese",
@@ -58,9 +64,9 @@ TEST(BinaryRows, ReturnsBytesAndTextExactlyAsStored) {
 }
 
 TEST(BinaryRows, RunsAStatementPreparedOnTheConnection) {
-  const std::string uri = ClusterUri();
-  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
-  pqxx::connection connection(uri);
+  const auto owned = Connect();
+  ASSERT_NE(owned, nullptr);
+  pqxx::connection& connection = *owned;
   // Declared only: libpqxx registers a statement with PostgreSQL when it is first used.
   connection.prepare("body_of", "SELECT body FROM pg_temp.blobs WHERE id = $1");
   pqxx::work tx(connection);
@@ -78,9 +84,9 @@ TEST(BinaryRows, RunsAStatementPreparedOnTheConnection) {
 }
 
 TEST(BinaryRows, FailsWithTheExceptionsLibpqxxWouldThrow) {
-  const std::string uri = ClusterUri();
-  ASSERT_FALSE(uri.empty()) << "MCRM_TEST_PG_URI is not set: the PostgreSQL fixture did not run";
-  pqxx::connection connection(uri);
+  const auto owned = Connect();
+  ASSERT_NE(owned, nullptr);
+  pqxx::connection& connection = *owned;
   {
     pqxx::work tx(connection);
     try {
@@ -97,8 +103,9 @@ TEST(BinaryRows, FailsWithTheExceptionsLibpqxxWouldThrow) {
     EXPECT_EQ(mcrm::server::BinaryRows::Exec(tx, "SELECT 'ok'", {}).Get(0, 0), "ok");
   }
   // The server ends the connection: the next statement finds it broken.
-  pqxx::connection killer(uri);
-  pqxx::nontransaction kill(killer);
+  const auto killer = Connect();
+  ASSERT_NE(killer, nullptr);
+  pqxx::nontransaction kill(*killer);
   pqxx::work tx(connection);
   kill.exec_params1("SELECT pg_terminate_backend($1)", connection.backendpid());
   EXPECT_THROW(mcrm::server::BinaryRows::Exec(tx, "SELECT 1", {}), pqxx::broken_connection);
