@@ -212,6 +212,34 @@ TEST_F(DeviceSync, AnInitialSyncReportsProgressAndResumesWhereItStopped) {
   EXPECT_EQ(seen.back().first, total);
 }
 
+TEST_F(DeviceSync, AnInitialSyncStoppedByItsCallerDoesNotWaitForThePageInFlight) {
+  auto link = FlakyLink::Start(server_->address());
+  ASSERT_TRUE(link.ok()) << link.status();
+  auto d = std::make_unique<Device>();
+  d->id = "tablet-stopped";
+  auto replica = Replica::Open((dir_ / "tablet-stopped.sqlite3").string());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  d->replica = *std::move(replica);
+  d->client = std::make_unique<SyncClient>((*link)->address(), d->id);
+  ASSERT_TRUE(d->client->Login("dispatch", "demo").ok());
+  d->engine = std::make_unique<SyncEngine>(*d->replica, *d->client, /*pull_page=*/100);
+  // A slow network (a page takes ~100 ms): the second page is asked for as soon as the first
+  // arrives and is still on its way when the link stalls, so it never comes; the user stops the
+  // sync after the first page.
+  (*link)->SetThrottle(500'000);
+  d->engine->set_checkpoint([&](absl::string_view where) {
+    if (where == device::checkpoint::kPullReceived) (*link)->SetStalled(true);
+  });
+  d->engine->set_progress([](int64_t, int64_t) { return false; });
+  const absl::Time started = absl::Now();
+  auto stopped = d->Sync();
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << stopped.status();
+  EXPECT_LT(absl::Now() - started, absl::Seconds(5))
+      << "stopping waited for the page in flight (its deadline is 30 s)";
+  EXPECT_EQ(*d->replica->RecordCount(), 100);
+  (*link)->SetStalled(false);
+}
+
 TEST_F(DeviceSync, ARevokedDeviceWipesItself) {
   auto phone = SignIn("rep3");
   ASSERT_GT(*phone->replica->RecordCount(), 0);

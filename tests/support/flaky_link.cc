@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace mcrm::testing {
 namespace {
@@ -94,6 +95,17 @@ void FlakyLink::SetBlackHole(bool on) {
   black_hole_ = on;
 }
 
+void FlakyLink::SetStalled(bool stalled) {
+  absl::MutexLock lock(&mutex_);
+  stalled_ = stalled;
+  (void)!::write(wake_pipe_[1], "x", 1);
+}
+
+void FlakyLink::SetThrottle(int64_t bytes_per_second) {
+  absl::MutexLock lock(&mutex_);
+  throttle_ = bytes_per_second;
+}
+
 void FlakyLink::CutAll() {
   absl::MutexLock lock(&mutex_);
   cut_now_ = true;
@@ -116,12 +128,19 @@ void FlakyLink::Run() {
     ++cuts_;
   };
   while (!stopping_) {
+    bool stalled;
+    {
+      absl::MutexLock lock(&mutex_);
+      stalled = stalled_;
+    }
     std::vector<pollfd> fds;
     fds.push_back({wake_pipe_[0], POLLIN, 0});
     fds.push_back({listen_fd_, POLLIN, 0});
-    for (const Pair& p : pairs) {
-      fds.push_back({p.device, POLLIN, 0});
-      fds.push_back({p.server, POLLIN, 0});
+    // Stalled, the open connections are not read: what they carry waits in the sockets.
+    const size_t polled = stalled ? 0 : pairs.size();  // pairs accepted below have no pollfd yet
+    for (size_t i = 0; i < polled; ++i) {
+      fds.push_back({pairs[i].device, POLLIN, 0});
+      fds.push_back({pairs[i].server, POLLIN, 0});
     }
     if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR) return;
     if (fds[0].revents & POLLIN) {
@@ -137,7 +156,6 @@ void FlakyLink::Run() {
         continue;
       }
     }
-    const size_t polled = pairs.size();  // pairs accepted below have no pollfd yet
     if (fds[1].revents & POLLIN) {
       const int device = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       bool up;
@@ -182,8 +200,10 @@ void FlakyLink::Run() {
           continue;
         }
         size_t pass = static_cast<size_t>(n);
+        int64_t throttle = 0;
         {
           absl::MutexLock lock(&mutex_);
+          throttle = throttle_;
           if (budget_ >= 0) {
             if (budget_ < n) {
               pass = static_cast<size_t>(budget_);
@@ -195,6 +215,7 @@ void FlakyLink::Run() {
           }
         }
         if (!WriteAll(to, buffer.data(), pass)) Close(pairs[i]);
+        if (throttle > 0) absl::SleepFor(absl::Seconds(static_cast<double>(pass) / throttle));
       }
     }
     if (cut) cut_all();

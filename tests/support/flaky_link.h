@@ -26,6 +26,11 @@ class FlakyLink {
   // Black hole: new connections are accepted and then left unanswered, like a network that
   // drops packets without a word (the device only learns of it from its timeouts).
   void SetBlackHole(bool on);
+  // Stalled: open connections stop carrying bytes, which wait in the sockets, until unstalled:
+  // a link so slow that a call in flight does not finish.
+  void SetStalled(bool stalled);
+  // Carries at most `bytes_per_second` (0: as fast as it can): a slow mobile network.
+  void SetThrottle(int64_t bytes_per_second);
   // Cuts every open connection now.
   void CutAll();
   // Lets `bytes` more bytes through (either direction), then cuts every connection, once: a drop
@@ -50,6 +55,8 @@ class FlakyLink {
   absl::Mutex mutex_;
   bool up_ ABSL_GUARDED_BY(mutex_) = true;
   bool black_hole_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stalled_ ABSL_GUARDED_BY(mutex_) = false;
+  int64_t throttle_ ABSL_GUARDED_BY(mutex_) = 0;
   bool cut_now_ ABSL_GUARDED_BY(mutex_) = false;
   int64_t budget_ ABSL_GUARDED_BY(mutex_) = -1;  // bytes until the armed cut; -1: none armed
 };

@@ -202,8 +202,12 @@ class SyncClient::PullCall final : public SyncClient::PendingPull {
                                });
   }
   ~PullCall() override {
-    if (!done_.HasBeenNotified()) call_.context()->TryCancel();
+    Cancel();
     done_.WaitForNotification();
+  }
+
+  void Cancel() override {
+    if (!done_.HasBeenNotified()) call_.context()->TryCancel();
   }
 
   absl::StatusOr<PulledPage> Wait() override {
@@ -289,10 +293,13 @@ class PageStream {
         limit_(limit),
         thread_(
             [this, first = client.StartPull(cursor, limit)]() mutable { Run(std::move(first)); }) {}
+  // Stops early (the replica failed, or the caller stopped the sync): the page in flight is
+  // cancelled, not waited for.
   ~PageStream() {
     {
       absl::MutexLock lock(&mutex_);
       stopping_ = true;
+      if (in_flight_ != nullptr) in_flight_->Cancel();
     }
     thread_.join();
   }
@@ -309,8 +316,17 @@ class PageStream {
 
  private:
   void Run(std::unique_ptr<SyncClient::PendingPull> pending) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return;  // `pending` is cancelled as it goes
+      in_flight_ = pending.get();
+    }
     while (true) {
       absl::StatusOr<PulledPage> page = pending->Wait();
+      {
+        absl::MutexLock lock(&mutex_);
+        in_flight_ = nullptr;
+      }
       pending.reset();
       const bool last = !page.ok() || !page->more || page->resync_required;
       if (!last) {
@@ -318,6 +334,7 @@ class PageStream {
         mutex_.Await(absl::Condition(this, &PageStream::RoomOrStopping));
         if (stopping_) return;
         pending = client_.StartPull(page->next_cursor, limit_);
+        in_flight_ = pending.get();
       }
       if (page.ok()) {
         if (absl::Status read = ReadPageRecords(*page); !read.ok()) page = read;
@@ -340,6 +357,8 @@ class PageStream {
   absl::Mutex mutex_;
   std::deque<absl::StatusOr<PulledPage>> ready_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  // The call the thread waits for, if any; cleared before the thread drops it.
+  SyncClient::PendingPull* in_flight_ ABSL_GUARDED_BY(mutex_) = nullptr;
   std::thread thread_;  // last: starts once the members it uses exist
 };
 

@@ -31,6 +31,9 @@ class SyncClient {
     // Waits for the page, read as far as its own fields (ReadPageFrame): the caller reads the
     // records (ReadPageRecords), and may ask for the next page first.
     virtual absl::StatusOr<PulledPage> Wait() = 0;
+    // Ends the call now if it still runs (Wait then answers CANCELLED). Safe from any thread
+    // while the call lives.
+    virtual void Cancel() = 0;
   };
   // Asks for the page after `cursor` and returns at once.
   std::unique_ptr<PendingPull> StartPull(const std::string& cursor, uint32_t limit);
