@@ -427,22 +427,38 @@ std::string SearchText(const PulledRecord& record) {
   return text;
 }
 
+namespace {
+
+// How SearchText turns searchable values into text. Bump it whenever that changes (what a value
+// contributes, the separator, the order): entries made under other rules could not be taken
+// out again, so the index is rebuilt.
+constexpr int kSearchTextRules = 1;
+
+// The searchable members of `shape`, nested shapes included: "number" or "city(name)".
+std::string SearchedMembers(const StructSpec& shape) {
+  std::vector<std::string> members;
+  for (const FieldSpec& member : shape.fields) {
+    if (!member.searchable) continue;
+    members.push_back(member.shape == nullptr
+                          ? member.name
+                          : absl::StrCat(member.name, "(", SearchedMembers(*member.shape), ")"));
+  }
+  return absl::StrJoin(members, ",");
+}
+
+}  // namespace
+
 std::string SearchDefinition() {
-  std::string out;
+  std::string out = absl::StrCat("rules ", kSearchTextRules);
   for (const EntitySpec& entity : AllEntities()) {
     if (!Searched(entity.type)) continue;
-    absl::StrAppend(&out, out.empty() ? "" : ";", entity.name, ":");
+    absl::StrAppend(&out, ";", entity.name, ":");
     const char* separator = "";
     for (const FieldSpec& field : entity.fields) {
       if (!field.searchable) continue;
       absl::StrAppend(&out, separator, field.number);
       separator = ",";
-      if (field.shape == nullptr) continue;
-      std::vector<std::string> members;
-      for (const FieldSpec& member : field.shape->fields) {
-        if (member.searchable) members.push_back(member.name);
-      }
-      absl::StrAppend(&out, "(", absl::StrJoin(members, ","), ")");
+      if (field.shape != nullptr) absl::StrAppend(&out, "(", SearchedMembers(*field.shape), ")");
     }
   }
   return out;

@@ -75,8 +75,9 @@ bool Searched(EntityType entity);
 // relies on it to take an entry out of the index again.
 std::string SearchText(const PulledRecord& record);
 
-// Which fields SearchText reads, as text (e.g. "account:1,5(number),6,8(city);contact:..."):
-// when it differs from the definition an index was built under, the index is rebuilt.
+// Which fields SearchText reads and under which rules, as text (e.g. "rules 1;account:1,
+// 5(number),6,8(city);contact:..."): when it differs from the definition an index was built
+// under, the index is rebuilt.
 std::string SearchDefinition();
 
 }  // namespace mcrm::device
