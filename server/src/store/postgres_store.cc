@@ -818,11 +818,12 @@ class PostgresStore final : public Store {
   // Runs read-only `work` on a pooled connection without a transaction block: each statement
   // runs in its own snapshot, as it would in a READ COMMITTED transaction, and the BEGIN and
   // COMMIT round trips are saved (three calls of them per authenticated request). Work that
-  // reads through BinaryRows needs a transaction object (`Tx` = pqxx::read_transaction); its
-  // statements still each take their own snapshot. A broken connection is replaced and the work
-  // run again. Unlike a transaction's BEGIN, a statement outside one does not bring a connection
-  // back after PostgreSQL restarted, so after a restart every pooled connection fails once:
-  // reads (harmless to repeat) go through as many of them as the pool holds, and then a new one.
+  // reads through BinaryRows needs a transaction object (`Tx` = pqxx::read_transaction), and
+  // pays those two round trips (a pull page, a record read); its statements still each take
+  // their own snapshot. A broken connection is replaced and the work run again. Unlike a
+  // transaction's BEGIN, a statement outside one does not bring a connection back after PostgreSQL
+  // restarted, so after a restart every pooled connection fails once: reads (harmless to repeat) go
+  // through as many of them as the pool holds, and then a new one.
   template <typename Tx = pqxx::nontransaction, typename Work>
   absl::Status Read(Work&& work) {
     absl::Status status;
