@@ -232,7 +232,12 @@ class SyncService final : public v1::Sync::WithRawCallbackMethod_Pull<v1::Sync::
                     if (!caller.ok()) return caller.status();
                     auto response = deps_.core.Pull(*caller, request.cursor(), request.limit());
                     if (!response.ok()) return response.status();
-                    grpc::Slice slice(*response);
+                    // The page's bytes are handed to gRPC as they are, not copied (a page is
+                    // a megabyte or more).
+                    auto* page = new std::string(*std::move(response));
+                    grpc::Slice slice(
+                        page->data(), page->size(),
+                        [](void* owned) { delete static_cast<std::string*>(owned); }, page);
                     *raw_response = grpc::ByteBuffer(&slice, 1);
                     return absl::OkStatus();
                   });
