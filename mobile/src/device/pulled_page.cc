@@ -373,12 +373,11 @@ absl::StatusOr<PulledRecord> ReadPulledRecord(absl::string_view bytes, absl::str
 
 namespace {
 
-// Appends the strings of an encoded mcrm.v1.Value that `shape` (for a struct or a list of
-// structs) marks searchable. The value was checked when its record was read, so this walk only
-// collects: string_value = 4, list_value = 5 (its values = 1), struct_value = 6 (its entries =
-// 1, each a key = 1 and a value = 2).
-void CollectText(absl::string_view value, const StructSpec* shape, std::string& text) {
-  WireReader in(value);
+// Calls `on_field(number, bytes)` for each length-delimited field of a message that was checked
+// when its record was read; fields of other wire types are skipped, as the check skips them.
+template <typename OnField>
+void ForEachDelimited(absl::string_view message, OnField&& on_field) {
+  WireReader in(message);
   uint32_t number = 0;
   int type = 0;
   absl::string_view inner;
@@ -388,32 +387,36 @@ void CollectText(absl::string_view value, const StructSpec* shape, std::string& 
       continue;
     }
     if (!in.Bytes(inner)) return;
-    if (number == 4) {
-      absl::StrAppend(&text, inner, " ");
-    } else if (number == 5) {
-      WireReader items(inner);
-      absl::string_view item;
-      while (items.Next(number, type) && type == kLengthDelimited && items.Bytes(item)) {
-        if (number == 1) CollectText(item, shape, text);
-      }
-    } else if (number == 6 && shape != nullptr) {
-      WireReader entries(inner);
-      absl::string_view entry;
-      while (entries.Next(number, type) && type == kLengthDelimited && entries.Bytes(entry)) {
-        if (number != 1) continue;
-        WireReader parts(entry);
-        absl::string_view part, key, member_value;
-        while (parts.Next(number, type) && type == kLengthDelimited && parts.Bytes(part)) {
-          if (number == 1) key = part;
-          if (number == 2) member_value = part;
-        }
+    on_field(number, inner);
+  }
+}
+
+// Appends the strings of an encoded mcrm.v1.Value that `shape` (for a struct or a list of
+// structs) marks searchable: string_value = 4, list_value = 5 (its values = 1), struct_value =
+// 6 (its entries = 1, each a key = 1 and a value = 2).
+void CollectText(absl::string_view value, const StructSpec* shape, std::string& text) {
+  ForEachDelimited(value, [&](uint32_t number, absl::string_view inner) {
+    if (number == 4) absl::StrAppend(&text, inner, " ");
+    if (number == 5) {
+      ForEachDelimited(inner, [&](uint32_t n, absl::string_view item) {
+        if (n == 1) CollectText(item, shape, text);
+      });
+    }
+    if (number == 6 && shape != nullptr) {
+      ForEachDelimited(inner, [&](uint32_t n, absl::string_view entry) {
+        if (n != 1) return;
+        absl::string_view key, member_value;
+        ForEachDelimited(entry, [&](uint32_t k, absl::string_view part) {
+          if (k == 1) key = part;
+          if (k == 2) member_value = part;
+        });
         const FieldSpec* member = shape->Field(key);
         if (member != nullptr && member->searchable) {
           CollectText(member_value, member->shape, text);
         }
-      }
+      });
     }
-  }
+  });
 }
 
 }  // namespace

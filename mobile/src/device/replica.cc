@@ -214,6 +214,14 @@ std::string SearchQuery(absl::string_view text) {
   return out;
 }
 
+// The search text of a record as the replica stores it. A stored record that does not read was
+// damaged in the file.
+absl::StatusOr<std::string> StoredSearchText(absl::string_view stored) {
+  absl::StatusOr<PulledRecord> record = ReadPulledRecord(stored, "replica: a stored record");
+  if (!record.ok()) return absl::DataLossError(record.status().message());
+  return std::move(record->search_text);
+}
+
 // Empties the search index (a contentless FTS5 table has no DELETE).
 constexpr const char* kClearSearch = "INSERT INTO search (search) VALUES ('delete-all')";
 
@@ -355,11 +363,10 @@ class RecordRows {
       stored_.Reset();
       return absl::OkStatus();
     }
-    const std::string bytes = stored_.ColumnBlob(1);
+    absl::StatusOr<std::string> old = StoredSearchText(stored_.ColumnBlob(1));
     stored_.Reset();
-    absl::StatusOr<PulledRecord> old = ReadPulledRecord(bytes, "replica: a stored record");
-    if (!old.ok()) return absl::DataLossError(old.status().message());
-    unindex_texts_.emplace_back(rowid, std::move(old->search_text));
+    RETURN_IF_ERROR(old.status());
+    unindex_texts_.emplace_back(rowid, *std::move(old));
     return absl::OkStatus();
   }
 
@@ -565,11 +572,9 @@ absl::Status Replica::RebuildSearch() {
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
-    const std::string bytes = stmt.ColumnBlob(1);
-    absl::StatusOr<PulledRecord> record = ReadPulledRecord(bytes, "replica: a stored record");
-    if (!record.ok()) return absl::DataLossError(record.status().message());
+    ASSIGN_OR_RETURN(const std::string text, StoredSearchText(stmt.ColumnBlob(1)));
     index.Reset();
-    index.Int(1, stmt.ColumnInt(0)).TextRef(2, record->search_text);
+    index.Int(1, stmt.ColumnInt(0)).TextRef(2, text);
     RETURN_IF_ERROR(index.Run());
   }
 }
