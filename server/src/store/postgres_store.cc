@@ -174,17 +174,16 @@ class BinaryParams {
   std::vector<pqxx::binarystring> params_;
 };
 
-// A statement that looks up each key of the text[] parameter `keys` with its own index probe:
+// A statement that looks up each key of the text[] parameter $1 with its own index probe:
 // `probe` is a query over one key, k.id, and yields at most one row (it is limited to one, which
 // also keeps the planner from flattening it into a join). Written as `col = ANY(array)`, a batch
 // of 500 keys is often planned as a scan of the whole table (or of a device's whole history)
 // filtered through a hash of the keys, which costs the table's size rather than the batch's.
 // Rows come out in the order of the keys.
-std::string ProbeEach(absl::string_view columns, absl::string_view probe,
-                      absl::string_view keys = "$1") {
-  return absl::StrCat("SELECT ", columns, " FROM unnest(", keys,
-                      "::text[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL (", probe,
-                      " LIMIT 1) r ORDER BY k.n");
+std::string ProbeEach(absl::string_view columns, absl::string_view probe) {
+  return absl::StrCat("SELECT ", columns,
+                      " FROM unnest($1::text[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL (",
+                      probe, " LIMIT 1) r ORDER BY k.n");
 }
 
 absl::StatusOr<std::string> Bytes(const pqxx::field& field) {
@@ -250,6 +249,20 @@ constexpr const char* kPullAll = "pull_all";
 
 // A pull serves only rows below the xmin of its own snapshot (see the top of this file).
 constexpr const char* kBelowHorizon = "txid < pg_snapshot_xmin(pg_current_snapshot())";
+// The head of every page's statement: the rows after the cursor ($1, $2), as they are served.
+constexpr const char* kPageAfterCursor =
+    "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND ";
+
+// Runs a multi-row write of `n` rows (`sql` makes its text for any n). The one-row form (an
+// edit) and the full batch are prepared; other sizes are planned for the call.
+void ExecRows(pqxx::transaction_base& tx, size_t n, const char* prepared_one,
+              const char* prepared_full, std::string (*sql)(size_t), const BinaryParams& params) {
+  if (n == 1 || n == kRowsPerStatement) {
+    tx.exec_prepared(n == 1 ? prepared_one : prepared_full, params.dynamic());
+  } else {
+    tx.exec_params(sql(n), params.dynamic());
+  }
+}
 
 void PrepareStatements(pqxx::connection& connection) {
   // One round trip for what every request needs (three reads otherwise).
@@ -274,9 +287,7 @@ void PrepareStatements(pqxx::connection& connection) {
   connection.prepare(kPastHorizon,
                      "SELECT 1 FROM store_state WHERE key = 'horizon' AND value::xid8 > $1::xid8");
   connection.prepare(kPullAll,
-                     absl::StrCat("SELECT txid::text AS position, id, record FROM records WHERE "
-                                  "(txid, id) > ($1::xid8, $2) AND ",
-                                  kBelowHorizon, " ORDER BY txid, id LIMIT $3"));
+                     absl::StrCat(kPageAfterCursor, kBelowHorizon, " ORDER BY txid, id LIMIT $3"));
 }
 
 // A bounded set of connections. A connection that broke is dropped and made anew on next use,
@@ -392,11 +403,7 @@ class PgTx final : public StoreTx {
         params.Bytes(EncodeRecord(r));
         params.Bytes(EncodeStamps(records[i].stamps));
       }
-      if (n == kRowsPerStatement || n == 1) {
-        tx_.exec_prepared(n == 1 ? kSaveRecordsOne : kSaveRecordsFull, params.dynamic());
-      } else {
-        tx_.exec_params(SaveRecordsSql(n), params.dynamic());
-      }
+      ExecRows(tx_, n, kSaveRecordsOne, kSaveRecordsFull, &SaveRecordsSql, params);
     }
     return absl::OkStatus();
   }
@@ -422,11 +429,7 @@ class PgTx final : public StoreTx {
         params.Text(results[i].first);
         params.Bytes(results[i].second);
       }
-      if (n == kRowsPerStatement || n == 1) {
-        tx_.exec_prepared(n == 1 ? kSaveResultsOne : kSaveResultsFull, params.dynamic());
-      } else {
-        tx_.exec_params(SaveResultsSql(n), params.dynamic());
-      }
+      ExecRows(tx_, n, kSaveResultsOne, kSaveResultsFull, &SaveResultsSql, params);
     }
     return absl::OkStatus();
   }
@@ -568,19 +571,16 @@ class PostgresStore final : public Store {
       after_txid = parts[1];
       after_id = parts[2];
     }
-    static const std::string kScoped = absl::StrCat(
-        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > "
-        "($1::xid8, $2) AND ",
-        kBelowHorizon, " AND (", RepScopeSql("", "$4", &PgInTerritories),
-        ") ORDER BY txid, id LIMIT $3");
+    static const std::string kScoped =
+        absl::StrCat(kPageAfterCursor, kBelowHorizon, " AND (",
+                     RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
     // A rep's pull after a cursor reads changes and removals in two statements. Each statement
     // has its own snapshot, so both are held to one horizon ($6), read before them: with a
     // horizon each, a removal could be served past a change the first statement did not yet see,
     // and the cursor would move beyond that change.
-    static const std::string kScopedAt = absl::StrCat(
-        "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > "
-        "($1::xid8, $2) AND txid < $6::xid8 AND (",
-        RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+    static const std::string kScopedAt =
+        absl::StrCat(kPageAfterCursor, "txid < $6::xid8 AND (",
+                     RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
     // Records that left the rep's scope: the old keys were in scope, the current row is not.
     static const std::string kExits = absl::StrCat(
         "SELECT e.txid::text, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, "
