@@ -57,6 +57,11 @@ class ReplicaTest : public ::testing::Test {
     wire::ToProto(r, &proto);
     return proto;
   }
+  // An account as the server sends it, under `name`.
+  v1::Record NamedAccount(const std::string& id, int64_t version, const std::string& name) {
+    return Server(EntityType::kAccount, id, version,
+                  [&](Record& r) { r.Set("name", Value::String(name)); });
+  }
 
   PulledPage Page(std::vector<v1::Record> records, const std::string& cursor) {
     v1::PullResponse page;
@@ -317,18 +322,15 @@ TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
   // The index keeps no copy of its text: an entry is taken out by the record's stored text, so
   // a rename must take out exactly the old words, even when a page renames a record twice.
   const std::string a = NewId(), b = NewId();
-  auto named = [&](const std::string& id, int64_t version, const char* name) {
-    return Server(EntityType::kAccount, id, version,
-                  [&](Record& r) { r.Set("name", Value::String(name)); });
-  };
-  ASSERT_TRUE(
-      replica_->ApplyPulledPage(Page({named(a, 1, "Alpha Kälte"), named(b, 1, "Alpha Bau")}, "s:1"))
-          .ok());
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {NamedAccount(a, 1, "Alpha Kälte"), NamedAccount(b, 1, "Alpha Bau")}, "s:1"))
+                  .ok());
   EXPECT_EQ(replica_->Search("Alpha", 10)->size(), 2u);
-  ASSERT_TRUE(
-      replica_
-          ->ApplyPulledPage(Page({named(a, 2, "Beta Kälte"), named(a, 3, "Gamma Kälte")}, "s:2"))
-          .ok());
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(Page(
+                      {NamedAccount(a, 2, "Beta Kälte"), NamedAccount(a, 3, "Gamma Kälte")}, "s:2"))
+                  .ok());
   EXPECT_EQ(*replica_->Search("Alpha", 10), std::vector<std::string>{b});
   EXPECT_TRUE(replica_->Search("Beta", 10)->empty()) << "the page's first rename was replaced";
   EXPECT_EQ(*replica_->Search("Gamma", 10), std::vector<std::string>{a});
@@ -348,12 +350,7 @@ TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
 
 TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
   const std::string a = NewId();
-  ASSERT_TRUE(replica_
-                  ->ApplyPulledPage(Page(
-                      {Server(EntityType::kAccount, a, 1,
-                              [&](Record& r) { r.Set("name", Value::String("Delta Kälte")); })},
-                      "s:1"))
-                  .ok());
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({NamedAccount(a, 1, "Delta Kälte")}, "s:1")).ok());
   replica_.reset();
   // As an older build would have left it: entries made under another schema (here, none).
   {
@@ -372,12 +369,7 @@ TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
   replica_ = *std::move(reopened);
   EXPECT_EQ(*replica_->Search("Delta", 10), std::vector<std::string>{a}) << "rebuilt on open";
   // A rename now takes out exactly what the rebuilt index holds.
-  ASSERT_TRUE(replica_
-                  ->ApplyPulledPage(Page(
-                      {Server(EntityType::kAccount, a, 2,
-                              [&](Record& r) { r.Set("name", Value::String("Epsilon Kälte")); })},
-                      "s:2"))
-                  .ok());
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({NamedAccount(a, 2, "Epsilon Kälte")}, "s:2")).ok());
   EXPECT_TRUE(replica_->Search("Delta", 10)->empty());
   EXPECT_EQ(*replica_->Search("Epsilon", 10), std::vector<std::string>{a});
 }
@@ -475,8 +467,7 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
   replica_.reset();
   const std::string path = (dir_ / "v1.sqlite3").string();
   const std::string id = NewId();
-  v1::Record account = Server(EntityType::kAccount, id, 3,
-                              [](Record& r) { r.Set("name", Value::String("Moorhof Molkerei")); });
+  v1::Record account = NamedAccount(id, 3, "Moorhof Molkerei");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -516,12 +507,8 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
   EXPECT_THAT(*(*migrated)->Search("moorhof", 10), ::testing::ElementsAre(id))
       << "the search entries were rebuilt under the new keys";
   // And they stay in step with later pulls.
-  ASSERT_TRUE((*migrated)
-                  ->ApplyPulledPage(Page(
-                      {Server(EntityType::kAccount, id, 4,
-                              [](Record& r) { r.Set("name", Value::String("Talhof Käserei")); })},
-                      "s:9"))
-                  .ok());
+  ASSERT_TRUE(
+      (*migrated)->ApplyPulledPage(Page({NamedAccount(id, 4, "Talhof Käserei")}, "s:9")).ok());
   EXPECT_TRUE((*migrated)->Search("moorhof", 10)->empty());
   EXPECT_THAT(*(*migrated)->Search("talhof", 10), ::testing::ElementsAre(id));
 }
