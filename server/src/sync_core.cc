@@ -159,6 +159,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
   const int64_t now = now_ms_();
   auto work = [&](StoreTx& tx) -> absl::Status {
     touches.clear();
+    RETURN_IF_ERROR(tx.SerializeDevice(caller.device_id));
     std::vector<std::string> mutation_ids;
     for (const Pending& p : pending) mutation_ids.push_back(p.change.mutation_id);
     ASSIGN_OR_RETURN(auto replayed, tx.FindMutationResults(caller.device_id, mutation_ids));
@@ -267,7 +268,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
 
   if (!pending.empty()) {
     absl::Status status;
-    // A deadlock or serialization failure between concurrent pushes is retried.
+    // A deadlock, a serialization failure or a concurrent create of the same id is retried.
     for (int attempt = 0; attempt < 3; ++attempt) {
       status = store_.Transact(work);
       if (!absl::IsAborted(status)) break;

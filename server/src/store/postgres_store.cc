@@ -223,7 +223,8 @@ std::string SaveRecordsSql(size_t n) {
       "deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, territory_id = "
       "EXCLUDED.territory_id, account_id = EXCLUDED.account_id, assignee_id = "
       "EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = EXCLUDED.stamps, txid = "
-      "EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms");
+      "EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms WHERE records.version < "
+      "EXCLUDED.version");
 }
 
 std::string SaveResultsSql(size_t n) {
@@ -237,6 +238,7 @@ std::string SaveResultsSql(size_t n) {
 // session lookup alone. A rep's page is left unprepared: its territories are an array, and a
 // plan made once without them could suit one rep and not another.
 constexpr const char* kLookUpSession = "look_up_session";
+constexpr const char* kSerializeDevice = "serialize_device";
 constexpr const char* kFindResults = "find_results";
 constexpr const char* kReadRecords = "read_records";
 constexpr const char* kLockRecords = "lock_records";
@@ -253,15 +255,16 @@ constexpr const char* kBelowHorizon = "txid < pg_snapshot_xmin(pg_current_snapsh
 constexpr const char* kPageAfterCursor =
     "SELECT txid::text AS position, id, record FROM records WHERE (txid, id) > ($1::xid8, $2) AND ";
 
-// Runs a multi-row write of `n` rows (`sql` makes its text for any n). The one-row form (an
-// edit) and the full batch are prepared; other sizes are planned for the call.
-void ExecRows(pqxx::transaction_base& tx, size_t n, const char* prepared_one,
-              const char* prepared_full, std::string (*sql)(size_t), const BinaryParams& params) {
-  if (n == 1 || n == kRowsPerStatement) {
-    tx.exec_prepared(n == 1 ? prepared_one : prepared_full, params.dynamic());
-  } else {
-    tx.exec_params(sql(n), params.dynamic());
-  }
+// Runs a multi-row write of `n` rows (`sql` makes its text for any n) and answers how many rows
+// it wrote. The one-row form (an edit) and the full batch are prepared; other sizes are planned
+// for the call.
+size_t ExecRows(pqxx::transaction_base& tx, size_t n, const char* prepared_one,
+                const char* prepared_full, std::string (*sql)(size_t), const BinaryParams& params) {
+  const pqxx::result result =
+      n == 1 || n == kRowsPerStatement
+          ? tx.exec_prepared(n == 1 ? prepared_one : prepared_full, params.dynamic())
+          : tx.exec_params(sql(n), params.dynamic());
+  return static_cast<size_t>(result.affected_rows());
 }
 
 void PrepareStatements(pqxx::connection& connection) {
@@ -271,6 +274,7 @@ void PrepareStatements(pqxx::connection& connection) {
       "SELECT (SELECT revoked_ms IS NOT NULL FROM devices WHERE device_id = $2), s.user_id, "
       "s.device_id, s.expires_ms, r.record, r.stamps FROM (SELECT 1) AS one "
       "LEFT JOIN sessions s ON s.token_hash = $1 LEFT JOIN records r ON r.id = s.user_id");
+  connection.prepare(kSerializeDevice, "SELECT pg_advisory_xact_lock(4242002, hashtext($1))");
   connection.prepare(kFindResults,
                      ProbeEach("r.mutation_id, r.result",
                                "SELECT mutation_id, result FROM mutation_results WHERE "
@@ -365,6 +369,13 @@ class PgTx final : public StoreTx {
  public:
   explicit PgTx(pqxx::dbtransaction& tx, bool lock_rows = true) : tx_(tx), lock_rows_(lock_rows) {}
 
+  absl::Status SerializeDevice(absl::string_view device_id) override {
+    // A transaction-scoped advisory lock on the device id's hash (class 4242002; a collision
+    // only makes two devices take turns).
+    tx_.exec_prepared(kSerializeDevice, std::string(device_id));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) override {
     std::vector<StoredRecord> out;
@@ -403,7 +414,11 @@ class PgTx final : public StoreTx {
         params.Bytes(EncodeRecord(r));
         params.Bytes(EncodeStamps(records[i].stamps));
       }
-      ExecRows(tx_, n, kSaveRecordsOne, kSaveRecordsFull, &SaveRecordsSql, params);
+      // A row is written only over an older version of itself. A row it was not written over was
+      // created by a transaction that committed after this one looked for it: run again.
+      if (ExecRows(tx_, n, kSaveRecordsOne, kSaveRecordsFull, &SaveRecordsSql, params) != n) {
+        return absl::AbortedError("a record was created concurrently; the push runs again");
+      }
     }
     return absl::OkStatus();
   }

@@ -74,10 +74,17 @@ struct SessionLookup {
 class StoreTx {
  public:
   virtual ~StoreTx() = default;
+  // Makes the transactions of one device take turns: held until this one ends, so a retry sent
+  // while the first call still runs waits for it here, then finds its stored result (exactly
+  // once). A push takes it before reading any earlier results.
+  virtual absl::Status SerializeDevice(absl::string_view device_id) = 0;
   // The stored states of those ids that exist, locked against concurrent writers until commit.
   virtual absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) = 0;
-  // Inserts or replaces each record (whole state and stamps); stamps it for pulls.
+  // Inserts or replaces each record (whole state and stamps); stamps it for pulls. ABORTED
+  // (the transaction is to be run again) when a record was written meanwhile by another
+  // transaction: a create of an id that another one created first, which LoadRecords could
+  // not lock as it did not exist yet.
   virtual absl::Status SaveRecords(absl::Span<const StoredRecord> records) = 0;
   // Results already stored for these mutation ids of `device_id` (mutation id -> result bytes).
   virtual absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
