@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -513,24 +517,60 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
   EXPECT_THAT(*(*migrated)->Search("talhof", 10), ::testing::ElementsAre(id));
 }
 
+// What the WAL-index (the "-shm" file beside a database in WAL mode) says about the log: how many
+// frames it holds, and how many of them a checkpoint has copied into the database file. The
+// layout is SQLite's documented one (https://www.sqlite.org/walformat.html), in native byte order:
+// the header (twice, 48 bytes each), then the checkpoint information.
+struct WalIndex {
+  uint32_t frames = 0;      // mxFrame, at byte 16 of the header
+  uint32_t backfilled = 0;  // nBackfill, at byte 96
+  int64_t page_size = 0;    // szPage, at byte 14 of the header (1 stands for 65536)
+};
+
+WalIndex ReadWalIndex(const std::filesystem::path& shm) {
+  char bytes[136] = {};
+  std::ifstream in(shm, std::ios::binary);
+  in.read(bytes, sizeof bytes);
+  WalIndex out;
+  uint16_t page_size = 0;
+  std::memcpy(&page_size, bytes + 14, sizeof page_size);
+  out.page_size = page_size == 1 ? 65536 : page_size;
+  std::memcpy(&out.frames, bytes + 16, sizeof out.frames);
+  std::memcpy(&out.backfilled, bytes + 96, sizeof out.backfilled);
+  return out;
+}
+
 TEST_F(ReplicaTest, TheLogIsCopiedIntoTheFileWhileTheReplicaStaysOpen) {
   // Past the replica's checkpoint threshold (4 MiB of log) the copy runs on the replica's
   // checkpointer thread, not inside a commit, and must still happen: the database file grows
   // while the replica stays open, and the log stops growing.
+  //
+  // That thread runs as fast as the machine lets it. So that nothing here depends on how fast
+  // that is, whenever a commit pushes the log past the threshold (and so pokes the thread) the
+  // test waits until the thread has copied the whole log before it writes on; the next commit
+  // must then start the log over instead of making it longer.
+  constexpr int64_t kCheckpointBytes = 4 << 20;  // Replica::Checkpointer::kCheckpointBytes
   const auto file = dir_ / "replica.sqlite3";
   const auto wal = dir_ / "replica.sqlite3-wal";
+  const auto shm = dir_ / "replica.sqlite3-shm";
   const auto grown = std::filesystem::file_size(file) + (8u << 20);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   int records = 0;
-  while (std::filesystem::file_size(file) < grown && std::chrono::steady_clock::now() < deadline) {
-    if (records < 40000) {
-      std::vector<v1::Record> batch;
-      for (int i = 0; i < 1000; ++i) batch.push_back(Server(EntityType::kAccount, NewId(), 1));
-      ASSERT_TRUE(
-          replica_->ApplyPulledPage(Page(std::move(batch), absl::StrCat("s:", records))).ok());
-      records += 1000;
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (std::filesystem::file_size(file) < grown) {
+    ASSERT_LT(records, 40000) << "the database file did not grow: nothing was checkpointed";
+    std::vector<v1::Record> batch;
+    for (int i = 0; i < 1000; ++i) batch.push_back(Server(EntityType::kAccount, NewId(), 1));
+    ASSERT_TRUE(
+        replica_->ApplyPulledPage(Page(std::move(batch), absl::StrCat("s:", records))).ok());
+    records += 1000;
+    const WalIndex written = ReadWalIndex(shm);
+    if (static_cast<int64_t>(written.frames) * written.page_size < kCheckpointBytes) continue;
+    // No time limit: only the ctest timeout bounds a checkpointer that never does its work.
+    for (int polls = 1; ReadWalIndex(shm).backfilled < written.frames; ++polls) {
+      if (polls % 2000 == 0) {
+        std::fprintf(stderr, "still waiting for the checkpointer to copy %u frames\n",
+                     written.frames);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   EXPECT_GE(std::filesystem::file_size(file), grown)

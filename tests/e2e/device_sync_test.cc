@@ -6,10 +6,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
-#include <thread>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "flaky_link.h"
+#include "mcrm/hlc.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "replica.h"
@@ -29,18 +33,22 @@ using device::SyncWorker;
 using device::WorkerEvent;
 using ::testing::HasSubstr;
 
-// A phone or tablet: its replica file, its session and its engine.
+// A phone or tablet: its replica file, its session, its engine and its clock.
 struct Device {
   std::string id;
   std::unique_ptr<Replica> replica;
   std::unique_ptr<SyncClient> client;
   std::unique_ptr<SyncEngine> engine;
   UuidV7Generator ids;
-  uint32_t logical = 0;
+  std::unique_ptr<HybridClock> clock;  // made on first use, named after the device
 
+  HybridClock& Clock() {
+    if (clock == nullptr) clock = std::make_unique<HybridClock>(id, NowMs);
+    return *clock;
+  }
   absl::StatusOr<device::SyncReport> Sync() { return engine->SyncOnce(); }
   absl::StatusOr<ChangeSet> Write(EntityType entity, const std::string& record, FieldMap changed) {
-    return replica->Write(entity, record, std::move(changed), HlcTimestamp{NowMs(), logical++, id},
+    return replica->Write(entity, record, std::move(changed), Clock().Now(),
                           ids.NextString(NowMs()));
   }
   // An account of the signed-in user, read from the replica.
@@ -113,7 +121,9 @@ TEST_F(DeviceSync, OfflineEditsOnTwoDevicesConvergeFieldByField) {
   ASSERT_TRUE(office->Write(A, id, {{F(A, "industry"), Value::String("Fisheries")}}).ok());
   ASSERT_TRUE(
       office->Write(A, id, {{F(A, "website"), Value::String("https://office.example")}}).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the phone's edits come later
+  // The phone's edits come later: its clock has seen the office's last timestamp, so every one it
+  // issues from now on is greater, however quickly the edits follow one another.
+  ASSERT_TRUE(phone->Clock().Observe(office->Clock().Last()).ok());
   ASSERT_TRUE(phone->Write(A, id, {{F(A, "notes"), Value::String("visited; wants a quote")}}).ok());
   ASSERT_TRUE(
       phone->Write(A, id, {{F(A, "website"), Value::String("https://phone.example")}}).ok());
@@ -231,11 +241,11 @@ TEST_F(DeviceSync, AnInitialSyncStoppedByItsCallerDoesNotWaitForThePageInFlight)
     if (where == device::checkpoint::kPullReceived) (*link)->SetStalled(true);
   });
   d->engine->set_progress([](int64_t, int64_t) { return false; });
-  const absl::Time started = absl::Now();
+  // Whether the stop waited for the page in flight shows only in how long it took (that page
+  // fails after its 30 s deadline, or the keep-alive's 40 s, whichever comes first); the test
+  // does not time it, as a slow machine would fail any bound.
   auto stopped = d->Sync();
   EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << stopped.status();
-  EXPECT_LT(absl::Now() - started, absl::Seconds(5))
-      << "stopping waited for the page in flight (its deadline is 30 s)";
   EXPECT_EQ(*d->replica->RecordCount(), 100);
   (*link)->SetStalled(false);
 }
@@ -274,18 +284,23 @@ TEST_F(DeviceSync, ARevokedDeviceWipesItself) {
   EXPECT_EQ(*phone->replica->Cursor(), "");
 }
 
-// Waits up to `limit` for `done`, checking every few milliseconds.
+// Polls `done` until it holds, for state no one can tell the test about (what a worker wrote to a
+// replica through its own connection). No time limit: the ctest timeout ends a wait that never
+// ends, and the line printed now and then says what it was waiting for.
 template <typename Done>
-bool Eventually(Done done, absl::Duration limit = absl::Seconds(15)) {
-  const absl::Time end = absl::Now() + limit;
-  while (absl::Now() < end) {
-    if (done()) return true;
+void PollUntil(const char* what, Done done) {
+  for (int polls = 1; !done(); ++polls) {
+    if (polls % 4000 == 0) std::fprintf(stderr, "still waiting for %s\n", what);
     absl::SleepFor(absl::Milliseconds(5));
   }
-  return done();
 }
 
-// Collects a worker's events for a test to look at.
+size_t CountOf(const std::vector<WorkerEvent>& events, WorkerEvent::Kind kind) {
+  return static_cast<size_t>(std::count_if(events.begin(), events.end(),
+                                           [&](const WorkerEvent& e) { return e.kind == kind; }));
+}
+
+// Collects a worker's events for a test to look at, and lets it wait for them.
 struct Events {
   absl::Mutex mutex;
   std::vector<WorkerEvent> seen ABSL_GUARDED_BY(mutex);
@@ -302,6 +317,24 @@ struct Events {
       if (e.kind == kind) out.push_back(e);
     }
     return out;
+  }
+  size_t Count(WorkerEvent::Kind kind) {
+    absl::MutexLock lock(&mutex);
+    return CountOf(seen, kind);
+  }
+  // Waits until `done` holds for the events so far; every new event wakes it. No time limit (see
+  // PollUntil); the timeout only prints what it waits for.
+  template <typename Done>
+  void WaitUntil(const char* what, Done done) {
+    absl::MutexLock lock(&mutex);
+    auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex) { return done(seen); };
+    while (!mutex.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(20))) {
+      std::fprintf(stderr, "still waiting for %s\n", what);
+    }
+  }
+  // Waits until at least `n` events of `kind` came.
+  void WaitFor(const char* what, WorkerEvent::Kind kind, size_t n) {
+    WaitUntil(what, [&](const std::vector<WorkerEvent>& all) { return CountOf(all, kind) >= n; });
   }
 };
 
@@ -323,8 +356,8 @@ TEST_F(DeviceSync, WorkersPushLocalWritesAndAPokeBringsThemToTheOtherDevice) {
   auto office_worker =
       SyncWorker::Start(ReplicaPath(*office), *office->client, options, office_events.Observer());
   ASSERT_TRUE(office_worker.ok()) << office_worker.status();
-  ASSERT_TRUE(Eventually([&] { return !office_events.Of(WorkerEvent::Kind::kSynced).empty(); }))
-      << "the first round runs at once";
+  office_events.WaitFor("the office's first round, which runs at once", WorkerEvent::Kind::kSynced,
+                        1);
 
   std::optional<Record> account = phone->OwnAccount();
   ASSERT_TRUE(account.has_value());
@@ -333,9 +366,9 @@ TEST_F(DeviceSync, WorkersPushLocalWritesAndAPokeBringsThemToTheOtherDevice) {
       phone->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), note}})
           .ok());
   (*phone_worker)->SyncSoon();
-  EXPECT_TRUE(Eventually([&] { return FieldOf(*office->replica, account->id, "notes") == note; }))
-      << "the office's replica got the phone's edit without anyone syncing by hand";
-  EXPECT_TRUE(Eventually([&] { return phone->replica->Outbox()->empty(); }));
+  PollUntil("the phone's edit in the office's replica, without anyone syncing by hand",
+            [&] { return FieldOf(*office->replica, account->id, "notes") == note; });
+  PollUntil("the phone's outbox to drain", [&] { return phone->replica->Outbox()->empty(); });
   (*phone_worker)->Stop();
   (*office_worker)->Stop();
   EXPECT_TRUE(office_events.Of(WorkerEvent::Kind::kFailed).empty());
@@ -364,7 +397,7 @@ TEST_F(DeviceSync, AWorkerRidesOutTheNetworkGoingAndComingBackWithoutUserAction)
       phone->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), note}})
           .ok());
   (*worker)->SyncSoon();
-  ASSERT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kFailed).size() >= 5; }));
+  events.WaitFor("five failed rounds", WorkerEvent::Kind::kFailed, 5);
   const auto failed = events.Of(WorkerEvent::Kind::kFailed);
   EXPECT_EQ(failed[0].retry_in, absl::Milliseconds(40));
   EXPECT_EQ(failed[1].retry_in, absl::Milliseconds(80));
@@ -375,29 +408,45 @@ TEST_F(DeviceSync, AWorkerRidesOutTheNetworkGoingAndComingBackWithoutUserAction)
   EXPECT_EQ(phone->replica->Outbox()->size(), 1u) << "the change waits, nothing is lost";
 
   (*link)->SetUp(true);  // out of the tunnel
-  EXPECT_TRUE(Eventually([&] { return phone->replica->Outbox()->empty(); }))
+  events.WaitFor("a round that succeeds once the network is back", WorkerEvent::Kind::kSynced, 1);
+  EXPECT_TRUE(phone->replica->Outbox()->empty())
       << "pushed once the network came back, with no one asking";
   ASSERT_TRUE(office->Sync().ok());
   EXPECT_EQ(FieldOf(*office->replica, account->id, "notes"), note);
 
+  // Since that round the worker syncs only when poked (no local writes, the poll an hour away), so
+  // the office's next change reaches the phone only once the poke stream is live.
+  const Value before = Value::String("before the cut");
+  ASSERT_TRUE(
+      office->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), before}})
+          .ok());
+  ASSERT_TRUE(office->Sync().ok());
+  PollUntil("a poke to bring the office's change before the cut",
+            [&] { return FieldOf(*phone->replica, account->id, "notes") == before; });
+
   // A cut while connected: the poke stream notices and comes back by itself.
-  const size_t downs = events.Of(WorkerEvent::Kind::kStreamDown).size();
-  const size_t rounds = events.Of(WorkerEvent::Kind::kSynced).size();
+  const size_t downs = events.Count(WorkerEvent::Kind::kStreamDown);
+  const size_t rounds = events.Count(WorkerEvent::Kind::kSynced);
   (*link)->CutAll();
-  EXPECT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kStreamDown).size() > downs; }));
+  events.WaitFor("the poke stream to notice the cut", WorkerEvent::Kind::kStreamDown, downs + 1);
   const Value later = Value::String("after the cut");
   ASSERT_TRUE(
       office->Write(EntityType::kAccount, account->id, {{F(EntityType::kAccount, "notes"), later}})
           .ok());
   ASSERT_TRUE(office->Sync().ok());
-  EXPECT_TRUE(Eventually([&] { return FieldOf(*phone->replica, account->id, "notes") == later; }))
-      << "the stream reconnected and its poke brought the office's change";
+  PollUntil("the stream to reconnect and its poke to bring the office's change",
+            [&] { return FieldOf(*phone->replica, account->id, "notes") == later; });
   // The round's event follows its last page (which the check above may have seen first).
-  EXPECT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kSynced).size() > rounds; }));
+  events.WaitFor("the event of that round", WorkerEvent::Kind::kSynced, rounds + 1);
   (*worker)->Stop();
 }
 
-TEST_F(DeviceSync, AWorkerStopsPromptlyEvenWhileTheNetworkIsDown) {
+// An app closing must not wait for a connection that will not come. How long Stop takes is not
+// timed (a slow machine would fail any bound): the test puts the worker where it waits for such a
+// connection and asks that Stop returns there. A Stop that waited for the worker's own timeouts
+// (2 s for the connection, 5 s for gRPC's attempt) would still pass; see the next test for waits
+// long enough to show.
+TEST_F(DeviceSync, AWorkerStopsWhileItWaitsForAConnectionThatWillNotCome) {
   auto link = FlakyLink::Start(server_->address());
   ASSERT_TRUE(link.ok()) << link.status();
   auto phone = SignIn("rep3", (*link)->address());
@@ -410,15 +459,38 @@ TEST_F(DeviceSync, AWorkerStopsPromptlyEvenWhileTheNetworkIsDown) {
   Events events;
   auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
   ASSERT_TRUE(worker.ok()) << worker.status();
-  ASSERT_TRUE(Eventually([&] { return events.Of(WorkerEvent::Kind::kFailed).size() >= 1; }));
+  events.WaitFor("a failed round", WorkerEvent::Kind::kFailed, 1);
   // Then it swallows: the next retry's connection attempt hangs.
   (*link)->SetBlackHole(true);
   (*link)->SetUp(true);
-  absl::SleepFor(absl::Milliseconds(300));
-  const absl::Time asked = absl::Now();
+  PollUntil("a retry to connect into the black hole", [&] { return (*link)->black_holed() > 0; });
   (*worker)->Stop();
-  EXPECT_LT(absl::Now() - asked, absl::Milliseconds(800))
-      << "an app closing must not wait for a connection that will not come";
+  EXPECT_EQ(phone->client->Push({}).status().code(), absl::StatusCode::kCancelled)
+      << "a stopped worker leaves its client refusing new calls";
+}
+
+// The waits Stop must cut short, made an hour long: were Stop to wait for either, the test would
+// run into the ctest timeout.
+TEST_F(DeviceSync, AWorkerStopsWithoutWaitingOutItsBackoff) {
+  auto link = FlakyLink::Start(server_->address());
+  ASSERT_TRUE(link.ok()) << link.status();
+  auto phone = SignIn("rep3", (*link)->address());
+  (*link)->SetUp(false);  // every round and every poke stream fails at once
+  SyncWorker::Options options;
+  options.backoff = BackoffPolicy{
+      .initial = absl::Hours(1), .multiplier = 2.0, .ceiling = absl::Hours(1), .jitter = 0.0};
+  options.poll_interval = absl::Hours(1);
+  Events events;
+  auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  // Both threads now back off for an hour: the sync round's and the poke stream's.
+  events.WaitFor("the first round to fail", WorkerEvent::Kind::kFailed, 1);
+  events.WaitFor("the poke stream to fail", WorkerEvent::Kind::kStreamDown, 1);
+  (*worker)->Stop();
+  const auto failed = events.Of(WorkerEvent::Kind::kFailed);
+  ASSERT_EQ(failed.size(), 1u) << "no retry before the hour is up";
+  EXPECT_EQ(failed[0].retry_in, absl::Hours(1));
+  EXPECT_EQ(events.Count(WorkerEvent::Kind::kStreamDown), 1u);
 }
 
 }  // namespace

@@ -22,6 +22,10 @@ pg_bin() {
   exit 1
 }
 
+# How long pg_ctl waits for PostgreSQL to start or stop: a day, that is as long as it takes. pg_ctl
+# gives up at once if the server process dies, and the ctest timeout bounds the rest.
+wait_s=86400
+
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
     runuser -u postgres -- "$@"
@@ -61,7 +65,7 @@ start() {
   [ "${MCRM_PG_DURABLE:-0}" = 1 ] && durability=""
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 30000))
-    if as_owner "$bin/pg_ctl" -D "$data/data" -w -t 30 -l "$data/server.log" \
+    if as_owner "$bin/pg_ctl" -D "$data/data" -w -t "$wait_s" -l "$data/server.log" \
         -o "-p $port -k $data -c listen_addresses=127.0.0.1 $durability -c max_connections=200" start >/dev/null; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/uri"
       echo "-p $port -k $data -c listen_addresses=127.0.0.1 $durability -c max_connections=200" >"$state/options"
@@ -79,13 +83,13 @@ start() {
 pause() {
   local data
   data=$(cat "$state/datadir")
-  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -m fast -w stop >/dev/null
+  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -m fast -w -t "$wait_s" stop >/dev/null
 }
 
 resume() {
   local data
   data=$(cat "$state/datadir")
-  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -w -t 30 -l "$data/server.log" -o "$(cat "$state/options")" start >/dev/null
+  as_owner "$(pg_bin)/pg_ctl" -D "$data/data" -w -t "$wait_s" -l "$data/server.log" -o "$(cat "$state/options")" start >/dev/null
 }
 
 case "$cmd" in

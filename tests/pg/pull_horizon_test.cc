@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <future>
 #include <pqxx/pqxx>
 #include <random>
@@ -40,6 +41,37 @@ std::set<std::string> Ids(const std::vector<Record>& records) {
   return out;
 }
 
+// Waits until every committed record of the database at `uri` is below the horizon of a new
+// snapshot, that is until no transaction older than any of them is still open anywhere in the
+// cluster: from then on a pull serves them all. An open transaction elsewhere (another test's,
+// say) may take its time; only the ctest timeout bounds the wait.
+void WaitUntilEveryRecordIsBelowTheHorizon(const std::string& uri) {
+  pqxx::connection c(uri);
+  while (true) {
+    {
+      pqxx::nontransaction look(c);
+      if (look.exec1("SELECT NOT EXISTS (SELECT 1 FROM records WHERE txid >= "
+                     "pg_snapshot_xmin(pg_current_snapshot()))")[0]
+              .as<bool>()) {
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+// Follows `cursor` until the store says there is no more, adding what it serves to `pulled`.
+void PullToTheEnd(Store& store, std::string& cursor, std::set<std::string>& pulled) {
+  const ScopeFilter all{.everything = true};
+  while (true) {
+    auto page = store.Pull(all, cursor, 1000);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& id : Ids(mcrm::testing::Decoded(*page))) pulled.insert(id);
+    cursor = page->next_cursor;
+    if (!page->more) return;
+  }
+}
+
 // A writes first and stays open; B writes and commits; a pull runs; A commits; the next pull
 // must deliver A's change. A plain sequence read with "> cursor" loses A here.
 TEST(PullHorizon, DeliversAWriterThatCommitsAfterALaterOne) {
@@ -73,19 +105,13 @@ TEST(PullHorizon, DeliversAWriterThatCommitsAfterALaterOne) {
 
   release_a.set_value();
   writer_a.join();
-  // Follow the cursor until both arrived. Any open write transaction in the cluster may delay a
-  // change (a delay is allowed); a cursor that moved past A would never deliver it.
+  // Any open write transaction in the cluster may delay a change (a delay is allowed): once none
+  // older than A and B is left, following the cursor to its end must deliver both. A cursor that
+  // moved past A would never deliver it.
+  WaitUntilEveryRecordIsBelowTheHorizon(uri);
   std::set<std::string> delivered = Ids(mcrm::testing::Decoded(*first));
   std::string cursor = first->next_cursor;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!(delivered.contains(a.record.id) && delivered.contains(b.record.id)) &&
-         std::chrono::steady_clock::now() < deadline) {
-    auto next = (*store)->Pull(all, cursor, 100);
-    ASSERT_TRUE(next.ok()) << next.status();
-    for (const auto& id : Ids(mcrm::testing::Decoded(*next))) delivered.insert(id);
-    cursor = next->next_cursor;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  PullToTheEnd(**store, cursor, delivered);
   EXPECT_TRUE(delivered.contains(a.record.id)) << "A's change was skipped";
   EXPECT_TRUE(delivered.contains(b.record.id));
 }
@@ -93,7 +119,8 @@ TEST(PullHorizon, DeliversAWriterThatCommitsAfterALaterOne) {
 // Several writers committing in random interleavings while a puller follows its cursor: the
 // union of everything pulled equals the final table.
 TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
-  auto store = mcrm::testing::MakeFreshStore(StoreKind::kPostgres);
+  std::string uri;
+  auto store = mcrm::testing::MakeFreshStore(StoreKind::kPostgres, &uri);
   ASSERT_TRUE(store.ok()) << store.status();
   constexpr int kWriters = 3;
   constexpr int kBatches = 15;
@@ -108,6 +135,8 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
         for (int k = 0; k < 3; ++k) batch.push_back(Product(ids, "p"));
         const absl::Status status = (*store)->Transact([&](StoreTx& tx) -> absl::Status {
           if (auto saved = tx.SaveRecords(batch); !saved.ok()) return saved;
+          // Holds the transaction open a while, so that writers commit out of the order in which
+          // they wrote. Only varies the interleavings: nothing below depends on how they fall.
           std::this_thread::sleep_for(std::chrono::milliseconds(random() % 15));
           return absl::OkStatus();
         });
@@ -119,6 +148,7 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
   std::set<std::string> pulled;
   std::string cursor;
   const ScopeFilter all{.everything = true};
+  // Pulls small pages while the writers write, however long they take.
   while (true) {
     const bool writers_done = done.load() == kWriters;
     auto page = (*store)->Pull(all, cursor, 7);
@@ -126,20 +156,14 @@ TEST(PullHorizon, ConcurrentWritersAndAPullerLoseNothing) {
     for (const auto& r : mcrm::testing::Decoded(*page)) pulled.insert(r.id);
     cursor = page->next_cursor;
     if (writers_done && !page->more) break;
+    // Caught up: a pause before asking again, so as not to crowd the writers out.
     if (!page->more) std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   for (auto& t : writers) t.join();
-  auto rest = (*store)->Pull(all, cursor, 1000);
-  ASSERT_TRUE(rest.ok());
-  for (const auto& r : mcrm::testing::Decoded(*rest)) pulled.insert(r.id);
+  // What an open transaction held back comes once it is gone.
+  WaitUntilEveryRecordIsBelowTheHorizon(uri);
+  PullToTheEnd(**store, cursor, pulled);
   const size_t expected = static_cast<size_t>(kWriters * kBatches * 3);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (pulled.size() < expected && std::chrono::steady_clock::now() < deadline) {
-    auto more = (*store)->Pull(all, cursor, 1000);
-    ASSERT_TRUE(more.ok());
-    for (const auto& r : mcrm::testing::Decoded(*more)) pulled.insert(r.id);
-    cursor = more->next_cursor;
-  }
   auto everything = (*store)->Pull(all, "", 100000);
   ASSERT_TRUE(everything.ok());
   EXPECT_EQ(pulled, Ids(mcrm::testing::Decoded(*everything)));

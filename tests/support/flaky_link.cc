@@ -167,6 +167,7 @@ void FlakyLink::Run() {
       }
       if (device >= 0 && black_hole) {
         swallowed.push_back(device);  // held open, never read, never answered
+        ++black_holed_;
       } else if (device >= 0 && !up) {
         Pair refused{device, -1};
         Close(refused);

@@ -38,6 +38,9 @@ class FlakyLink {
   void CutAfter(int64_t bytes);
   // How many times connections were cut.
   int cuts() const { return cuts_.load(); }
+  // How many connections the black hole took: a test waits for this to know that a device is now
+  // waiting for an answer that will not come.
+  int black_holed() const { return black_holed_.load(); }
 
  private:
   FlakyLink() = default;
@@ -51,6 +54,7 @@ class FlakyLink {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> cuts_{0};
+  std::atomic<int> black_holed_{0};
 
   absl::Mutex mutex_;
   bool up_ ABSL_GUARDED_BY(mutex_) = true;

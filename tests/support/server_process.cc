@@ -1,13 +1,12 @@
 #include "server_process.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <cerrno>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -52,9 +51,9 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
   ServerProcess process(pid, pipe_fds[0], stdin_fds[1]);
 
   // Read lines until the start line: "mcrm-server VERSION listening on HOST:PORT store=...".
-  // Lines before it (the demo logins) are skipped.
+  // Lines before it (the demo logins) are skipped. However long it takes (demo data, migrations,
+  // a busy machine): only the ctest timeout bounds a server that never gets there.
   const std::string marker = " listening on ";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::string buffer;
   while (true) {
     const auto newline = buffer.find('\n');
@@ -67,13 +66,9 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
       }
       continue;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return absl::DeadlineExceededError("no start line within 20 s");
-    pollfd pfd{process.stdout_fd_, POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
     char chunk[512];
     const ssize_t n = read(process.stdout_fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("mcrm-server exited before its start line; output so far: ", buffer));
@@ -109,18 +104,18 @@ ServerProcess::~ServerProcess() {
 absl::StatusOr<int> ServerProcess::Stop(int signal_number) {
   if (pid_ <= 0) return absl::FailedPreconditionError("not running");
   kill(pid_, signal_number);
+  // However long it takes: only the ctest timeout bounds a server that does not stop.
   int status = 0;
-  // Give it 10 s to stop on its own before the destructor's SIGKILL.
-  for (int i = 0; i < 1000; ++i) {
-    const pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      pid_ = -1;
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      return 128 + WTERMSIG(status);
-    }
-    usleep(10'000);
+  pid_t done = -1;
+  do {
+    done = waitpid(pid_, &status, 0);
+  } while (done < 0 && errno == EINTR);
+  if (done != pid_) {
+    return absl::InternalError(absl::StrCat("waitpid for mcrm-server failed: errno ", errno));
   }
-  return absl::DeadlineExceededError("mcrm-server did not stop within 10 s");
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
 }
 
 }  // namespace mcrm::testing

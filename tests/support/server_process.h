@@ -14,7 +14,8 @@ namespace mcrm::testing {
 class ServerProcess {
  public:
   // Starts `binary` with `args` (and --stop-on-stdin-eof, so it never outlives this process),
-  // waits (up to 20 s) for its start line and parses the address.
+  // waits for its start line (no time limit: the ctest timeout is the bound) and parses the
+  // address.
   static absl::StatusOr<ServerProcess> Start(const std::string& binary,
                                              const std::vector<std::string>& args);
 
@@ -27,7 +28,8 @@ class ServerProcess {
   // The whole start line.
   const std::string& start_line() const { return start_line_; }
 
-  // Sends `signal_number`, waits for exit and returns the exit status (or 128+signal).
+  // Sends `signal_number`, waits for exit (no time limit) and returns the exit status (or
+  // 128+signal).
   absl::StatusOr<int> Stop(int signal_number);
 
  private:
