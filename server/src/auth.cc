@@ -26,17 +26,16 @@ std::string TokenHash(absl::string_view token) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof digest));
 }
 
-absl::Status CheckDeviceId(absl::string_view device_id) {
-  if (device_id.empty() || device_id.size() > 128) {
-    return absl::InvalidArgumentError("device_id: must be 1 to 128 characters");
-  }
-  for (char c : device_id) {
-    if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError("device_id: only visible ASCII characters");
-    }
-  }
-  return absl::OkStatus();
+// A login name follows the user record's `login` field rule: the name signed in with is one a
+// user record can hold (a NUL byte or a line break never reaches the store).
+absl::Status CheckLogin(absl::string_view login) {
+  static const FieldSpec& kLogin = *Spec(EntityType::kUser).FieldByName("login");
+  if (login.empty()) return absl::InvalidArgumentError("login: required");
+  return ValidateFieldValue(kLogin, Value::String(std::string(login)), "login");
 }
+
+// Argon2id reads the whole password: its length is bounded like every other input.
+constexpr size_t kMaxPasswordLength = 1024;
 
 std::vector<std::string> Strings(const Value& value) {
   std::vector<std::string> out;
@@ -101,7 +100,12 @@ absl::StatusOr<Caller> Authenticator::CallerOf(const std::optional<StoredRecord>
 absl::StatusOr<LoginResult> Authenticator::Login(absl::string_view login,
                                                  absl::string_view password,
                                                  absl::string_view device_id) {
-  RETURN_IF_ERROR(CheckDeviceId(device_id));
+  RETURN_IF_ERROR(CheckNodeId(device_id, "device_id"));
+  RETURN_IF_ERROR(CheckLogin(login));
+  if (password.size() > kMaxPasswordLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("password: longer than ", kMaxPasswordLength, " bytes"));
+  }
   if (!SodiumReady()) return absl::InternalError("libsodium failed to initialize");
   ASSIGN_OR_RETURN(std::optional<Credentials> credentials, store_.FindCredentials(login));
   if (!credentials.has_value() || crypto_pwhash_str_verify(credentials->password_hash.c_str(),
@@ -127,7 +131,7 @@ absl::StatusOr<LoginResult> Authenticator::Login(absl::string_view login,
 
 absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorization,
                                                    absl::string_view device_id) {
-  RETURN_IF_ERROR(CheckDeviceId(device_id));
+  RETURN_IF_ERROR(CheckNodeId(device_id, "device_id"));
   absl::string_view token = authorization;
   if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty()) {
     return absl::UnauthenticatedError(
@@ -149,7 +153,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
 
 absl::Status Authenticator::RevokeDevice(const Caller& caller, absl::string_view device_id) {
   if (!caller.is_admin()) return absl::PermissionDeniedError("only admins revoke devices");
-  RETURN_IF_ERROR(CheckDeviceId(device_id));
+  RETURN_IF_ERROR(CheckNodeId(device_id, "device_id"));
   return store_.RevokeDevice(device_id, now_ms_());
 }
 

@@ -7,6 +7,20 @@
 
 namespace mcrm {
 
+absl::Status CheckNodeId(absl::string_view id, absl::string_view path) {
+  if (id.empty() || id.size() > kMaxNodeIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": must be 1 to ", kMaxNodeIdLength, " characters, not ", id.size()));
+  }
+  for (char c : id) {
+    if (c <= ' ' || c > '~') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": only visible ASCII characters (no spaces or control characters)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::string HlcTimestamp::ToString() const {
   return absl::StrCat(wall_ms, ".", logical, "@", node);
 }

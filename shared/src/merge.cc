@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "mcrm/change_rules.h"
 #include "mcrm/service_task_state.h"
-#include "mcrm/validation.h"
 
 namespace mcrm {
 namespace {
@@ -45,22 +45,14 @@ MergeOutcome Create(const ChangeSet& change, int64_t new_version) {
   }
   MergeOutcome out;
   Record& record = out.state.record;
-  record.entity = change.entity;
-  record.id = change.record_id;
-  ApplyChangedFields(change, record.fields);
+  record = RecordAfterChange(nullptr, change);
   for (const auto& [number, value] : record.fields) {
     out.state.stamps[number] = FieldStamp{new_version, change.hlc};
   }
-  if (change.entity == EntityType::kServiceTask) {
-    const auto status = StatusOf(record.Get(TaskStatusField()));
-    if (status && *status != TaskStatus::kNew && *status != TaskStatus::kAssigned) {
-      return Rejected(nullptr,
-                      absl::FailedPreconditionError(absl::StrCat(
-                          "service_task.status: a new task starts as new or assigned, not ",
-                          TaskStatusName(*status))));
-    }
+  // The rules a device checks too: a task starts as new or assigned, the record is valid.
+  if (absl::Status valid = ValidateChangeToRecord(nullptr, change, record); !valid.ok()) {
+    return Rejected(nullptr, valid);
   }
-  if (absl::Status valid = ValidateRecord(record); !valid.ok()) return Rejected(nullptr, valid);
   record.meta.server_version = new_version;
   record.meta.hlc = change.hlc;
   record.meta.scope = ComputeScopeKeys(record);
@@ -75,10 +67,8 @@ MergeOutcome MergeChange(const StoredRecord* current, const ChangeSet& change,
                          int64_t new_version) {
   if (current == nullptr) return Create(change, new_version);
   const RecordMeta& meta = current->record.meta;
-  if (current->record.entity != change.entity) {
-    return Rejected(current,
-                    absl::InvalidArgumentError(absl::StrCat(Name(change), ": that id belongs to a ",
-                                                            EntityName(current->record.entity))));
+  if (absl::Status same = CheckSameEntity(current->record, change); !same.ok()) {
+    return Rejected(current, same);
   }
   if (change.base_version > meta.server_version) {
     return Rejected(current,
@@ -137,14 +127,6 @@ MergeOutcome MergeChange(const StoredRecord* current, const ChangeSet& change,
         take = change.hlc > stamp.hlc;
       }
       out.conflicts.push_back(FieldConflict{field, incoming, stored, change.hlc, stamp.hlc, take});
-    } else if (IsTaskStatus(change, field)) {
-      const auto from = StatusOf(stored);
-      const auto to = StatusOf(incoming);
-      if (from && to) {
-        if (absl::Status allowed = CheckTaskTransition(*from, *to); !allowed.ok()) {
-          return Rejected(current, allowed);
-        }
-      }
     }
     if (!take) continue;
     if (incoming.is_null()) {
@@ -157,7 +139,13 @@ MergeOutcome MergeChange(const StoredRecord* current, const ChangeSet& change,
   }
 
   if (out.state_changed) {
-    if (absl::Status valid = ValidateRecord(record); !valid.ok()) return Rejected(current, valid);
+    // The rules a device checks too, on the merged record: a status step that did not conflict
+    // must be allowed (one that conflicted was settled above: it won only if allowed), and the
+    // result must be valid.
+    if (absl::Status valid = ValidateChangeToRecord(&current->record, change, record);
+        !valid.ok()) {
+      return Rejected(current, valid);
+    }
     record.meta.server_version = new_version;
     record.meta.hlc = std::max(meta.hlc, change.hlc);
     record.meta.scope = ComputeScopeKeys(record);

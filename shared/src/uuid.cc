@@ -55,10 +55,26 @@ absl::StatusOr<Uuid> ParseUuid(absl::string_view text) {
   return out;
 }
 
-bool IsUuidV7(absl::string_view text) {
+absl::Status CheckUuidV7(absl::string_view text, absl::string_view path) {
   auto uuid = ParseUuid(text);
-  return uuid.ok() && uuid->version() == 7 && (uuid->bytes[8] & 0xC0) == 0x80;
+  // Quoted only when short: an id field may hold anything a client sent.
+  const std::string shown = text.size() <= 64 ? absl::StrCat("\"", text, "\" ") : "";
+  if (!uuid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", shown, "is not a UUIDv7 (", uuid.status().message(), ")"));
+  }
+  if (uuid->version() != 7 || (uuid->bytes[8] & 0xC0) != 0x80) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": ", shown, "is not a UUIDv7 (version ", uuid->version(), " or not RFC 9562)"));
+  }
+  if (uuid->ToString() != text) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": ", shown, "is not in canonical form (ids are written in lower case)"));
+  }
+  return absl::OkStatus();
 }
+
+bool IsUuidV7(absl::string_view text) { return CheckUuidV7(text, "").ok(); }
 
 Uuid MakeUuidV7(int64_t unix_ms, uint64_t rand_a, uint64_t rand_b) {
   Uuid out;

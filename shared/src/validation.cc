@@ -9,6 +9,7 @@
 #include "mcrm/line_items.h"
 #include "mcrm/service_task_state.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/utf8.h"
 #include "mcrm/uuid.h"
 
 namespace mcrm {
@@ -20,32 +21,6 @@ constexpr int64_t kMaxTimestampMs = 7258118400000;  // 2200-01-01
 
 absl::Status Invalid(absl::string_view path, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", problem));
-}
-
-// Structure check only (lead and continuation bytes); protobuf checks strings on the wire too.
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t extra = 0;
-    if (c >= 0x80) {
-      if ((c >> 5) == 0x6) {
-        extra = 1;
-      } else if ((c >> 4) == 0xE) {
-        extra = 2;
-      } else if ((c >> 3) == 0x1E) {
-        extra = 3;
-      } else {
-        return false;
-      }
-    }
-    if (extra > s.size() - i - 1) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 bool IsEmail(absl::string_view s) {
@@ -151,6 +126,14 @@ absl::Status CheckString(const FieldSpec& field, const Value& value, absl::strin
   if (field.type != FieldType::kText && s.find_first_of("\r\n") != s.npos) {
     return Invalid(path, "must be a single line");
   }
+  // A NUL ends a string in C APIs (a PostgreSQL text parameter among them) and other control
+  // characters are invisible in every list and form: only tab and, in texts, line breaks pass.
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f) {
+      return Invalid(path, "control characters are not allowed");
+    }
+  }
   return CheckFormat(field.format, s, path);
 }
 
@@ -197,10 +180,7 @@ absl::Status CheckListItems(const FieldSpec& field, const Value& value, absl::st
 // The declared rules of every field, and the record's id.
 absl::Status CheckDeclared(const Record& record) {
   const EntitySpec& spec = Spec(record.entity);
-  if (!IsUuidV7(record.id)) {
-    return Invalid(absl::StrCat(spec.name, ".id"),
-                   absl::StrCat("\"", record.id, "\" is not a UUIDv7"));
-  }
+  RETURN_IF_ERROR(CheckUuidV7(record.id, absl::StrCat(spec.name, ".id")));
   for (const FieldSpec& field : spec.fields) {
     const Value& value = record.Get(field.number);
     const std::string path = absl::StrCat(spec.name, ".", field.name);
@@ -317,9 +297,7 @@ absl::Status ValidateFieldValue(const FieldSpec& field, const Value& value,
                                               "\" is not a date (YYYY-MM-DD)"));
     case FieldType::kId:
       if (!value.is_string()) return WrongKind(path, "an id string", value);
-      return IsUuidV7(value.string_value())
-                 ? absl::OkStatus()
-                 : Invalid(path, absl::StrCat("\"", value.string_value(), "\" is not a UUIDv7"));
+      return CheckUuidV7(value.string_value(), path);
     case FieldType::kEnum: {
       if (!value.is_string()) return WrongKind(path, "a string", value);
       for (const auto& allowed : field.enum_values) {

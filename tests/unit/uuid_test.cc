@@ -37,6 +37,22 @@ TEST(Uuid, RefusesMalformedText) {
   EXPECT_FALSE(IsUuidV7("01890a5d-ac96-774b-7cce-b302099a8057"));  // wrong variant
 }
 
+// One UUID must be one record: an id in upper (or mixed) case is refused, never folded silently.
+TEST(Uuid, AnIdIsCanonicalOnlyInLowerCase) {
+  EXPECT_TRUE(CheckUuidV7("01890a5d-ac96-774b-bcce-b302099a8057", "account.id").ok());
+  for (const char* text :
+       {"01890A5D-AC96-774B-BCCE-B302099A8057", "01890a5d-ac96-774b-bcce-b302099a805A"}) {
+    const absl::Status status = CheckUuidV7(text, "account.owner_id");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr("account.owner_id: \"" + std::string(text) + "\" is not in canonical form"));
+    EXPECT_FALSE(IsUuidV7(text));
+  }
+  // A long value is not echoed back whole.
+  const absl::Status long_one = CheckUuidV7(std::string(100000, 'a'), "mutation_id");
+  EXPECT_LT(long_one.message().size(), 200u);
+}
+
 TEST(UuidV7Generator, CarriesTheTimeAndTheVersionBits) {
   UuidV7Generator generator;
   const int64_t now = 1793696400123;

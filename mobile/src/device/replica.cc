@@ -11,8 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "mcrm/change_rules.h"
 #include "mcrm/status_macros.h"
-#include "mcrm/validation.h"
 #include "pulled_page.h"
 #include "wire_codec.h"
 
@@ -693,21 +693,11 @@ absl::StatusOr<ChangeSet> Replica::WriteWith(EntityType entity, const std::strin
   ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.changed = std::move(changed);
   RETURN_IF_ERROR(ValidateChangeSet(change, ChangeOrigin::kDevice, /*allow_unknown=*/false));
-  // The record as it will look must be valid too, so the user learns now, not after a push.
-  Record after;
-  if (visible.has_value()) {
-    if (visible->entity != entity) {
-      return absl::InvalidArgumentError(absl::StrCat(EntityName(entity), " ", record_id,
-                                                     ": that id belongs to a ",
-                                                     EntityName(visible->entity)));
-    }
-    after = *visible;
-  } else {
-    after.entity = entity;
-    after.id = record_id;
-  }
-  ApplyChangedFields(change, after.fields);
-  RETURN_IF_ERROR(ValidateRecord(after));
+  // Then the change against the record as the user sees it, by the rules the server's merge
+  // runs (entity, state machine, the record as it will look), so the user learns now, not
+  // after a push, and in the server's words.
+  const Record* before = visible.has_value() ? &*visible : nullptr;
+  RETURN_IF_ERROR(ValidateChangeToRecord(before, change, RecordAfterChange(before, change)));
   return Append(std::move(change), also);
 }
 
@@ -720,6 +710,7 @@ absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& 
   }
   ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.op = ChangeSet::Op::kDelete;
+  RETURN_IF_ERROR(CheckSameEntity(*visible, change));  // as the server's merge checks a delete
   return Append(std::move(change));
 }
 

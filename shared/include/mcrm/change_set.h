@@ -29,9 +29,10 @@ struct ChangeSet {
 enum class ChangeOrigin { kDevice, kServer };
 
 // Checks a change on its own: ids, base version, clock, and each changed value against its
-// field's rules. Field numbers this build does not know are refused unless `allow_unknown` (a
-// server refuses them: it is the newest reader of the schema). Whole-record rules run after the
-// merge, on the result.
+// field's rules. Field numbers and struct members this build does not know are refused unless
+// `allow_unknown` (a server refuses them: it is the newest reader of the schema; a device keeps
+// the members a newer server sent in a list it edits). Whole-record rules run after the merge,
+// on the result.
 absl::Status ValidateChangeSet(const ChangeSet& change, ChangeOrigin origin, bool allow_unknown);
 
 // Applies `change` to the fields of `record` (no checks, no metadata): what an author does to

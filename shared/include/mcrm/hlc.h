@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace mcrm {
@@ -26,6 +27,13 @@ struct HlcTimestamp {
 
   friend auto operator<=>(const HlcTimestamp&, const HlcTimestamp&) = default;
 };
+
+// The one rule for a node id: a device id (given at sign-in, and the node of the device's clock)
+// or a server's id. 1 to kMaxNodeIdLength visible ASCII characters, so that an id is the same
+// string in every store and cannot swell the records that carry it. INVALID_ARGUMENT naming
+// `path` otherwise.
+inline constexpr size_t kMaxNodeIdLength = 128;
+absl::Status CheckNodeId(absl::string_view id, absl::string_view path);
 
 // A node's clock. The wall clock is a function the caller provides, so tests can make it jump.
 class HybridClock {

@@ -60,8 +60,9 @@ struct MergeOutcome {
 // - a field unchanged since the base version takes the change's value;
 // - a field changed since then is a conflict: the later HLC wins, except service_task.status,
 //   where the change wins only if the state machine allows it from the current status;
-// - the result must pass the entity's validation and, for service tasks, the state machine;
-//   otherwise the change is rejected whole.
+// - the result must pass the rules of a change against its record (ValidateChangeToRecord in
+//   mcrm/change_rules.h, which a device runs on its local writes too): the entity's validation
+//   and, for service tasks, the state machine; otherwise the change is rejected whole.
 MergeOutcome MergeChange(const StoredRecord* current, const ChangeSet& change, int64_t new_version);
 
 }  // namespace mcrm

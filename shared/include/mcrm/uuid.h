@@ -29,7 +29,13 @@ struct Uuid {
 // Parses the canonical form (either case). The error names what is wrong.
 absl::StatusOr<Uuid> ParseUuid(absl::string_view text);
 
-// True when `text` is a canonical UUID of version 7 with the RFC variant.
+// The one rule for a record id (and every id field, mutation id and owner id): a UUID of version
+// 7 with the RFC variant, in its canonical form, lower-case 8-4-4-4-12. Upper case is refused
+// rather than folded: the same UUID in two cases would otherwise be two records. The error is
+// INVALID_ARGUMENT and says what is wrong, prefixed with `path` ("account.owner_id: ...").
+absl::Status CheckUuidV7(absl::string_view text, absl::string_view path);
+
+// True when CheckUuidV7 passes.
 bool IsUuidV7(absl::string_view text);
 
 // A UUIDv7 from its parts: the Unix-ms timestamp, 12 bits of rand_a and 62 bits of rand_b (the
