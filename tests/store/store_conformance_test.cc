@@ -6,6 +6,8 @@
 #include <set>
 
 #include "mcrm/uuid.h"
+#include "mcrm/validation.h"
+#include "mcrm/version.h"
 #include "sample_records.h"
 #include "test_stores.h"
 
@@ -142,6 +144,36 @@ TEST_F(StoreConformance, PullsEveryChangeOnceInCommitOrderAcrossPages) {
                 pulled.begin() + 10)
         << "the first transaction's rows come first";
   }
+}
+
+// Records at their largest valid size: a page holds as many as fit in kMaxPullPageBytes, so any
+// client with gRPC's default 4 MiB receive limit can take every page; nothing is skipped.
+TEST_F(StoreConformance, APageOfLargeRecordsStaysWithinItsByteBound) {
+  std::vector<StoredRecord> large;
+  for (int i = 0; i < 400; ++i) {
+    large.push_back(Make(EntityType::kAccount, [&](Record& r) {
+      r.Set("notes", Value::String(std::string(kDefaultTextMaxLength, 'n')));
+    }));
+  }
+  ASSERT_TRUE(Save(large).ok());
+  std::set<std::string> pulled;
+  std::string cursor;
+  int pages = 0;
+  for (bool more = true; more; ++pages) {
+    auto page = store_->Pull(ScopeFilter{.everything = true}, cursor, 5000);
+    ASSERT_TRUE(page.ok()) << page.status();
+    int64_t bytes = 0;
+    for (const std::string& record : page->encoded_records) {
+      bytes += static_cast<int64_t>(record.size());
+    }
+    EXPECT_LE(bytes, kMaxPullPageBytes);
+    EXPECT_FALSE(page->encoded_records.empty());
+    for (const Record& r : mcrm::testing::Decoded(*page)) pulled.insert(r.id);
+    cursor = page->next_cursor;
+    more = page->more;
+  }
+  EXPECT_EQ(pulled.size(), large.size());
+  EXPECT_GE(pages, 3) << "400 records of 20 kB are more than 3 MiB";
 }
 
 TEST_F(StoreConformance, AChangedRecordComesAgainAfterTheCursorWithItsNewState) {

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/version.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 
 namespace mcrm::device {
@@ -109,6 +110,9 @@ SyncClient::SyncClient(const std::string& address, std::string device_id)
   // A connection attempt into a network that swallows packets gives up after 5 s (gRPC's default
   // is 20 s), so the worker's own schedule decides when to try again.
   stubs_->args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
+  // Every page the server sends fits: its records take at most kMaxPullPageBytes.
+  static_assert(kMaxPullPageBytes + (64 << 10) <= kMaxReceiveBytes);
+  stubs_->args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   absl::MutexLock lock(&stubs_->mutex);
   stubs_->connection = std::make_shared<Connection>(stubs_->address, stubs_->args);
 }

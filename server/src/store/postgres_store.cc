@@ -667,7 +667,8 @@ class PostgresStore final : public Store {
           uint64_t last_txid = 0;
           absl::SimpleAtoi(after_txid, &last_txid);
           std::string last_id = after_id;
-          page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit, page.more,
+          page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit,
+                                             kMaxPullPageBytes, page.more,
                                              last_txid, last_id);
           page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
           return absl::OkStatus();

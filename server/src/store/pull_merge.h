@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mcrm/record.h"
+#include "mcrm/version.h"
 #include "store/encoding.h"
 
 namespace mcrm::server {
@@ -24,15 +25,23 @@ struct PulledItem {
 };
 
 // Takes at most `limit` items from the two sorted lists (each fetched with limit + 1 rows) in
-// position order. `more` is set when anything fetched was left out. The last taken position is
-// returned in (last_major, last_minor), unchanged when nothing was taken.
+// position order, and no more than fit in `max_bytes` (the first item always goes in). `more` is
+// set when anything fetched was left out. The last taken position is returned in (last_major,
+// last_minor), unchanged when nothing was taken.
 inline std::vector<std::string> MergePulled(std::vector<PulledItem> a, std::vector<PulledItem> b,
-                                            int limit, bool& more, uint64_t& last_major,
-                                            std::string& last_minor) {
+                                            int limit, int64_t max_bytes, bool& more,
+                                            uint64_t& last_major, std::string& last_minor) {
   std::vector<std::string> out;
+  int64_t bytes = 0;
   size_t i = 0, j = 0;
   while (static_cast<int>(out.size()) < limit && (i < a.size() || j < b.size())) {
-    PulledItem& next = (j >= b.size() || (i < a.size() && !(b[j] < a[i]))) ? a[i++] : b[j++];
+    const bool from_a = j >= b.size() || (i < a.size() && !(b[j] < a[i]));
+    PulledItem& next = from_a ? a[i] : b[j];
+    // The record, its tag and its length prefix.
+    const int64_t size = static_cast<int64_t>(next.encoded.size()) + 6;
+    if (!out.empty() && bytes + size > max_bytes) break;
+    bytes += size;
+    from_a ? ++i : ++j;
     last_major = next.major;
     last_minor = next.minor;
     out.push_back(std::move(next.encoded));
