@@ -16,9 +16,13 @@ bool Concerns(const Caller& caller, const ScopeTouch& touch) {
 
 }  // namespace
 
-void PushHub::Add(PokeTarget* target) {
+absl::Status PushHub::Add(PokeTarget* target) {
   absl::MutexLock lock(&mutex_);
+  if (auto it = ended_devices_.find(target->caller().device_id); it != ended_devices_.end()) {
+    return it->second;
+  }
   targets_.insert(target);
+  return absl::OkStatus();
 }
 
 void PushHub::Remove(PokeTarget* target) {
@@ -40,7 +44,15 @@ void PushHub::Notify(const std::vector<ScopeTouch>& touches) {
 
 void PushHub::EndAll() {
   absl::MutexLock lock(&mutex_);
-  for (PokeTarget* target : targets_) target->End();
+  for (PokeTarget* target : targets_) target->End(absl::OkStatus());
+}
+
+void PushHub::EndDevice(absl::string_view device_id, const absl::Status& status) {
+  absl::MutexLock lock(&mutex_);
+  ended_devices_.insert_or_assign(std::string(device_id), status);
+  for (PokeTarget* target : targets_) {
+    if (target->caller().device_id == device_id) target->End(status);
+  }
 }
 
 size_t PushHub::size() const {

@@ -119,7 +119,8 @@ SyncCore::SyncCore(Store& store, HybridClock& clock, std::function<int64_t()> no
     : store_(store), clock_(clock), now_ms_(std::move(now_ms)), on_commit_(std::move(on_commit)) {}
 
 absl::StatusOr<v1::PushResponse> SyncCore::Push(
-    const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations) {
+    const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations,
+    absl::Span<const absl::Status> unreadable) {
   if (mutations.size() > kMaxMutationsPerPush) {
     return absl::InvalidArgumentError(absl::StrCat("mutations: ", mutations.size(),
                                                    " in one push, at most ", kMaxMutationsPerPush));
@@ -132,6 +133,10 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
   for (int i = 0; i < mutations.size(); ++i) {
     const v1::Mutation& m = mutations[i];
     const std::string path = absl::StrCat("mutations[", i, "]");
+    if (static_cast<size_t>(i) < unreadable.size() && !unreadable[i].ok()) {
+      results[i] = Rejected("", unreadable[i]);
+      continue;
+    }
     auto change = wire::FromProto(m, path);
     if (!change.ok()) {
       results[i] = Rejected(m.mutation_id(), change.status());
@@ -283,6 +288,11 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
 
 absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_view cursor,
                                            uint32_t limit) {
+  // A cursor this server made is a position and a record id: far shorter than this.
+  if (cursor.size() > kMaxCursorLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cursor: longer than ", kMaxCursorLength, " bytes; not a cursor of this server"));
+  }
   const int page_size =
       limit == 0 ? kDefaultPullLimit : static_cast<int>(std::min<uint32_t>(limit, kMaxPullLimit));
   ScopeFilter scope;
@@ -313,10 +323,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
   std::vector<ConflictEntry> entries;
   switch (request.subject_case()) {
     case v1::ListConflictsRequest::kRecordId: {
-      if (!IsUuidV7(request.record_id())) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("record_id: \"", request.record_id(), "\" is not a UUIDv7"));
-      }
+      RETURN_IF_ERROR(CheckUuidV7(request.record_id(), "record_id"));
       ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({request.record_id()}));
       if (!found.empty() && !caller.sees_everything()) {
         const Record& record = found[0].record;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "auth.h"
 #include "mcrm/hlc.h"
 #include "mcrm/v1/sync.pb.h"
@@ -20,6 +21,7 @@ class SyncCore {
   static constexpr int kMaxMutationsPerPush = 1000;
   static constexpr int kDefaultPullLimit = 1000;
   static constexpr int kMaxPullLimit = 5000;
+  static constexpr size_t kMaxCursorLength = 256;
 
   using CommitListener = std::function<void(const std::vector<ScopeTouch>&)>;
 
@@ -31,8 +33,11 @@ class SyncCore {
   // One result per mutation, in order. A rejected mutation does not stop the others; a retried
   // mutation id returns its stored result and changes nothing. The call itself fails only for a
   // malformed request (INVALID_ARGUMENT: oversize batch) or an unreachable store (UNAVAILABLE).
+  // `unreadable[i]`, when given and not OK, says why mutation i did not parse (its slot in
+  // `mutations` is then empty): it is refused with that status, the others go on.
   absl::StatusOr<v1::PushResponse> Push(
-      const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations);
+      const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations,
+      absl::Span<const absl::Status> unreadable = {});
 
   // The encoded mcrm.v1.PullResponse: stored records are copied in, never parsed.
   absl::StatusOr<std::string> Pull(const Caller& caller, absl::string_view cursor, uint32_t limit);

@@ -4,15 +4,13 @@
 
 #include <atomic>
 
+#include "mcrm/status_macros.h"
+#include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/v1/sync.grpc.pb.h"
+#include "raw_call.h"
 
 namespace mcrm::server {
 namespace {
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
 
 // Finishes a unary call with `status`, adding the revoked-device trailer where it applies.
 void Finish(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
@@ -40,40 +38,68 @@ grpc::ServerUnaryReactor* OnPool(WorkerPool& pool, grpc::CallbackServerContext* 
   return reactor;
 }
 
-class AuthService final : public v1::Auth::CallbackService {
+// A unary call whose request and response travel as bytes (raw_call.h): parses the request,
+// runs `handle` (Request -> absl::StatusOr<Response>) on the pool, and sends its response.
+template <typename Request, typename Handle>
+grpc::ServerUnaryReactor* Unary(WorkerPool& pool, grpc::CallbackServerContext* context,
+                                const grpc::ByteBuffer* raw_request,
+                                grpc::ByteBuffer* raw_response, Handle handle) {
+  return OnPool(pool, context,
+                [raw_request, raw_response, handle = std::move(handle)]() -> absl::Status {
+                  Request request;
+                  RETURN_IF_ERROR(ParseRequest(*raw_request, request));
+                  auto response = handle(request);
+                  if (!response.ok()) return response.status();
+                  *raw_response = ToByteBuffer(response->SerializeAsString());
+                  return absl::OkStatus();
+                });
+}
+
+// The device id a call names in metadata, for calls whose request names no device.
+std::string DeviceIdMetadata(grpc::CallbackServerContext* context) {
+  const auto& metadata = context->client_metadata();
+  const auto it = metadata.find("mcrm-device-id");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+class AuthService final
+    : public v1::Auth::WithRawCallbackMethod_Login<
+          v1::Auth::WithRawCallbackMethod_RevokeDevice<v1::Auth::CallbackService>> {
  public:
   explicit AuthService(ServiceDeps deps) : deps_(deps) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
-                                  const v1::LoginRequest* request,
-                                  v1::LoginResponse* response) override {
-    return OnPool(deps_.pool, context, [this, request, response]() -> absl::Status {
-      auto result = deps_.auth.Login(request->login(), request->password(), request->device_id());
-      if (!result.ok()) return result.status();
-      response->set_session_token(result->token);
-      response->set_user_id(result->caller.user_id);
-      response->set_role(result->caller.role);
-      response->set_expires_at_ms(result->expires_ms);
-      return absl::OkStatus();
-    });
+                                  const grpc::ByteBuffer* raw_request,
+                                  grpc::ByteBuffer* raw_response) override {
+    return Unary<v1::LoginRequest>(
+        deps_.pool, context, raw_request, raw_response,
+        [this](const v1::LoginRequest& request) -> absl::StatusOr<v1::LoginResponse> {
+          auto result = deps_.auth.Login(request.login(), request.password(), request.device_id());
+          if (!result.ok()) return result.status();
+          v1::LoginResponse response;
+          response.set_session_token(result->token);
+          response.set_user_id(result->caller.user_id);
+          response.set_role(result->caller.role);
+          response.set_expires_at_ms(result->expires_ms);
+          return response;
+        });
   }
 
   grpc::ServerUnaryReactor* RevokeDevice(grpc::CallbackServerContext* context,
-                                         const v1::RevokeDeviceRequest* request,
-                                         v1::RevokeDeviceResponse* /*response*/) override {
+                                         const grpc::ByteBuffer* raw_request,
+                                         grpc::ByteBuffer* raw_response) override {
     // The admin's own device id travels in metadata, as the request names another device.
-    std::string own_device;
-    if (auto it = context->client_metadata().find("mcrm-device-id");
-        it != context->client_metadata().end()) {
-      own_device.assign(it->second.data(), it->second.size());
-    }
-    std::string authorization = Authorization(context);
-    return OnPool(deps_.pool, context,
-                  [this, request, authorization, own_device]() -> absl::Status {
-                    auto caller = deps_.auth.Authenticate(authorization, own_device);
-                    if (!caller.ok()) return caller.status();
-                    return deps_.auth.RevokeDevice(*caller, request->device_id());
-                  });
+    return Unary<v1::RevokeDeviceRequest>(
+        deps_.pool, context, raw_request, raw_response,
+        [this, authorization = Authorization(context), own_device = DeviceIdMetadata(context)](
+            const v1::RevokeDeviceRequest& request) -> absl::StatusOr<v1::RevokeDeviceResponse> {
+          auto caller = deps_.auth.Authenticate(authorization, own_device);
+          if (!caller.ok()) return caller.status();
+          RETURN_IF_ERROR(deps_.auth.RevokeDevice(*caller, request.device_id()));
+          // Its open poke streams end now, with the answer that makes it wipe itself.
+          deps_.hub.EndDevice(request.device_id(), DeviceRevokedError());
+          return v1::RevokeDeviceResponse();
+        });
   }
 
  private:
@@ -81,14 +107,21 @@ class AuthService final : public v1::Auth::CallbackService {
 };
 
 // One device's poke stream. Deleted when both gRPC (OnDone) and the pending authentication task
-// have let go of it.
-class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public PokeTarget {
+// have let go of it. Its request and pokes travel as bytes (raw_call.h).
+class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+                               public PokeTarget {
  public:
   SubscribeReactor(ServiceDeps deps, grpc::CallbackServerContext* context,
-                   const v1::SubscribeRequest* request)
+                   const grpc::ByteBuffer* raw_request)
       : deps_(deps), context_(context) {
+    v1::SubscribeRequest request;
+    if (absl::Status parsed = ParseRequest(*raw_request, request); !parsed.ok()) {
+      refs_ = 1;
+      Finish(ToGrpc(parsed));
+      return;
+    }
     std::string authorization = Authorization(context);
-    std::string device_id = request->device_id();
+    std::string device_id = request.device_id();
     if (!deps_.pool.Submit(
             [this, authorization, device_id] { Authenticate(authorization, device_id); })) {
       refs_ = 1;
@@ -105,34 +138,30 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
       pending_ = true;  // coalesce: one poke on its way is enough
       return;
     }
-    writing_ = true;
-    poke_.set_sequence(++sequence_);
-    StartWrite(&poke_);
+    WriteNextLocked();
   }
 
-  void End() override {
+  void End(const absl::Status& status) override {
     std::lock_guard lock(mutex_);
-    FinishLocked(grpc::Status::OK);
+    FinishLocked(status);
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard lock(mutex_);
     writing_ = false;
     if (!ok) {
-      FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream broken"));
+      FinishLocked(absl::UnavailableError("stream broken"));
       return;
     }
     if (pending_ && !finished_) {
       pending_ = false;
-      writing_ = true;
-      poke_.set_sequence(++sequence_);
-      StartWrite(&poke_);
+      WriteNextLocked();
     }
   }
 
   void OnCancel() override {
     std::lock_guard lock(mutex_);
-    FinishLocked(grpc::Status::CANCELLED);
+    FinishLocked(absl::CancelledError("cancelled"));
   }
 
   void OnDone() override {
@@ -148,7 +177,13 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
         std::lock_guard lock(mutex_);
         caller_ = *caller;
       }
-      deps_.hub.Add(this);
+      // A device revoked between its authentication and now is ended here.
+      if (absl::Status ended = deps_.hub.Add(this); !ended.ok()) {
+        std::lock_guard lock(mutex_);
+        FinishLocked(ended);
+        Unref();
+        return;
+      }
       bool finished;
       {
         std::lock_guard lock(mutex_);
@@ -162,18 +197,25 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
       }
     } else {
       std::lock_guard lock(mutex_);
-      if (IsDeviceRevokedError(caller.status())) {
-        context_->AddTrailingMetadata("mcrm-device-revoked", "true");
-      }
-      FinishLocked(ToGrpc(caller.status()));
+      FinishLocked(caller.status());
     }
     Unref();
   }
 
-  void FinishLocked(const grpc::Status& status) {
+  void WriteNextLocked() {
+    writing_ = true;
+    v1::Poke poke;
+    poke.set_sequence(++sequence_);
+    poke_ = ToByteBuffer(poke.SerializeAsString());
+    StartWrite(&poke_);
+  }
+
+  // Ends the stream once, adding the revoked-device trailer where it applies.
+  void FinishLocked(const absl::Status& status) {
     if (finished_) return;
     finished_ = true;
-    Finish(status);
+    if (IsDeviceRevokedError(status)) context_->AddTrailingMetadata("mcrm-device-revoked", "true");
+    Finish(ToGrpc(status));
   }
 
   void Unref() {
@@ -184,7 +226,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
   grpc::CallbackServerContext* context_;
   std::mutex mutex_;
   Caller caller_;
-  v1::Poke poke_;
+  grpc::ByteBuffer poke_;  // the poke being written
   int64_t sequence_ = 0;
   bool writing_ = false;
   bool pending_ = false;
@@ -192,80 +234,75 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Poke>, public
   std::atomic<int> refs_{2};
 };
 
-// Pull is a raw method: the response is written as bytes that SyncCore already encoded.
-class SyncService final : public v1::Sync::WithRawCallbackMethod_Pull<v1::Sync::CallbackService> {
+// Every call reads its request from bytes (raw_call.h); Pull's response is written as the bytes
+// SyncCore already encoded.
+class SyncService final
+    : public v1::Sync::WithRawCallbackMethod_Push<v1::Sync::WithRawCallbackMethod_Pull<
+          v1::Sync::WithRawCallbackMethod_Subscribe<
+              v1::Sync::WithRawCallbackMethod_ListConflicts<v1::Sync::CallbackService>>>> {
  public:
   explicit SyncService(ServiceDeps deps) : deps_(deps) {}
 
+  // The push is read as an envelope whose mutations stay bytes, and each mutation is parsed on its
+  // own: one that does not parse is refused alone (REJECTED, INVALID_ARGUMENT, naming what is
+  // wrong) and the others go on. An envelope that does not parse refuses the call.
   grpc::ServerUnaryReactor* Push(grpc::CallbackServerContext* context,
-                                 const v1::PushRequest* request,
-                                 v1::PushResponse* response) override {
-    std::string authorization = Authorization(context);
-    return OnPool(deps_.pool, context, [this, request, response, authorization]() -> absl::Status {
-      auto caller = deps_.auth.Authenticate(authorization, request->device_id());
-      if (!caller.ok()) return caller.status();
-      auto result = deps_.core.Push(*caller, request->mutations());
-      if (!result.ok()) return result.status();
-      *response = *std::move(result);
-      return absl::OkStatus();
-    });
+                                 const grpc::ByteBuffer* raw_request,
+                                 grpc::ByteBuffer* raw_response) override {
+    return Unary<store::v1::PushRequestEnvelope>(
+        deps_.pool, context, raw_request, raw_response,
+        [this, authorization = Authorization(context)](
+            const store::v1::PushRequestEnvelope& request) -> absl::StatusOr<v1::PushResponse> {
+          ASSIGN_OR_RETURN(Caller caller,
+                           deps_.auth.Authenticate(authorization, request.device_id()));
+          google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
+          std::vector<absl::Status> unreadable(static_cast<size_t>(request.mutations_size()));
+          for (int i = 0; i < request.mutations_size(); ++i) {
+            absl::Status parsed = wire::ParseMessage(request.mutations(i), *mutations.Add());
+            if (!parsed.ok()) {
+              unreadable[static_cast<size_t>(i)] = absl::InvalidArgumentError(
+                  absl::StrCat("mutations[", i, "].", parsed.message()));
+            }
+          }
+          return deps_.core.Push(caller, mutations, unreadable);
+        });
   }
 
   grpc::ServerUnaryReactor* Pull(grpc::CallbackServerContext* context,
                                  const grpc::ByteBuffer* raw_request,
                                  grpc::ByteBuffer* raw_response) override {
-    std::string authorization = Authorization(context);
     return OnPool(deps_.pool, context,
-                  [this, raw_request, raw_response, authorization]() -> absl::Status {
+                  [this, raw_request, raw_response,
+                   authorization = Authorization(context)]() -> absl::Status {
                     v1::PullRequest request;
-                    std::vector<grpc::Slice> slices;
-                    std::string bytes;
-                    if (raw_request->Dump(&slices).ok()) {
-                      for (const auto& slice : slices) {
-                        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-                      }
-                    }
-                    if (!request.ParseFromString(bytes)) {
-                      return absl::InvalidArgumentError("the PullRequest does not parse");
-                    }
+                    RETURN_IF_ERROR(ParseRequest(*raw_request, request));
                     auto caller = deps_.auth.Authenticate(authorization, request.device_id());
                     if (!caller.ok()) return caller.status();
                     auto response = deps_.core.Pull(*caller, request.cursor(), request.limit());
                     if (!response.ok()) return response.status();
                     // The page's bytes are handed to gRPC as they are, not copied (a page is
                     // a megabyte or more).
-                    auto* page = new std::string(*std::move(response));
-                    grpc::Slice slice(
-                        page->data(), page->size(),
-                        [](void* owned) { delete static_cast<std::string*>(owned); }, page);
-                    *raw_response = grpc::ByteBuffer(&slice, 1);
+                    *raw_response = ToByteBuffer(*std::move(response));
                     return absl::OkStatus();
                   });
   }
 
-  grpc::ServerWriteReactor<v1::Poke>* Subscribe(grpc::CallbackServerContext* context,
-                                                const v1::SubscribeRequest* request) override {
-    return new SubscribeReactor(deps_, context, request);
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override {
+    return new SubscribeReactor(deps_, context, raw_request);
   }
 
   grpc::ServerUnaryReactor* ListConflicts(grpc::CallbackServerContext* context,
-                                          const v1::ListConflictsRequest* request,
-                                          v1::ListConflictsResponse* response) override {
-    std::string authorization = Authorization(context);
-    std::string device_id;
-    if (auto it = context->client_metadata().find("mcrm-device-id");
-        it != context->client_metadata().end()) {
-      device_id.assign(it->second.data(), it->second.size());
-    }
-    return OnPool(deps_.pool, context,
-                  [this, request, response, authorization, device_id]() -> absl::Status {
-                    auto caller = deps_.auth.Authenticate(authorization, device_id);
-                    if (!caller.ok()) return caller.status();
-                    auto result = deps_.core.ListConflicts(*caller, *request);
-                    if (!result.ok()) return result.status();
-                    *response = *std::move(result);
-                    return absl::OkStatus();
-                  });
+                                          const grpc::ByteBuffer* raw_request,
+                                          grpc::ByteBuffer* raw_response) override {
+    return Unary<v1::ListConflictsRequest>(
+        deps_.pool, context, raw_request, raw_response,
+        [this, authorization = Authorization(context), device_id = DeviceIdMetadata(context)](
+            const v1::ListConflictsRequest& request)
+            -> absl::StatusOr<v1::ListConflictsResponse> {
+          ASSIGN_OR_RETURN(Caller caller, deps_.auth.Authenticate(authorization, device_id));
+          return deps_.core.ListConflicts(caller, request);
+        });
   }
 
  private:

@@ -1,15 +1,18 @@
 // End-to-end: the real mcrm-server binary, on the store chosen by --store=sqlite|pg, driven over
 // gRPC on 127.0.0.1 the way devices and the back office drive it.
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "mcrm/schema.h"
 #include "mcrm/uuid.h"
+#include "mcrm/v1/server_info.grpc.pb.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "sample_records.h"
 #include "server_process.h"
@@ -166,6 +169,63 @@ class Device {
   int resyncs_ = 0;
 };
 
+// Sends `bytes` as the request of a unary call, as a client that did not use our protos might.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                          const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  grpc::Slice slice(bytes);
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) { done.set_value(std::move(status)); });
+  return done.get_future().get();
+}
+
+// The same for a server-streaming call: sends the request, reads until the stream ends.
+grpc::Status RawStreamingCall(const std::shared_ptr<grpc::Channel>& channel,
+                              const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  grpc::CompletionQueue queue;
+  auto call = stub.PrepareCall(&context, method, &queue);
+  auto next = [&] {
+    void* tag = nullptr;
+    bool ok = false;
+    queue.Next(&tag, &ok);
+    return ok;
+  };
+  call->StartCall(nullptr);
+  next();
+  grpc::Slice slice(bytes);
+  const grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, nullptr);
+  next();
+  call->WritesDone(nullptr);
+  next();
+  grpc::ByteBuffer response;
+  do {
+    call->Read(&response, nullptr);
+  } while (next());
+  grpc::Status status;
+  call->Finish(&status, nullptr);
+  next();
+  return status;
+}
+
+// A Value nested `depth` lists deep.
+v1::Value NestedLists(int depth) {
+  v1::Value value;
+  value.set_string_value("bottom");
+  for (int i = 0; i < depth; ++i) {
+    v1::Value outer;
+    *outer.mutable_list_value()->add_values() = std::move(value);
+    value = std::move(outer);
+  }
+  return value;
+}
+
 class SyncE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -221,6 +281,11 @@ TEST_F(SyncE2e, LoginChecksThePasswordAndCallsNeedASessionForTheirDevice) {
   const grpc::Status other = phone.sync().Pull(context.get(), request, &response);
   EXPECT_EQ(other.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(other.error_message(), HasSubstr("another device"));
+
+  // A login name with a NUL byte is not "admin" on any store.
+  const grpc::Status nul = stranger.Login(std::string("admin\0x", 7));
+  EXPECT_EQ(nul.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << nul.error_message();
+  EXPECT_EQ(nul.error_message(), "login: control characters are not allowed");
 }
 
 TEST_F(SyncE2e, ARepPullsExactlyTheirScope) {
@@ -389,6 +454,107 @@ TEST_F(SyncE2e, ARejectedMutationDoesNotStopTheBatchAndNamesTheProblem) {
   EXPECT_EQ(other->Find(mine->id)->meta.server_version, v + 1) << "only the valid mutation applied";
 }
 
+// Requests that do not parse, from a client that did not read our code: every call answers
+// INVALID_ARGUMENT and says what is wrong (gRPC's own handling answers UNIMPLEMENTED and says
+// nothing).
+TEST_F(SyncE2e, EveryCallRefusesARequestThatDoesNotParseAndSaysWhy) {
+  const std::string truncated = std::string("\x0a\x05") + "ab";  // 5 bytes announced, 2 sent
+  for (const char* method : {"/mcrm.v1.Auth/Login", "/mcrm.v1.Auth/RevokeDevice",
+                             "/mcrm.v1.Sync/Push", "/mcrm.v1.Sync/Pull",
+                             "/mcrm.v1.Sync/ListConflicts", "/mcrm.v1.ServerInfo/GetInfo"}) {
+    const grpc::Status status = RawUnaryCall(channel_, method, truncated);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(status.error_message(), HasSubstr("truncated or malformed")) << method;
+  }
+  const grpc::Status stream = RawStreamingCall(channel_, "/mcrm.v1.Sync/Subscribe", truncated);
+  EXPECT_EQ(stream.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(stream.error_message(), HasSubstr("device_id: truncated or malformed"));
+
+  // A string that is not UTF-8 names its field.
+  const grpc::Status login =
+      RawUnaryCall(channel_, "/mcrm.v1.Auth/Login", std::string("\x0a\x02\xc0\x80", 4));
+  EXPECT_EQ(login.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(login.error_message(), "login: not valid UTF-8");
+}
+
+// One mutation that does not parse (a string that is not UTF-8, values nested too deep) is
+// refused alone; the valid mutations of the same push are applied.
+TEST_F(SyncE2e, AMutationThatDoesNotParseIsRefusedAloneAndTheOthersApply) {
+  auto rep = SignedIn("rep3");
+  const Record* mine = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(mine, nullptr);
+  const EntityType A = EntityType::kAccount;
+  const int64_t v = mine->meta.server_version;
+  std::vector<v1::Mutation> batch;
+  batch.push_back(rep->Change(A, mine->id, v, {{F(A, "tax_id"), Value::String("DE-UTF8")}}));
+  v1::Mutation overlong = rep->Change(A, mine->id, v, {{F(A, "notes"), Value::String("x")}});
+  // An overlong encoding of "/": a C++ client serializes it (with a logged error), a parser
+  // refuses it.
+  overlong.mutable_changed(0)->mutable_value()->set_string_value(std::string("\xc0\xaf", 2));
+  batch.push_back(overlong);
+  v1::Mutation deep = rep->Change(A, mine->id, v, {{F(A, "notes"), Value::String("x")}});
+  *deep.mutable_changed(0)->mutable_value() = NestedLists(150);
+  batch.push_back(deep);
+  batch.push_back(rep->Change(A, mine->id, v, {{F(A, "website"), Value::String("x.example")}}));
+
+  v1::PushResponse response;
+  const grpc::Status status = rep->Push(batch, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).outcome(), v1::MutationResult::APPLIED)
+      << response.results(0).message();
+  EXPECT_EQ(response.results(1).outcome(), v1::MutationResult::REJECTED);
+  EXPECT_EQ(response.results(1).code(), 3);
+  EXPECT_EQ(response.results(1).message(), "mutations[1].changed[0].value.string_value: not valid UTF-8");
+  EXPECT_EQ(response.results(2).outcome(), v1::MutationResult::REJECTED);
+  EXPECT_THAT(response.results(2).message(),
+              HasSubstr("mutations[2].changed[0].value.list_value.values[0]"));
+  EXPECT_THAT(response.results(2).message(), HasSubstr("nested deeper than 100 messages"));
+  EXPECT_NE(response.results(3).outcome(), v1::MutationResult::REJECTED)
+      << response.results(3).message();
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_EQ(rep->Find(mine->id)->Get("tax_id"), Value::String("DE-UTF8"));
+  EXPECT_EQ(rep->Find(mine->id)->Get("notes"), mine->Get("notes"));
+}
+
+// Ids are canonical: an upper-case UUID is refused as a record id (it would be a second record)
+// and as an owner (the account would never reach its owner); lengths the server accepts are
+// bounded (a clock's node id travels to everyone who sees the record).
+TEST_F(SyncE2e, RefusesNonCanonicalIdsAndUnboundedNodeIds) {
+  auto rep = SignedIn("rep2");
+  const EntityType A = EntityType::kAccount;
+  const std::string id = rep->NewId();
+  FieldMap fields = {{F(A, "name"), Value::String("Großhandel Süd")},
+                     {F(A, "kind"), Value::String("organization")},
+                     {F(A, "owner_id"), Value::String(rep->user_id())}};
+  std::string upper_id = id;
+  for (char& c : upper_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string upper_owner = rep->user_id();
+  for (char& c : upper_owner) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  FieldMap upper_owner_fields = fields;
+  upper_owner_fields[F(A, "owner_id")] = Value::String(upper_owner);
+  v1::Mutation huge_node = rep->Change(A, rep->NewId(), 0, fields);
+  huge_node.mutable_hlc()->set_node(std::string(1 << 20, 'n'));
+
+  v1::PushResponse response;
+  ASSERT_TRUE(rep->Push({rep->Change(A, upper_id, 0, fields),
+                         rep->Change(A, rep->NewId(), 0, upper_owner_fields), huge_node},
+                        &response)
+                  .ok());
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_THAT(response.results(0).message(), HasSubstr("account.id: \"" + upper_id +
+                                                       "\" is not in canonical form"));
+  EXPECT_THAT(response.results(1).message(),
+              HasSubstr("account.owner_id: \"" + upper_owner + "\" is not in canonical form"));
+  EXPECT_THAT(response.results(2).message(), HasSubstr("hlc.node: must be 1 to 128 characters"));
+  for (const auto& result : response.results()) {
+    EXPECT_EQ(result.outcome(), v1::MutationResult::REJECTED);
+    EXPECT_EQ(result.code(), 3);
+  }
+}
+
 TEST_F(SyncE2e, ABatchCanCreateARecordAndChangeItAgain) {
   auto rep = SignedIn("rep5");
   const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
@@ -546,9 +712,34 @@ TEST_F(SyncE2e, ARevokedDeviceIsToldToWipeItself) {
   auto not_admin = rep->Context();
   EXPECT_EQ(rep->auth().RevokeDevice(not_admin.get(), request, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  // A poke stream opened before the revocation.
+  auto stream_context = rep->Context();
+  v1::SubscribeRequest subscribe;
+  subscribe.set_device_id(rep->device_id());
+  auto stream = rep->sync().Subscribe(stream_context.get(), subscribe);
+  v1::Poke poke;
+  ASSERT_TRUE(stream->Read(&poke)) << "the stream is live";
+
   auto context = admin->Context();
   const grpc::Status revoked = admin->auth().RevokeDevice(context.get(), request, &response);
   ASSERT_TRUE(revoked.ok()) << revoked.error_message();
+  // A change in the rep's scope: a stream left open would be poked for it.
+  const Record* account = admin->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const EntityType A = EntityType::kAccount;
+  ASSERT_NE(admin
+                ->PushOne(admin->Change(A, account->id, account->meta.server_version,
+                                        {{F(A, "notes"), Value::String("after the revocation")}}))
+                .outcome(),
+            v1::MutationResult::REJECTED);
+  EXPECT_FALSE(stream->Read(&poke)) << "revocation ends the open stream";
+  const grpc::Status ended = stream->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(ended.error_message(), HasSubstr("device revoked"));
+  const auto& trailers = stream_context->GetServerTrailingMetadata();
+  EXPECT_NE(trailers.find("mcrm-device-revoked"), trailers.end());
 
   const grpc::Status pull = rep->PullAll();
   EXPECT_EQ(pull.error_code(), grpc::StatusCode::PERMISSION_DENIED);
