@@ -18,6 +18,11 @@ std::optional<TaskStatus> TaskStatusOf(const Record& record) {
 
 }  // namespace
 
+bool RuleChecksTheStep(EntityType entity, uint32_t field) {
+  static const uint32_t kTaskStatus = Spec(EntityType::kServiceTask).FieldByName("status")->number;
+  return entity == EntityType::kServiceTask && field == kTaskStatus;
+}
+
 Record RecordAfterChange(const Record* before, const ChangeSet& change) {
   Record after;
   if (before != nullptr) {

@@ -286,5 +286,58 @@ TEST_F(ChangeRulesParityTest, AStatusStepIsCheckedFromWhatTheUserSeesIncludingUn
             "service_task.status: cannot go from cannot_complete to cancelled");
 }
 
+// Offline, a technician steps a task accepted -> en_route -> on_site. Each step is allowed, so
+// each must reach the server as its own mutation: folded into one, accepted -> on_site would be
+// refused hours later. The second waits for the server's answer to the first, for its base.
+TEST_F(ChangeRulesParityTest, StatusStepsMadeOfflineReachTheServerOneByOne) {
+  auto replica = Replica::Open((dir_ / "replica.sqlite3").string());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  StoredRecord server;
+  server.record = AtVersion(Task("accepted", false));
+  for (const auto& [number, value] : server.record.fields) {
+    server.stamps[number] = FieldStamp{kVersion, HlcTimestamp{kT - 60000, 0, "office"}};
+  }
+  v1::PullResponse response;
+  wire::ToProto(server.record, response.add_records());
+  response.set_next_cursor("s:1");
+  absl::StatusOr<PulledPage> page = ReadPulledPage(response);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_TRUE((*replica)->ApplyPulledPage(*page).ok());
+  const uint32_t status = F(kTask, "status");
+  uint32_t logical = 0;
+  for (const char* step : {"en_route", "on_site"}) {
+    ASSERT_TRUE((*replica)
+                    ->Write(kTask, kRecordId, {{status, Value::String(step)}},
+                            HlcTimestamp{kT, ++logical, "phone"}, NewId())
+                    .ok())
+        << step;
+  }
+  ASSERT_EQ((*replica)->Outbox()->size(), 2u) << "each step its own entry";
+
+  // The server, push by push, as the engine drives it.
+  int64_t version = kVersion;
+  for (const char* step : {"en_route", "on_site"}) {
+    auto pending = (*replica)->PendingMutations(100);
+    ASSERT_TRUE(pending.ok()) << pending.status();
+    ASSERT_EQ(pending->size(), 1u) << step << ": the next step waits for the one before";
+    auto change = wire::FromProto((*pending)[0], "mutation");
+    ASSERT_TRUE(change.ok()) << change.status();
+    ASSERT_TRUE(ValidateChangeSet(*change, ChangeOrigin::kDevice, false).ok());
+    EXPECT_EQ(change->base_version, version);
+    const MergeOutcome out = MergeChange(&server, *change, version + 1);
+    ASSERT_EQ(out.result, MergeResult::kApplied) << step << ": " << out.status;
+    server = out.state;
+    ++version;
+    v1::PushResponse answer;
+    v1::MutationResult* result = answer.add_results();
+    result->set_mutation_id(change->mutation_id);
+    result->set_outcome(v1::MutationResult::APPLIED);
+    result->set_server_version(version);
+    ASSERT_TRUE((*replica)->ApplyPushResults(answer).ok());
+  }
+  EXPECT_EQ(server.record.Get("status"), Value::String("on_site"));
+  EXPECT_TRUE((*replica)->Outbox()->empty());
+}
+
 }  // namespace
 }  // namespace mcrm::device

@@ -624,15 +624,29 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
   RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
     if (also) RETURN_IF_ERROR(also());
     // The newest entry of this record decides: an unsent one absorbs the change (one mutation
-    // per record per push); a sent one not yet settled means the base is only known once the
-    // server answers it.
+    // per record per push), unless both step a field whose rules look at the step (a task's
+    // status: each step was checked, the folded one might be refused); a sent one not yet
+    // settled, or a step kept apart, means the base is only known once the server answers the
+    // entry before.
     Stmt last(db_,
-              "SELECT seq, mutation, sent, rejected FROM outbox WHERE record_id = ?1 "
+              "SELECT seq, mutation, sent, rejected, base_known FROM outbox WHERE record_id = ?1 "
               "ORDER BY seq DESC LIMIT 1");
     last.Text(1, change.record_id);
     ASSIGN_OR_RETURN(bool has_last, last.Step());
-    if (has_last && last.ColumnInt(2) == 0 && last.ColumnInt(3) == 0) {
+    const bool last_open = has_last && last.ColumnInt(2) == 0 && last.ColumnInt(3) == 0;
+    bool keep_apart = false;
+    if (last_open && change.op == ChangeSet::Op::kUpsert) {
       ASSIGN_OR_RETURN(ChangeSet open, DecodeMutation(last.ColumnBlob(1)));
+      for (const auto& [field, value] : change.changed) {
+        if (RuleChecksTheStep(change.entity, field) && open.changed.contains(field) &&
+            open.changed.at(field) != value) {
+          keep_apart = true;
+        }
+      }
+    }
+    if (last_open && !keep_apart) {
+      ASSIGN_OR_RETURN(ChangeSet open, DecodeMutation(last.ColumnBlob(1)));
+      const bool base_known = last.ColumnInt(4) != 0;
       if (change.op == ChangeSet::Op::kDelete) {
         open.op = ChangeSet::Op::kDelete;
         open.changed.clear();
@@ -640,7 +654,7 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
         for (auto& [field, value] : change.changed) open.changed[field] = std::move(value);
       }
       open.hlc = std::max(open.hlc, change.hlc);
-      if (open.op == ChangeSet::Op::kDelete && open.base_version == 0) {
+      if (open.op == ChangeSet::Op::kDelete && base_known && open.base_version == 0) {
         // Created and deleted before the server heard of it: nothing to send.
         Stmt drop(db_, "DELETE FROM outbox WHERE seq = ?1");
         drop.Int(1, last.ColumnInt(0));
@@ -652,7 +666,8 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
       stored = open;
       return update.Run();
     }
-    const bool base_known = !(has_last && last.ColumnInt(2) != 0 && last.ColumnInt(3) == 0);
+    const bool base_known =
+        !keep_apart && !(has_last && last.ColumnInt(2) != 0 && last.ColumnInt(3) == 0);
     Stmt insert(db_,
                 "INSERT INTO outbox (mutation_id, record_id, mutation, base_known) "
                 "VALUES (?1, ?2, ?3, ?4)");

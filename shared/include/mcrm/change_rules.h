@@ -33,4 +33,10 @@ absl::Status CheckSameEntity(const Record& existing, const ChangeSet& change);
 absl::Status ValidateChangeToRecord(const Record* before, const ChangeSet& change,
                                     const Record& after);
 
+// True when the rules of `field` of `entity` look at the step from its old value, not only at the
+// result: a service task's status. Two changes of such a field are never folded into one
+// mutation (a device's outbox keeps them apart), since the folded step may be refused where each
+// step was allowed (accepted -> en_route -> on_site folded is accepted -> on_site).
+bool RuleChecksTheStep(EntityType entity, uint32_t field);
+
 }  // namespace mcrm
