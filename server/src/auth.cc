@@ -37,15 +37,6 @@ absl::Status CheckLogin(absl::string_view login) {
 // Argon2id reads the whole password: its length is bounded like every other input.
 constexpr size_t kMaxPasswordLength = 1024;
 
-std::vector<std::string> Strings(const Value& value) {
-  std::vector<std::string> out;
-  if (!value.is_list()) return out;
-  for (const Value& item : value.list_value()) {
-    if (item.is_string()) out.push_back(item.string_value());
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::Status DeviceRevokedError() {
@@ -89,11 +80,8 @@ absl::StatusOr<Caller> Authenticator::CallerOf(const std::optional<StoredRecord>
   if (active.is_bool() && !active.bool_value()) {
     return absl::PermissionDeniedError("user is deactivated");
   }
-  Caller caller;
+  Caller caller = CallerOfUser(user, std::move(device_id));
   caller.user_id = user_id;
-  caller.device_id = std::move(device_id);
-  caller.role = user.Get("role").is_string() ? user.Get("role").string_value() : "rep";
-  caller.territory_ids = Strings(user.Get("territory_ids"));
   return caller;
 }
 

@@ -11,20 +11,11 @@
 #include "absl/strings/string_view.h"
 #include "mcrm/hlc.h"
 #include "mcrm/record.h"
+#include "mcrm/scope_rule.h"
 #include "store/store.h"
 
 namespace mcrm::server {
 
-// Who a call acts for.
-struct Caller {
-  std::string user_id;
-  std::string device_id;
-  std::string role;  // "rep", "dispatcher" or "admin"
-  std::vector<std::string> territory_ids;
-
-  bool sees_everything() const { return role == "dispatcher" || role == "admin"; }
-  bool is_admin() const { return role == "admin"; }
-};
 
 struct LoginResult {
   std::string token;

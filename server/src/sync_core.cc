@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "mcrm/change_set.h"
 #include "mcrm/merge.h"
+#include "mcrm/scope_rule.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
-#include "scope_rule.h"
 #include "wire_codec.h"
 
 namespace mcrm::server {
@@ -48,14 +48,6 @@ v1::MutationResult::Outcome OutcomeOf(MergeResult result) {
       return v1::MutationResult::REJECTED;
   }
   return v1::MutationResult::OUTCOME_UNSPECIFIED;
-}
-
-// The account a record follows, for scope checks: the record's own account_id field (after the
-// change), or its stored scope key.
-std::string AccountIdOf(const Record& record) {
-  if (Spec(record.entity).scope != ScopeKind::kByAccount) return "";
-  const Value& field = record.Get("account_id");
-  return field.is_string() ? field.string_value() : record.meta.scope.account_id;
 }
 
 uint32_t AccountField(EntityType entity) { return Spec(entity).FieldByName("account_id")->number; }

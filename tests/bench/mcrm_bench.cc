@@ -298,7 +298,7 @@ int Push() {
   std::atomic<int64_t> applied{0};
   // Each client pushes its share of the batches to its own slice of the accounts.
   auto client = [&](int c) {
-    server::Caller office{"bench-user", absl::StrCat("bench-device-", c), "dispatcher", {}};
+    Caller office{"bench-user", absl::StrCat("bench-device-", c), "dispatcher", {}};
     UuidV7Generator ids;
     const size_t slice = seeded.size() / static_cast<size_t>(clients);
     const bool stale = absl::GetFlag(FLAGS_stale_base);
@@ -358,7 +358,7 @@ int Pull() {
   SettleSeed(target);
   HybridClock clock("server", WallMs);
   server::SyncCore core(*target.store, clock, WallMs);
-  server::Caller office{"bench-user", "bench-device", "dispatcher", {}};
+  Caller office{"bench-user", "bench-device", "dispatcher", {}};
   // The whole scope three times; the median is reported, and each round's figure beside it.
   std::vector<double> rates;
   int64_t rows = 0;

@@ -339,5 +339,50 @@ TEST_F(ChangeRulesParityTest, StatusStepsMadeOfflineReachTheServerOneByOne) {
   EXPECT_TRUE((*replica)->Outbox()->empty());
 }
 
+// The scope rule on the device: a rep signed in on it is refused offline, by the server's own
+// checks (mcrm/scope_rule.h) and in its words, what the server would refuse: a change to the
+// catalogue, and a change that would move an account out of the rep's scope.
+TEST_F(ChangeRulesParityTest, ARepIsRefusedOfflineWhatTheirScopeDoesNotAllow) {
+  auto replica = Replica::Open((dir_ / "replica.sqlite3").string());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  constexpr char kOtherTerritory[] = "01890a5d-ac96-774b-bcce-b302099a80f1";
+  constexpr char kOtherRep[] = "01890a5d-ac96-774b-bcce-b302099a80f2";
+  constexpr char kProduct[] = "01890a5d-ac96-774b-bcce-b302099a80f3";
+  Record rep = ValidSample(EntityType::kUser);
+  rep.id = mcrm::testing::kUserId;
+  rep.Set("role", Value::String("rep"));
+  rep.Set("territory_ids", Value::Strings({kOtherTerritory}));
+  Record account = ValidSample(kAccount);  // owned by the rep, in a territory not theirs
+  account.id = mcrm::testing::kAccountId;
+  Record product = ValidSample(EntityType::kProduct);
+  product.id = kProduct;
+  product.Set("related_product_ids", Value::Strings({}));
+  v1::PullResponse response;
+  for (const Record& r : {rep, account, product}) wire::ToProto(AtVersion(r), response.add_records());
+  response.set_next_cursor("s:1");
+  absl::StatusOr<PulledPage> page = ReadPulledPage(response);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_TRUE((*replica)->ApplyPulledPage(*page).ok());
+  const EntityType P = EntityType::kProduct;
+  auto write = [&](EntityType entity, const std::string& id, FieldMap fields) {
+    return (*replica)->Write(entity, id, std::move(fields), HlcTimestamp{kT, 0, "phone"}, NewId());
+  };
+  // Before anyone signed in, the device cannot tell: the server checks.
+  ASSERT_TRUE(write(P, kProduct, {{F(P, "name"), Value::String("Pump")}}).ok());
+
+  ASSERT_TRUE((*replica)->SetSignedInUser(mcrm::testing::kUserId).ok());
+  auto product_change = write(P, kProduct, {{F(P, "name"), Value::String("Pump II")}});
+  EXPECT_EQ(product_change.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(product_change.status().message(),
+            "product: only dispatchers and admins change these records");
+  auto give_away =
+      write(kAccount, account.id, {{F(kAccount, "owner_id"), Value::String(kOtherRep)}});
+  EXPECT_EQ(give_away.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(give_away.status().message(),
+            absl::StrCat("account ", account.id, ": the change would move it out of your scope"));
+  EXPECT_TRUE(
+      write(kAccount, account.id, {{F(kAccount, "notes"), Value::String("visited")}}).ok());
+}
+
 }  // namespace
 }  // namespace mcrm::device

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "mcrm/change_rules.h"
+#include "mcrm/scope_rule.h"
 #include "mcrm/status_macros.h"
 #include "pulled_page.h"
 #include "wire_codec.h"
@@ -712,8 +713,64 @@ absl::StatusOr<ChangeSet> Replica::WriteWith(EntityType entity, const std::strin
   // runs (entity, state machine, the record as it will look), so the user learns now, not
   // after a push, and in the server's words.
   const Record* before = visible.has_value() ? &*visible : nullptr;
-  RETURN_IF_ERROR(ValidateChangeToRecord(before, change, RecordAfterChange(before, change)));
+  Record after = RecordAfterChange(before, change);
+  RETURN_IF_ERROR(ValidateChangeToRecord(before, change, after));
+  RETURN_IF_ERROR(CheckScope(change, before, &after));
   return Append(std::move(change), also);
+}
+
+absl::Status Replica::SetSignedInUser(const std::string& user_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, SignedInUser());
+  if (stored == user_id) return absl::OkStatus();
+  Stmt put(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('user_id', ?1)");
+  put.Text(1, user_id);
+  return put.Run();
+}
+
+absl::StatusOr<std::optional<std::string>> Replica::SignedInUser() {
+  Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'user_id'");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::nullopt;
+  return stmt.ColumnText(0);
+}
+
+absl::StatusOr<std::optional<Record>> Replica::ScopedRead(const std::string& id) {
+  if (id.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<Record> record, Read(id));
+  // Unsent changes may have moved it: its scope keys follow its fields as the server's would.
+  if (record.has_value()) record->meta.scope = ComputeScopeKeys(*record);
+  return record;
+}
+
+absl::Status Replica::CheckScope(const ChangeSet& change, const Record* before,
+                                 const Record* after) {
+  ASSIGN_OR_RETURN(std::optional<std::string> user_id, SignedInUser());
+  if (!user_id.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<Record> user, ScopedRead(*user_id));
+  // Before the first pull has brought the user's own record, the server alone checks.
+  if (!user.has_value()) return absl::OkStatus();
+  const Caller caller = CallerOfUser(*user, "");
+  std::optional<Record> scoped_before;
+  if (before != nullptr) {
+    scoped_before = *before;
+    scoped_before->meta.scope = ComputeScopeKeys(*before);
+  }
+  ASSIGN_OR_RETURN(std::optional<Record> account_before,
+                   ScopedRead(before != nullptr ? AccountIdOf(*scoped_before) : ""));
+  RETURN_IF_ERROR(CheckMayChange(caller, change.entity, change.record_id,
+                                 scoped_before.has_value() ? &*scoped_before : nullptr,
+                                 account_before.has_value() ? &*account_before : nullptr));
+  if (after == nullptr) return absl::OkStatus();  // a delete cannot move a record
+  Record scoped_after = *after;
+  scoped_after.meta.scope = ComputeScopeKeys(scoped_after);
+  std::optional<Record> account_after;
+  if (scoped_after.entity == EntityType::kAccount) {
+    account_after = scoped_after;
+  } else {
+    ASSIGN_OR_RETURN(account_after, ScopedRead(AccountIdOf(scoped_after)));
+  }
+  return CheckStaysInScope(caller, scoped_after,
+                           account_after.has_value() ? &*account_after : nullptr, before == nullptr);
 }
 
 absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& record_id,
@@ -726,6 +783,7 @@ absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& 
   ASSIGN_OR_RETURN(ChangeSet change, NewChange(entity, record_id, hlc, mutation_id));
   change.op = ChangeSet::Op::kDelete;
   RETURN_IF_ERROR(CheckSameEntity(*visible, change));  // as the server's merge checks a delete
+  RETURN_IF_ERROR(CheckScope(change, &*visible, nullptr));
   return Append(std::move(change));
 }
 

@@ -73,6 +73,12 @@ class Replica {
   absl::StatusOr<ChangeSet> Delete(EntityType entity, const std::string& record_id,
                                    const HlcTimestamp& hlc, const std::string& mutation_id);
 
+  // The user signed in on this device. Local writes are then checked against that user's scope
+  // by the server's rule (mcrm/scope_rule.h), once a pull has brought the user's own record: a
+  // rep learns offline that a product is not theirs to change, or that a change would move an
+  // account out of their scope. Kept until the replica is wiped.
+  absl::Status SetSignedInUser(const std::string& user_id);
+
   // ---- reads (the app)
   // --------------------------------------------------------------------------- The record as the
   // user sees it: the server state with the pending local changes laid on top (nullopt when it does
@@ -152,6 +158,12 @@ class Replica {
                                       const std::string& mutation_id,
                                       const std::function<absl::Status()>& also);
   absl::Status StoreServerState(const Record& record);
+  absl::StatusOr<std::optional<std::string>> SignedInUser();
+  // Read(), with the scope keys the record's fields give it now (nullopt for an empty id).
+  absl::StatusOr<std::optional<Record>> ScopedRead(const std::string& id);
+  // The server's scope checks for a local change of the signed-in user: may they change
+  // `before` (nullptr: a create), and does `after` (nullptr: a delete) stay in their scope.
+  absl::Status CheckScope(const ChangeSet& change, const Record* before, const Record* after);
   // Lays an acknowledged change (and the server's side of any conflict it lost) on the stored
   // server state, until a pull brings the real one.
   absl::Status FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result);

@@ -250,6 +250,9 @@ std::unique_ptr<SyncClient::PendingPull> SyncClient::StartPull(const std::string
 
 absl::StatusOr<SyncReport> SyncEngine::SyncOnce() {
   SyncReport report;
+  // Whose scope local writes are checked against (the replica checks them once it holds the
+  // user's own record).
+  if (!client_.user_id().empty()) RETURN_IF_ERROR(replica_.SetSignedInUser(client_.user_id()));
   absl::Status status = Push(report);
   if (status.ok()) status = Pull(report);
   if (IsDeviceRevoked(status)) {

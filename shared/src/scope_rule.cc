@@ -1,10 +1,10 @@
-#include "scope_rule.h"
+#include "mcrm/scope_rule.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
-namespace mcrm::server {
+namespace mcrm {
 namespace {
 
 bool InTerritories(const Caller& caller, const std::string& territory) {
@@ -12,7 +12,31 @@ bool InTerritories(const Caller& caller, const std::string& territory) {
                                          territory) != caller.territory_ids.end();
 }
 
+std::vector<std::string> Strings(const Value& value) {
+  std::vector<std::string> out;
+  if (!value.is_list()) return out;
+  for (const Value& item : value.list_value()) {
+    if (item.is_string()) out.push_back(item.string_value());
+  }
+  return out;
+}
+
 }  // namespace
+
+Caller CallerOfUser(const Record& user, std::string device_id) {
+  Caller caller;
+  caller.user_id = user.id;
+  caller.device_id = std::move(device_id);
+  caller.role = user.Get("role").is_string() ? user.Get("role").string_value() : "rep";
+  caller.territory_ids = Strings(user.Get("territory_ids"));
+  return caller;
+}
+
+std::string AccountIdOf(const Record& record) {
+  if (Spec(record.entity).scope != ScopeKind::kByAccount) return "";
+  const Value& field = record.Get("account_id");
+  return field.is_string() ? field.string_value() : record.meta.scope.account_id;
+}
 
 bool CallerSees(const Caller& caller, const Record& record, const Record* account) {
   if (caller.sees_everything()) return true;
@@ -57,4 +81,4 @@ absl::Status CheckStaysInScope(const Caller& caller, const Record& after,
                            : ": the change would move it out of your scope"));
 }
 
-}  // namespace mcrm::server
+}  // namespace mcrm
