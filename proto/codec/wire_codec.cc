@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "mcrm/utf8.h"
 
 namespace mcrm::wire {
 namespace {
@@ -44,7 +45,7 @@ absl::StatusOr<FieldMap> FieldsFromProto(
 absl::StatusOr<EntityType> EntityFromName(absl::string_view name, absl::string_view path) {
   const EntitySpec* spec = FindEntity(name);
   if (spec == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".entity: unknown entity \"", name, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(path, ".entity: unknown entity ", Quoted(name)));
   }
   return spec->type;
 }

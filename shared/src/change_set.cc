@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/utf8.h"
 #include "mcrm/uuid.h"
 #include "mcrm/validation.h"
 
@@ -24,8 +25,7 @@ absl::Status CheckNoUnknownMembers(const FieldSpec& field, const Value& value,
   for (const auto& [name, member] : value.struct_value()) {
     const FieldSpec* sub = field.shape->Field(name);
     if (sub == nullptr) {
-      const std::string shown = name.size() <= 64 ? absl::StrCat("\"", name, "\" ") : "";
-      return absl::InvalidArgumentError(absl::StrCat(path, ": member ", shown, "is not in ",
+      return absl::InvalidArgumentError(absl::StrCat(path, ": member ", Quoted(name), " is not in ",
                                                      field.shape->name, " of schema version ",
                                                      kSchemaVersion));
     }

@@ -1,5 +1,7 @@
 #include "mcrm/utf8.h"
 
+#include "absl/strings/str_cat.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -48,6 +50,14 @@ bool IsValidUtf8(absl::string_view s) {
     i += len;
   }
   return true;
+}
+
+std::string Quoted(absl::string_view text) {
+  constexpr size_t kShown = 64;
+  if (text.size() <= kShown) return absl::StrCat("\"", text, "\"");
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat("\"", text.substr(0, cut), "\u2026\" (", text.size(), " bytes)");
 }
 
 }  // namespace mcrm

@@ -1,6 +1,7 @@
 #include "mcrm/uuid.h"
 
 #include "absl/strings/str_cat.h"
+#include "mcrm/utf8.h"
 
 namespace mcrm {
 namespace {
@@ -57,8 +58,7 @@ absl::StatusOr<Uuid> ParseUuid(absl::string_view text) {
 
 absl::Status CheckUuidV7(absl::string_view text, absl::string_view path) {
   auto uuid = ParseUuid(text);
-  // Quoted only when short: an id field may hold anything a client sent.
-  const std::string shown = text.size() <= 64 ? absl::StrCat("\"", text, "\" ") : "";
+  const std::string shown = absl::StrCat(Quoted(text), " ");
   if (!uuid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", shown, "is not a UUIDv7 (", uuid.status().message(), ")"));

@@ -242,7 +242,7 @@ absl::Status CheckChecklist(const Record& r, bool must_be_complete) {
     const std::string path = absl::StrCat("service_task.checklist[", i, "]");
     const std::string& key = item.Get("key").string_value();
     if (!keys.insert(key).second) {
-      return Invalid(absl::StrCat(path, ".key"), absl::StrCat("\"", key, "\" is used twice"));
+      return Invalid(absl::StrCat(path, ".key"), absl::StrCat(Quoted(key), " is used twice"));
     }
     const std::string& kind = item.Get("kind").string_value();
     const char* answer_field = kind == "yes_no"   ? "answer_bool"
@@ -293,8 +293,8 @@ absl::Status ValidateFieldValue(const FieldSpec& field, const Value& value,
       if (!value.is_string()) return WrongKind(path, "a date string", value);
       return IsDate(value.string_value())
                  ? absl::OkStatus()
-                 : Invalid(path, absl::StrCat("\"", value.string_value(),
-                                              "\" is not a date (YYYY-MM-DD)"));
+                 : Invalid(path, absl::StrCat(Quoted(value.string_value()),
+                                              " is not a date (YYYY-MM-DD)"));
     case FieldType::kId:
       if (!value.is_string()) return WrongKind(path, "an id string", value);
       return CheckUuidV7(value.string_value(), path);
@@ -303,7 +303,7 @@ absl::Status ValidateFieldValue(const FieldSpec& field, const Value& value,
       for (const auto& allowed : field.enum_values) {
         if (allowed == value.string_value()) return absl::OkStatus();
       }
-      return Invalid(path, absl::StrCat("\"", value.string_value(), "\" is not one of ",
+      return Invalid(path, absl::StrCat(Quoted(value.string_value()), " is not one of ",
                                         absl::StrJoin(field.enum_values, ", ")));
     }
     case FieldType::kStringList:

@@ -102,4 +102,16 @@ TEST(Utf8, AFieldValueInAnOverlongFormIsRefused) {
 }
 
 }  // namespace
+// An answer quotes what a client sent without growing with it, and stays UTF-8.
+TEST(Quoted, QuotesShortTextWholeAndCutsLongTextAtACharacter) {
+  EXPECT_EQ(Quoted("NEW"), "\"NEW\"");
+  const std::string long_ascii(1 << 20, 'a');
+  EXPECT_EQ(Quoted(long_ascii), "\"" + std::string(64, 'a') + "\u2026\" (1048576 bytes)");
+  std::string chinese;
+  for (int i = 0; i < 30; ++i) chinese += "\u534e";  // 3 bytes each: byte 64 is inside one
+  const std::string quoted = Quoted(chinese);
+  EXPECT_TRUE(IsValidUtf8(quoted)) << quoted;
+  EXPECT_LT(quoted.size(), 100u);
+}
+
 }  // namespace mcrm

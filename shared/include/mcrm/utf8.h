@@ -2,6 +2,8 @@
 // is never refused on the wire, and a pulled string the device accepts always parses again.
 #pragma once
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace mcrm {
@@ -10,5 +12,10 @@ namespace mcrm {
 // form, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF. Pure ASCII runs are checked
 // eight bytes at a time.
 bool IsValidUtf8(absl::string_view s);
+
+// Text a client sent, quoted for an error message: whole when short, else its first 64 bytes (cut
+// at a character boundary) and its length, so that an answer never grows with the input and
+// stays valid UTF-8. `"NEW"`, `"aaaa…" (1048576 bytes)`.
+std::string Quoted(absl::string_view text);
 
 }  // namespace mcrm
