@@ -25,7 +25,8 @@ absl::Status Invalid(absl::string_view path, absl::string_view problem) {
 
 // Walks the encoding of a `type` the way the parser reads it and reports the first fault. Fields
 // the type does not know, or that come with another wire type than their own, are skipped as the
-// parser keeps them: as unknown fields.
+// parser keeps them: as unknown fields. Nested messages are walked in place (no copies: a request
+// of many nested levels costs its size once).
 absl::Status Explain(const Descriptor& type, absl::string_view bytes, const std::string& path,
                      int depth) {
   if (depth > kMaxMessageDepth) {
@@ -57,10 +58,13 @@ absl::Status Explain(const Descriptor& type, absl::string_view bytes, const std:
       continue;
     }
     uint32_t length = 0;
-    std::string value;
-    if (!in.ReadVarint32(&length) || !in.ReadString(&value, static_cast<int>(length))) {
+    if (!in.ReadVarint32(&length) ||
+        length > bytes.size() - static_cast<size_t>(in.CurrentPosition()) ||
+        !in.Skip(static_cast<int>(length))) {
       return Invalid(field_path, "truncated or malformed");
     }
+    const absl::string_view value =
+        bytes.substr(static_cast<size_t>(in.CurrentPosition()) - length, length);
     if (field->type() == FieldDescriptor::TYPE_STRING) {
       if (!IsValidUtf8(value)) return Invalid(field_path, "not valid UTF-8");
     } else {
@@ -73,14 +77,14 @@ absl::Status Explain(const Descriptor& type, absl::string_view bytes, const std:
 
 }  // namespace
 
-absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message& out) {
+absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message& out,
+                          absl::string_view path) {
   if (out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return absl::OkStatus();
   out.Clear();
   const Descriptor& type = *out.GetDescriptor();
-  absl::Status why = Explain(type, bytes, "", 0);
+  absl::Status why = Explain(type, bytes, std::string(path), 0);
   if (!why.ok()) return why;
-  return absl::InvalidArgumentError(
-      absl::StrCat("the request does not parse as ", type.full_name()));
+  return Invalid(path, absl::StrCat("does not parse as ", type.full_name()));
 }
 
 }  // namespace mcrm::wire

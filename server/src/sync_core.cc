@@ -110,13 +110,16 @@ SyncCore::SyncCore(Store& store, HybridClock& clock, std::function<int64_t()> no
                    CommitListener on_commit)
     : store_(store), clock_(clock), now_ms_(std::move(now_ms)), on_commit_(std::move(on_commit)) {}
 
+absl::Status SyncCore::CheckBatchSize(int mutations) {
+  if (mutations <= kMaxMutationsPerPush) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("mutations: ", mutations, " in one push, at most ", kMaxMutationsPerPush));
+}
+
 absl::StatusOr<v1::PushResponse> SyncCore::Push(
     const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations,
     absl::Span<const absl::Status> unreadable) {
-  if (mutations.size() > kMaxMutationsPerPush) {
-    return absl::InvalidArgumentError(absl::StrCat("mutations: ", mutations.size(),
-                                                   " in one push, at most ", kMaxMutationsPerPush));
-  }
+  RETURN_IF_ERROR(CheckBatchSize(mutations.size()));
   std::vector<std::optional<v1::MutationResult>> results(mutations.size());
   std::vector<Pending> pending;
   absl::flat_hash_map<std::string, int> first_index;  // mutation id -> index in this batch
@@ -332,6 +335,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
       break;
     }
     case v1::ListConflictsRequest::kUserId: {
+      RETURN_IF_ERROR(CheckUuidV7(request.user_id(), "user_id"));
       if (!caller.sees_everything() && request.user_id() != caller.user_id) {
         return absl::PermissionDeniedError("user_id: reps read only their own conflicts");
       }

@@ -33,6 +33,9 @@ class SyncCore {
   // One result per mutation, in order. A rejected mutation does not stop the others; a retried
   // mutation id returns its stored result and changes nothing. The call itself fails only for a
   // malformed request (INVALID_ARGUMENT: oversize batch) or an unreachable store (UNAVAILABLE).
+  // INVALID_ARGUMENT for more than kMaxMutationsPerPush mutations in one push.
+  static absl::Status CheckBatchSize(int mutations);
+
   // `unreadable[i]`, when given and not OK, says why mutation i did not parse (its slot in
   // `mutations` is then empty): it is refused with that status, the others go on.
   absl::StatusOr<v1::PushResponse> Push(

@@ -179,9 +179,11 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       }
       // A device revoked between its authentication and now is ended here.
       if (absl::Status ended = deps_.hub.Add(this); !ended.ok()) {
-        std::lock_guard lock(mutex_);
-        FinishLocked(ended);
-        Unref();
+        {
+          std::lock_guard lock(mutex_);
+          FinishLocked(ended);
+        }
+        Unref();  // may delete this: never under our own lock
         return;
       }
       bool finished;
@@ -255,14 +257,13 @@ class SyncService final
             const store::v1::PushRequestEnvelope& request) -> absl::StatusOr<v1::PushResponse> {
           ASSIGN_OR_RETURN(Caller caller,
                            deps_.auth.Authenticate(authorization, request.device_id()));
+          // Before any mutation is parsed: an oversize batch is refused whole.
+          RETURN_IF_ERROR(SyncCore::CheckBatchSize(request.mutations_size()));
           google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
           std::vector<absl::Status> unreadable(static_cast<size_t>(request.mutations_size()));
           for (int i = 0; i < request.mutations_size(); ++i) {
-            absl::Status parsed = wire::ParseMessage(request.mutations(i), *mutations.Add());
-            if (!parsed.ok()) {
-              unreadable[static_cast<size_t>(i)] = absl::InvalidArgumentError(
-                  absl::StrCat("mutations[", i, "].", parsed.message()));
-            }
+            unreadable[static_cast<size_t>(i)] = wire::ParseMessage(
+                request.mutations(i), *mutations.Add(), absl::StrCat("mutations[", i, "]"));
           }
           return deps_.core.Push(caller, mutations, unreadable);
         });

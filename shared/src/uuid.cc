@@ -58,18 +58,15 @@ absl::StatusOr<Uuid> ParseUuid(absl::string_view text) {
 
 absl::Status CheckUuidV7(absl::string_view text, absl::string_view path) {
   auto uuid = ParseUuid(text);
-  const std::string shown = absl::StrCat(Quoted(text), " ");
-  if (!uuid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", shown, "is not a UUIDv7 (", uuid.status().message(), ")"));
-  }
+  auto refuse = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", Quoted(text), " ", why));
+  };
+  if (!uuid.ok()) return refuse(absl::StrCat("is not a UUIDv7 (", uuid.status().message(), ")"));
   if (uuid->version() != 7 || (uuid->bytes[8] & 0xC0) != 0x80) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": ", shown, "is not a UUIDv7 (version ", uuid->version(), " or not RFC 9562)"));
+    return refuse(absl::StrCat("is not a UUIDv7 (version ", uuid->version(), " or not RFC 9562)"));
   }
   if (uuid->ToString() != text) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": ", shown, "is not in canonical form (ids are written in lower case)"));
+    return refuse("is not in canonical form (ids are written in lower case)");
   }
   return absl::OkStatus();
 }

@@ -408,6 +408,15 @@ absl::Status ValidateTerritory(const Record& r) {
   return NotItself(r, "parent_id");
 }
 
-absl::Status ValidateRecord(const Record& record) { return Spec(record.entity).validate(record); }
+absl::Status ValidateRecord(const Record& record) {
+  const EntitySpec& spec = Spec(record.entity);
+  RETURN_IF_ERROR(spec.validate(record));
+  // After the field rules, which name a field that is too long; this bounds the whole.
+  if (const int64_t size = EncodedSizeBound(record); size > kMaxRecordBytes) {
+    return Invalid(spec.name, absl::StrCat("the record would take ", size, " bytes, at most ",
+                                           kMaxRecordBytes));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace mcrm

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <pqxx/pqxx>
+#include <chrono>
 #include <thread>
 
 #include "mcrm/change_set.h"
@@ -108,7 +109,8 @@ class ConcurrentPush : public ::testing::Test {
               .as<int>() >= n) {
         return;
       }
-      std::this_thread::yield();
+      // Polling, not ordering: two cores are shared with the blocked sessions.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ADD_FAILURE() << "a push finished without waiting for the blocker";
   }

@@ -86,6 +86,22 @@ TEST_F(StoreConformance, SavesAndLoadsRecordsWithStampsAndUnknownFields) {
   EXPECT_EQ(loaded[0], account);
 }
 
+// A record is written only over an older version of itself: a transaction that would overwrite
+// a record another one wrote meanwhile (two creates of one id) is told to run again (ABORTED).
+TEST_F(StoreConformance, ARecordIsWrittenOnlyOverAnOlderVersion) {
+  StoredRecord account = Make(EntityType::kAccount);
+  ASSERT_TRUE(Save({account}).ok());
+  StoredRecord other = account;
+  other.record.Set("name", Value::String("written meanwhile"));
+  EXPECT_EQ(Save({other}).code(), absl::StatusCode::kAborted);
+  other.record.meta.server_version = 2;
+  ASSERT_TRUE(Save({other}).ok());
+  auto loaded = store_->ReadRecords({account.record.id});
+  ASSERT_TRUE(loaded.ok() && loaded->size() == 1);
+  EXPECT_EQ((*loaded)[0].record.Get("name"), Value::String("written meanwhile"));
+  EXPECT_EQ((*loaded)[0].record.meta.server_version, 2);
+}
+
 TEST_F(StoreConformance, RollsBackWhenTheWorkFails) {
   const StoredRecord account = Make(EntityType::kAccount);
   const absl::Status status = store_->Transact([&](StoreTx& tx) -> absl::Status {

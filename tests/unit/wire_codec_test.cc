@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "mcrm/change_set.h"
 #include "mcrm/validation.h"
 #include "sample_records.h"
@@ -33,6 +34,48 @@ TEST(WireCodec, EveryEntityRoundTripsFieldForField) {
     record.meta.scope = ComputeScopeKeys(record);
     EXPECT_EQ(RoundTrip(record), record) << entity.name;
   }
+}
+
+// A task with every checklist step answered at length: the field limits allow it, the bound on a
+// whole record (kMaxRecordBytes) does not.
+Record LargestTask(int steps, size_t answer_bytes) {
+  Record task = ValidSample(EntityType::kServiceTask);
+  Value::List checklist;
+  for (int i = 0; i < steps; ++i) {
+    checklist.push_back(Value::StructOf({{"key", Value::String(absl::StrCat("step-", i))},
+                                         {"prompt", Value::String(std::string(500, 'p'))},
+                                         {"kind", Value::String("text")},
+                                         {"answer_text", Value::String(std::string(answer_bytes, 'a'))}}));
+  }
+  task.Set("checklist", Value::ListOf(std::move(checklist)));
+  return task;
+}
+
+// EncodedSizeBound is what the record-size rule checks: it must never be below the real size.
+TEST(WireCodec, TheSizeBoundIsAtLeastTheEncodedSize) {
+  std::vector<Record> records;
+  for (const EntitySpec& spec : AllEntities()) records.push_back(ValidSample(spec.type));
+  records.push_back(LargestTask(40, 20000));
+  for (Record& r : records) {
+    r.meta.scope = ComputeScopeKeys(r);
+    r.meta.hlc = HlcTimestamp{1793696400000, 7, "tablet-0001"};
+    r.meta.server_version = 123456;
+    v1::Record proto;
+    wire::ToProto(r, &proto);
+    EXPECT_GE(EncodedSizeBound(r), static_cast<int64_t>(proto.ByteSizeLong()))
+        << EntityName(r.entity);
+  }
+}
+
+TEST(WireCodec, ARecordLargerThanOneMebibyteIsRefusedWhole) {
+  const Record fits = LargestTask(40, 20000);
+  EXPECT_TRUE(ValidateRecord(fits).ok()) << ValidateRecord(fits);
+  const Record too_large = LargestTask(200, 20000);
+  const absl::Status status = ValidateRecord(too_large);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("service_task: the record would take "));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("bytes, at most 1048576"));
 }
 
 TEST(WireCodec, TombstonesRoundTrip) {

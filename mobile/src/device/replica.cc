@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "mcrm/change_rules.h"
 #include "mcrm/scope_rule.h"
+#include "mcrm/version.h"
 #include "mcrm/status_macros.h"
 #include "pulled_page.h"
 #include "wire_codec.h"
@@ -929,10 +930,16 @@ absl::StatusOr<std::vector<v1::Mutation>> Replica::PendingMutations(int limit) {
               "ORDER BY seq LIMIT ?1");
     stmt.Int(1, limit);
     Stmt mark(db_, "UPDATE outbox SET sent = 1 WHERE seq = ?1");
+    // A push also stays within kMaxPushBytes (its first entry always goes), so that a batch of
+    // large records never grows past what the server receives.
+    int64_t bytes = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      if (!out.emplace_back().ParseFromString(stmt.ColumnBlob(1))) {
+      const std::string mutation = stmt.ColumnBlob(1);
+      bytes += static_cast<int64_t>(mutation.size());
+      if (!out.empty() && bytes > kMaxPushBytes) break;
+      if (!out.emplace_back().ParseFromString(mutation)) {
         return absl::DataLossError("replica: outbox entry does not parse");
       }
       mark.Reset();

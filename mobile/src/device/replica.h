@@ -110,7 +110,8 @@ class Replica {
   // outbox (unsent changes are re-applied on top of the new state when they are pushed).
   absl::Status ResetForResync();
 
-  // The oldest pending (not rejected) outbox entries, at most `limit`, as mutations to push.
+  // The oldest pending (not rejected) outbox entries, at most `limit` and about kMaxPushBytes,
+  // as mutations to push.
   absl::StatusOr<std::vector<v1::Mutation>> PendingMutations(int limit);
   // Settles the outbox from a push's results: applied and merged entries go; conflicts go to
   // the local conflict log and the entry goes; rejected entries stay, marked, with the reason.

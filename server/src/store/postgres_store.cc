@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/uuid.h"
 #include "store/binary_rows.h"
 #include "store/encoding.h"
 #include "store/pull_merge.h"
@@ -417,7 +418,8 @@ class PgTx final : public StoreTx {
       // A row is written only over an older version of itself. A row it was not written over was
       // created by a transaction that committed after this one looked for it: run again.
       if (ExecRows(tx_, n, kSaveRecordsOne, kSaveRecordsFull, &SaveRecordsSql, params) != n) {
-        return absl::AbortedError("a record was created concurrently; the push runs again");
+        return absl::AbortedError(
+            "a record was written by another transaction meanwhile; send the change again");
       }
     }
     return absl::OkStatus();
@@ -585,6 +587,11 @@ class PostgresStore final : public Store {
       }
       after_txid = parts[1];
       after_id = parts[2];
+      // The id part is a record id; anything else (a NUL byte would be cut short by libpq) is
+      // not a cursor of ours.
+      if (!after_id.empty() && !IsUuidV7(after_id)) {
+        return absl::InvalidArgumentError("cursor: not a cursor of this server's store");
+      }
     }
     static const std::string kScoped =
         absl::StrCat(kPageAfterCursor, kBelowHorizon, " AND (",

@@ -24,6 +24,9 @@ struct PulledItem {
   }
 };
 
+// A page's first record always goes in: every record fits a page.
+static_assert(kMaxRecordBytes <= kMaxPullPageBytes);
+
 // Takes at most `limit` items from the two sorted lists (each fetched with limit + 1 rows) in
 // position order, and no more than fit in `max_bytes` (the first item always goes in). `more` is
 // set when anything fetched was left out. The last taken position is returned in (last_major,

@@ -230,11 +230,17 @@ class SqliteTx final : public StoreTx {
 
   absl::Status SaveRecords(absl::Span<const StoredRecord> records) override {
     ASSIGN_OR_RETURN(int64_t seq, LastSeq());
+    // A row is written only over an older version of itself, as in the PostgreSQL store.
     static const std::string kInsert = absl::StrCat(
-        "INSERT OR REPLACE INTO records (id, entity, version, seq, deleted, owner_id, "
+        "INSERT INTO records (id, entity, version, seq, deleted, owner_id, "
         "territory_id, account_id, assignee_id, record, stamps, changed_ms) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ",
-        kNowMs, ")");
+        kNowMs,
+        ") ON CONFLICT (id) DO UPDATE SET entity = excluded.entity, version = excluded.version, "
+        "seq = excluded.seq, deleted = excluded.deleted, owner_id = excluded.owner_id, "
+        "territory_id = excluded.territory_id, account_id = excluded.account_id, assignee_id = "
+        "excluded.assignee_id, record = excluded.record, stamps = excluded.stamps, changed_ms = "
+        "excluded.changed_ms WHERE records.version < excluded.version");
     Stmt stmt(db_, kInsert);
     for (const StoredRecord& stored : records) {
       const Record& r = stored.record;
@@ -251,6 +257,10 @@ class SqliteTx final : public StoreTx {
           .BindBlob(10, EncodeRecord(r))
           .BindBlob(11, EncodeStamps(stored.stamps));
       RETURN_IF_ERROR(stmt.Run());
+      if (sqlite3_changes(db_) == 0) {
+        return absl::AbortedError(
+            "a record was written by another transaction meanwhile; send the change again");
+      }
     }
     return absl::OkStatus();
   }

@@ -50,6 +50,16 @@ struct Record {
   friend bool operator==(const Record&, const Record&) = default;
 };
 
+// An upper bound of the bytes `record` takes encoded as an mcrm.v1.Record (and as stored): its
+// text and names, and a generous allowance for the framing of every value, list, struct, field
+// and the metadata. What bounds a record's size (kMaxRecordBytes) is checked on this.
+int64_t EncodedSizeBound(const Record& record);
+
+// The most one record may take (EncodedSizeBound): 1 MiB. Field limits alone would allow more
+// (a task's 200 checklist steps of 20,000-byte answers), and a pull page holds at least one
+// record: this keeps every page within its bound and receivable by any client.
+inline constexpr int64_t kMaxRecordBytes = 1 << 20;
+
 // The scope keys of a record, read from the fields whose ScopeRole says so. A record that is its
 // own scope root (an account) has its own id as account_id.
 ScopeKeys ComputeScopeKeys(const Record& record);

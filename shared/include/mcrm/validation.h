@@ -28,7 +28,8 @@ absl::Status ValidateCompetitorNote(const Record& record);
 absl::Status ValidateUser(const Record& record);
 absl::Status ValidateTerritory(const Record& record);
 
-// The function above for the record's entity.
+// The function above for the record's entity, then the bound on a whole record's size
+// (kMaxRecordBytes, record.h): INVALID_ARGUMENT "service_task: the record would take ... bytes".
 absl::Status ValidateRecord(const Record& record);
 
 // Checks one value against its field's declared rules; `path` prefixes the message

@@ -20,5 +20,8 @@ inline constexpr uint32_t kProtocolVersion = 1;
 inline constexpr int64_t kMaxPullPageBytes = 3 << 20;
 // What a client is to accept in one message: gRPC's default, which every page fits in.
 inline constexpr int kMaxReceiveBytes = 4 << 20;
+// What one push holds at most, encoded, as a device sends it: well within what the server
+// receives (32 MiB), however large the records in it.
+inline constexpr int64_t kMaxPushBytes = 8 << 20;
 
 }  // namespace mcrm
