@@ -232,6 +232,9 @@ TEST_F(DeviceSync, AnInitialSyncStoppedByItsCallerDoesNotWaitForThePageInFlight)
   d->replica = *std::move(replica);
   d->client = std::make_unique<SyncClient>((*link)->address(), d->id);
   ASSERT_TRUE(d->client->Login("dispatch", "demo").ok());
+  // The page in flight would fail only after an hour: a stop that waited for it would run into
+  // the ctest timeout.
+  d->client->set_call_deadline(absl::Hours(1));
   d->engine = std::make_unique<SyncEngine>(*d->replica, *d->client, /*pull_page=*/100);
   // A slow network (a page takes ~100 ms): the second page is asked for as soon as the first
   // arrives and is still on its way when the link stalls, so it never comes; the user stops the
@@ -241,9 +244,8 @@ TEST_F(DeviceSync, AnInitialSyncStoppedByItsCallerDoesNotWaitForThePageInFlight)
     if (where == device::checkpoint::kPullReceived) (*link)->SetStalled(true);
   });
   d->engine->set_progress([](int64_t, int64_t) { return false; });
-  // Whether the stop waited for the page in flight shows only in how long it took (that page
-  // fails after its 30 s deadline, or the keep-alive's 40 s, whichever comes first); the test
-  // does not time it, as a slow machine would fail any bound.
+  // (The keep-alive, 30 s + 10 s, would still end a stalled call; a stop that waited for it
+  // would pass here, so the hour is the call deadline's alone.)
   auto stopped = d->Sync();
   EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << stopped.status();
   EXPECT_EQ(*d->replica->RecordCount(), 100);
@@ -456,6 +458,9 @@ TEST_F(DeviceSync, AWorkerStopsWhileItWaitsForAConnectionThatWillNotCome) {
                                   .multiplier = 2.0,
                                   .ceiling = absl::Milliseconds(40),
                                   .jitter = 0.0};
+  // A retry would wait an hour for the connection that never comes: Stop must cut it short.
+  options.connect_timeout = absl::Hours(1);
+  phone->client->set_call_deadline(absl::Hours(1));
   Events events;
   auto worker = SyncWorker::Start(ReplicaPath(*phone), *phone->client, options, events.Observer());
   ASSERT_TRUE(worker.ok()) << worker.status();

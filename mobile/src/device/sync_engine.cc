@@ -19,7 +19,6 @@ namespace mcrm::device {
 namespace {
 
 constexpr absl::string_view kRevokedPayload = "mcrm.device_revoked";
-constexpr auto kCallDeadline = std::chrono::seconds(30);
 
 // Converts a call's outcome, turning the server's revoked trailer into the revoked status.
 absl::Status FromGrpc(const grpc::Status& status, const grpc::ClientContext& context) {
@@ -58,6 +57,7 @@ struct Connection {
 struct SyncClient::Stubs {
   std::string address;
   grpc::ChannelArguments args;
+  absl::Duration call_deadline = SyncClient::kCallDeadline;
 
   absl::Mutex mutex;
   std::shared_ptr<Connection> connection ABSL_GUARDED_BY(mutex);
@@ -71,7 +71,7 @@ class SyncClient::Call {
  public:
   Call(Stubs& stubs, const std::string& token, bool streaming) : stubs_(stubs) {
     if (!streaming) {
-      context_.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+      context_.set_deadline(absl::ToChronoTime(absl::Now() + stubs_.call_deadline));
     }
     if (!token.empty()) context_.AddMetadata("authorization", "Bearer " + token);
     absl::MutexLock lock(&stubs_.mutex);
@@ -143,6 +143,8 @@ bool SyncClient::Reconnect(absl::Duration timeout) {
     state = fresh->channel->GetState(/*try_to_connect=*/true);
   }
 }
+
+void SyncClient::set_call_deadline(absl::Duration deadline) { stubs_->call_deadline = deadline; }
 
 void SyncClient::Cancel() {
   absl::MutexLock lock(&stubs_->mutex);

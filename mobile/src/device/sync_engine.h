@@ -16,8 +16,14 @@ namespace mcrm::device {
 // A session with mcrm-server: sign-in, then the Sync calls, each with a deadline.
 class SyncClient {
  public:
+  // How long a unary call may take before it fails (DEADLINE_EXCEEDED) and the round is retried.
+  static constexpr absl::Duration kCallDeadline = absl::Seconds(30);
+
   // `address` is host:port of mcrm-server.
   SyncClient(const std::string& address, std::string device_id);
+  // Another deadline for the unary calls started after this (tests make it an hour, so that a
+  // wait for it shows as a hang).
+  void set_call_deadline(absl::Duration deadline);
   ~SyncClient();
 
   // Signs in; later calls carry the session. The revoked answer comes back as

@@ -9,7 +9,6 @@ namespace mcrm::device {
 namespace {
 
 // How long a retry waits for the connection to come up before the round is tried anyway.
-constexpr absl::Duration kConnectTimeout = absl::Seconds(2);
 
 }  // namespace
 
@@ -103,7 +102,7 @@ void SyncWorker::SyncLoop() {
     }
     // After a failure the connection is likely gone: bring it back first, so that the round does
     // not fail at once on a channel still waiting out its own reconnect delay.
-    if (failures > 0) client_.Reconnect(kConnectTimeout);
+    if (failures > 0) client_.Reconnect(options_.connect_timeout);
     absl::StatusOr<SyncReport> report = engine_.SyncOnce();
     WorkerEvent event;
     if (report.ok()) {
@@ -164,7 +163,7 @@ void SyncWorker::SubscribeLoop() {
             BackoffDelay(options_.backoff, failures, absl::Uniform(random, 0.0, 1.0)))) {
       return;
     }
-    client_.Reconnect(kConnectTimeout);
+    client_.Reconnect(options_.connect_timeout);
   }
 }
 

@@ -44,6 +44,8 @@ class SyncWorker {
     uint32_t pull_page = SyncEngine::kPullPage;
     // Listen to the server's pokes (off: only local writes and the timer start a round).
     bool subscribe = true;
+    // How long a retry waits for the new connection to come up before it counts as failed.
+    absl::Duration connect_timeout = absl::Seconds(2);
   };
   using Observer = std::function<void(const WorkerEvent&)>;
 
