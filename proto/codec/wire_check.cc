@@ -19,8 +19,7 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::internal::WireFormatLite;
 
 absl::Status Invalid(absl::string_view path, absl::string_view problem) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path.empty() ? "request" : path, ": ", problem));
+  return absl::InvalidArgumentError(absl::StrCat(path.empty() ? "request" : path, ": ", problem));
 }
 
 // Walks the encoding of a `type` the way the parser reads it and reports the first fault. Fields
@@ -42,19 +41,20 @@ absl::Status Explain(const Descriptor& type, absl::string_view bytes, const std:
       return Invalid(path, absl::StrCat("malformed field tag at byte ", in.CurrentPosition()));
     }
     const FieldDescriptor* field = type.FindFieldByNumber(number);
-    std::string field_path =
-        field == nullptr ? absl::StrCat(path, path.empty() ? "" : ".", "field ", number)
-                         : absl::StrCat(path, path.empty() ? "" : ".", field->name());
+    std::string field_path = field == nullptr
+                                 ? absl::StrCat(path, path.empty() ? "" : ".", "field ", number)
+                                 : absl::StrCat(path, path.empty() ? "" : ".", field->name());
     if (field != nullptr && field->is_repeated()) {
       absl::StrAppend(&field_path, "[", seen[number]++, "]");
     }
-    const bool nested = field != nullptr &&
-                        WireFormatLite::GetTagWireType(tag) ==
-                            WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
-                        (field->type() == FieldDescriptor::TYPE_STRING ||
-                         field->type() == FieldDescriptor::TYPE_MESSAGE);
+    const bool nested =
+        field != nullptr &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
+        (field->type() == FieldDescriptor::TYPE_STRING ||
+         field->type() == FieldDescriptor::TYPE_MESSAGE);
     if (!nested) {
-      if (!WireFormatLite::SkipField(&in, tag)) return Invalid(field_path, "truncated or malformed");
+      if (!WireFormatLite::SkipField(&in, tag))
+        return Invalid(field_path, "truncated or malformed");
       continue;
     }
     uint32_t length = 0;

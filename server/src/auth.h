@@ -16,7 +16,6 @@
 
 namespace mcrm::server {
 
-
 struct LoginResult {
   std::string token;
   Caller caller;

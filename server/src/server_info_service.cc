@@ -11,9 +11,8 @@ namespace mcrm::server {
 namespace {
 
 // GetInfo reads its request itself, so a malformed one gets INVALID_ARGUMENT (raw_call.h).
-class ServerInfoService final
-    : public mcrm::v1::ServerInfo::WithRawCallbackMethod_GetInfo<
-          mcrm::v1::ServerInfo::CallbackService> {
+class ServerInfoService final : public mcrm::v1::ServerInfo::WithRawCallbackMethod_GetInfo<
+                                    mcrm::v1::ServerInfo::CallbackService> {
  public:
   explicit ServerInfoService(std::string store_kind) : store_kind_(std::move(store_kind)) {}
 

@@ -285,8 +285,8 @@ absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_vi
                                            uint32_t limit) {
   // A cursor this server made is a position and a record id: far shorter than this.
   if (cursor.size() > kMaxCursorLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cursor: longer than ", kMaxCursorLength, " bytes; not a cursor of this server"));
+    return absl::InvalidArgumentError(absl::StrCat("cursor: longer than ", kMaxCursorLength,
+                                                   " bytes; not a cursor of this server"));
   }
   const int page_size =
       limit == 0 ? kDefaultPullLimit : static_cast<int>(std::min<uint32_t>(limit, kMaxPullLimit));

@@ -42,8 +42,8 @@ grpc::ServerUnaryReactor* OnPool(WorkerPool& pool, grpc::CallbackServerContext* 
 // runs `handle` (Request -> absl::StatusOr<Response>) on the pool, and sends its response.
 template <typename Request, typename Handle>
 grpc::ServerUnaryReactor* Unary(WorkerPool& pool, grpc::CallbackServerContext* context,
-                                const grpc::ByteBuffer* raw_request,
-                                grpc::ByteBuffer* raw_response, Handle handle) {
+                                const grpc::ByteBuffer* raw_request, grpc::ByteBuffer* raw_response,
+                                Handle handle) {
   return OnPool(pool, context,
                 [raw_request, raw_response, handle = std::move(handle)]() -> absl::Status {
                   Request request;
@@ -239,8 +239,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
 // Every call reads its request from bytes (raw_call.h); Pull's response is written as the bytes
 // SyncCore already encoded.
 class SyncService final
-    : public v1::Sync::WithRawCallbackMethod_Push<v1::Sync::WithRawCallbackMethod_Pull<
-          v1::Sync::WithRawCallbackMethod_Subscribe<
+    : public v1::Sync::WithRawCallbackMethod_Push<
+          v1::Sync::WithRawCallbackMethod_Pull<v1::Sync::WithRawCallbackMethod_Subscribe<
               v1::Sync::WithRawCallbackMethod_ListConflicts<v1::Sync::CallbackService>>>> {
  public:
   explicit SyncService(ServiceDeps deps) : deps_(deps) {}
@@ -299,8 +299,7 @@ class SyncService final
     return Unary<v1::ListConflictsRequest>(
         deps_.pool, context, raw_request, raw_response,
         [this, authorization = Authorization(context), device_id = DeviceIdMetadata(context)](
-            const v1::ListConflictsRequest& request)
-            -> absl::StatusOr<v1::ListConflictsResponse> {
+            const v1::ListConflictsRequest& request) -> absl::StatusOr<v1::ListConflictsResponse> {
           ASSIGN_OR_RETURN(Caller caller, deps_.auth.Authenticate(authorization, device_id));
           return deps_.core.ListConflicts(caller, request);
         });

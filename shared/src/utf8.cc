@@ -1,9 +1,9 @@
 #include "mcrm/utf8.h"
 
-#include "absl/strings/str_cat.h"
-
 #include <cstdint>
 #include <cstring>
+
+#include "absl/strings/str_cat.h"
 
 namespace mcrm {
 

@@ -358,7 +358,8 @@ TEST_F(ChangeRulesParityTest, ARepIsRefusedOfflineWhatTheirScopeDoesNotAllow) {
   product.id = kProduct;
   product.Set("related_product_ids", Value::Strings({}));
   v1::PullResponse response;
-  for (const Record& r : {rep, account, product}) wire::ToProto(AtVersion(r), response.add_records());
+  for (const Record& r : {rep, account, product})
+    wire::ToProto(AtVersion(r), response.add_records());
   response.set_next_cursor("s:1");
   absl::StatusOr<PulledPage> page = ReadPulledPage(response);
   ASSERT_TRUE(page.ok()) << page.status();
@@ -380,8 +381,7 @@ TEST_F(ChangeRulesParityTest, ARepIsRefusedOfflineWhatTheirScopeDoesNotAllow) {
   EXPECT_EQ(give_away.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(give_away.status().message(),
             absl::StrCat("account ", account.id, ": the change would move it out of your scope"));
-  EXPECT_TRUE(
-      write(kAccount, account.id, {{F(kAccount, "notes"), Value::String("visited")}}).ok());
+  EXPECT_TRUE(write(kAccount, account.id, {{F(kAccount, "notes"), Value::String("visited")}}).ok());
 }
 
 }  // namespace

@@ -459,9 +459,9 @@ TEST_F(SyncE2e, ARejectedMutationDoesNotStopTheBatchAndNamesTheProblem) {
 // nothing).
 TEST_F(SyncE2e, EveryCallRefusesARequestThatDoesNotParseAndSaysWhy) {
   const std::string truncated = std::string("\x0a\x05") + "ab";  // 5 bytes announced, 2 sent
-  for (const char* method : {"/mcrm.v1.Auth/Login", "/mcrm.v1.Auth/RevokeDevice",
-                             "/mcrm.v1.Sync/Push", "/mcrm.v1.Sync/Pull",
-                             "/mcrm.v1.Sync/ListConflicts", "/mcrm.v1.ServerInfo/GetInfo"}) {
+  for (const char* method :
+       {"/mcrm.v1.Auth/Login", "/mcrm.v1.Auth/RevokeDevice", "/mcrm.v1.Sync/Push",
+        "/mcrm.v1.Sync/Pull", "/mcrm.v1.Sync/ListConflicts", "/mcrm.v1.ServerInfo/GetInfo"}) {
     const grpc::Status status = RawUnaryCall(channel_, method, truncated);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
     EXPECT_THAT(status.error_message(), HasSubstr("truncated or malformed")) << method;
@@ -507,7 +507,8 @@ TEST_F(SyncE2e, AMutationThatDoesNotParseIsRefusedAloneAndTheOthersApply) {
       << response.results(0).message();
   EXPECT_EQ(response.results(1).outcome(), v1::MutationResult::REJECTED);
   EXPECT_EQ(response.results(1).code(), 3);
-  EXPECT_EQ(response.results(1).message(), "mutations[1].changed[0].value.string_value: not valid UTF-8");
+  EXPECT_EQ(response.results(1).message(),
+            "mutations[1].changed[0].value.string_value: not valid UTF-8");
   EXPECT_EQ(response.results(2).outcome(), v1::MutationResult::REJECTED);
   EXPECT_THAT(response.results(2).message(),
               HasSubstr("mutations[2].changed[0].value.list_value.values[0]"));
@@ -544,8 +545,8 @@ TEST_F(SyncE2e, RefusesNonCanonicalIdsAndUnboundedNodeIds) {
                         &response)
                   .ok());
   ASSERT_EQ(response.results_size(), 3);
-  EXPECT_THAT(response.results(0).message(), HasSubstr("account.id: \"" + upper_id +
-                                                       "\" is not in canonical form"));
+  EXPECT_THAT(response.results(0).message(),
+              HasSubstr("account.id: \"" + upper_id + "\" is not in canonical form"));
   EXPECT_THAT(response.results(1).message(),
               HasSubstr("account.owner_id: \"" + upper_owner + "\" is not in canonical form"));
   EXPECT_THAT(response.results(2).message(), HasSubstr("hlc.node: must be 1 to 128 characters"));

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <pqxx/pqxx>
-#include <chrono>
 #include <thread>
 
 #include "mcrm/change_set.h"
@@ -152,9 +152,8 @@ class ConcurrentPush : public ::testing::Test {
 
 TEST_F(ConcurrentPush, ADeleteSentTwiceAtOnceIsAppliedOnceWithOneAnswer) {
   ASSERT_NO_FATAL_FAILURE(SeedProduct(kT + 10));
-  const auto [first, second] =
-      PushTwiceAtOnce(Change(ChangeSet::Op::kDelete, 2, kT + 20, ""),
-                      [&](pqxx::work& tx) { LockProductRow(tx); });
+  const auto [first, second] = PushTwiceAtOnce(Change(ChangeSet::Op::kDelete, 2, kT + 20, ""),
+                                               [&](pqxx::work& tx) { LockProductRow(tx); });
   EXPECT_EQ(first.results(0).outcome(), v1::MutationResult::APPLIED) << Text(first);
   EXPECT_EQ(Text(first), Text(second));
   EXPECT_TRUE(Stored().record.meta.deleted);
@@ -187,9 +186,8 @@ TEST_F(ConcurrentPush, AChangeThatLosesAConflictIsLoggedOnce) {
 
 TEST_F(ConcurrentPush, ACreateSentTwiceAtOnceIsAppliedOnce) {
   // The id is held by an uncommitted insert of another transaction, which then rolls back.
-  const auto [first, second] =
-      PushTwiceAtOnce(Change(ChangeSet::Op::kUpsert, 0, kT + 20, "Pump"),
-                      [&](pqxx::work& tx) { HoldProductId(tx); });
+  const auto [first, second] = PushTwiceAtOnce(Change(ChangeSet::Op::kUpsert, 0, kT + 20, "Pump"),
+                                               [&](pqxx::work& tx) { HoldProductId(tx); });
   EXPECT_EQ(first.results(0).outcome(), v1::MutationResult::APPLIED) << Text(first);
   EXPECT_EQ(Text(first), Text(second));
   EXPECT_EQ(Stored().record.meta.server_version, 1);

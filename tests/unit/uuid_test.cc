@@ -44,8 +44,9 @@ TEST(Uuid, AnIdIsCanonicalOnlyInLowerCase) {
        {"01890A5D-AC96-774B-BCCE-B302099A8057", "01890a5d-ac96-774b-bcce-b302099a805A"}) {
     const absl::Status status = CheckUuidV7(text, "account.owner_id");
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text;
-    EXPECT_THAT(std::string(status.message()),
-                HasSubstr("account.owner_id: \"" + std::string(text) + "\" is not in canonical form"));
+    EXPECT_THAT(
+        std::string(status.message()),
+        HasSubstr("account.owner_id: \"" + std::string(text) + "\" is not in canonical form"));
     EXPECT_FALSE(IsUuidV7(text));
   }
   // A long value is not echoed back whole.

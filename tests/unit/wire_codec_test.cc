@@ -42,10 +42,11 @@ Record LargestTask(int steps, size_t answer_bytes) {
   Record task = ValidSample(EntityType::kServiceTask);
   Value::List checklist;
   for (int i = 0; i < steps; ++i) {
-    checklist.push_back(Value::StructOf({{"key", Value::String(absl::StrCat("step-", i))},
-                                         {"prompt", Value::String(std::string(500, 'p'))},
-                                         {"kind", Value::String("text")},
-                                         {"answer_text", Value::String(std::string(answer_bytes, 'a'))}}));
+    checklist.push_back(
+        Value::StructOf({{"key", Value::String(absl::StrCat("step-", i))},
+                         {"prompt", Value::String(std::string(500, 'p'))},
+                         {"kind", Value::String("text")},
+                         {"answer_text", Value::String(std::string(answer_bytes, 'a'))}}));
   }
   task.Set("checklist", Value::ListOf(std::move(checklist)));
   return task;
@@ -73,8 +74,7 @@ TEST(WireCodec, ARecordLargerThanOneMebibyteIsRefusedWhole) {
   const Record too_large = LargestTask(200, 20000);
   const absl::Status status = ValidateRecord(too_large);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("service_task: the record would take "));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("service_task: the record would take "));
   EXPECT_THAT(std::string(status.message()), HasSubstr("bytes, at most 1048576"));
 }
 

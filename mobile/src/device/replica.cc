@@ -13,8 +13,8 @@
 #include "absl/synchronization/mutex.h"
 #include "mcrm/change_rules.h"
 #include "mcrm/scope_rule.h"
-#include "mcrm/version.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/version.h"
 #include "pulled_page.h"
 #include "wire_codec.h"
 
@@ -771,7 +771,8 @@ absl::Status Replica::CheckScope(const ChangeSet& change, const Record* before,
     ASSIGN_OR_RETURN(account_after, ScopedRead(AccountIdOf(scoped_after)));
   }
   return CheckStaysInScope(caller, scoped_after,
-                           account_after.has_value() ? &*account_after : nullptr, before == nullptr);
+                           account_after.has_value() ? &*account_after : nullptr,
+                           before == nullptr);
 }
 
 absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& record_id,

@@ -12,8 +12,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "mcrm/status_macros.h"
-#include "mcrm/version.h"
 #include "mcrm/v1/sync.grpc.pb.h"
+#include "mcrm/version.h"
 
 namespace mcrm::device {
 namespace {
