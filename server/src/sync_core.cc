@@ -11,6 +11,7 @@
 #include "mcrm/status_macros.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
+#include "mcrm/version.h"
 #include "wire_codec.h"
 
 namespace mcrm::server {
@@ -346,15 +347,24 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
       return absl::InvalidArgumentError("record_id or user_id: one is required");
   }
   v1::ListConflictsResponse response;
+  // Within the same bound as a pull page: the values of a conflict can be large (a list of
+  // addresses), and a thousand of them must still reach a client with gRPC's default limits.
+  int64_t bytes = 0;
   for (const ConflictEntry& e : entries) {
-    v1::ConflictLogEntry* out = response.add_entries();
-    out->set_entity(std::string(EntityName(e.entity)));
-    out->set_record_id(e.record_id);
-    ToProto(e.conflict, out->mutable_conflict());
-    out->set_device_id(e.device_id);
-    out->set_user_id(e.user_id);
-    out->set_server_version(e.server_version);
-    out->set_at_ms(e.at_ms);
+    v1::ConflictLogEntry entry;
+    entry.set_entity(std::string(EntityName(e.entity)));
+    entry.set_record_id(e.record_id);
+    ToProto(e.conflict, entry.mutable_conflict());
+    entry.set_device_id(e.device_id);
+    entry.set_user_id(e.user_id);
+    entry.set_server_version(e.server_version);
+    entry.set_at_ms(e.at_ms);
+    bytes += static_cast<int64_t>(entry.ByteSizeLong()) + 6;
+    if (response.entries_size() > 0 && bytes > kMaxPullPageBytes) {
+      response.set_truncated(true);
+      break;
+    }
+    *response.add_entries() = std::move(entry);
   }
   return response;
 }

@@ -556,6 +556,42 @@ TEST_F(SyncE2e, RefusesNonCanonicalIdsAndUnboundedNodeIds) {
   }
 }
 
+// A conflict log of large values still reaches a client with gRPC's default 4 MiB receive limit:
+// the answer stops at 3 MiB and says it left older entries out.
+TEST_F(SyncE2e, AConflictLogOfLargeValuesFitsADefaultClient) {
+  auto rep = SignedIn("rep6");
+  auto office = SignedIn("dispatch");
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const EntityType A = EntityType::kAccount;
+  const uint32_t notes = F(A, "notes");
+  int64_t version = account->meta.server_version;
+  constexpr int kConflicts = 120;  // of 40 kB each: about 4.8 MB in all
+  for (int i = 0; i < kConflicts; ++i) {
+    // The office writes the notes; the rep's change, made on the version before, meets it.
+    const auto office_result = office->PushOne(office->Change(
+        A, account->id, version, {{notes, Value::String(std::string(20000, 'a' + i % 26))}}));
+    ASSERT_NE(office_result.outcome(), v1::MutationResult::REJECTED) << office_result.message();
+    const auto rep_result = rep->PushOne(rep->Change(
+        A, account->id, version, {{notes, Value::String(std::string(20000, 'A' + i % 26))}}));
+    ASSERT_EQ(rep_result.outcome(), v1::MutationResult::CONFLICT) << rep_result.message();
+    version = rep_result.server_version();
+  }
+  v1::ListConflictsRequest request;
+  request.set_record_id(account->id);
+  request.set_limit(1000);
+  v1::ListConflictsResponse response;
+  auto context = rep->Context();
+  const grpc::Status status = rep->sync().ListConflicts(context.get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.truncated());
+  EXPECT_GT(response.entries_size(), 50);
+  EXPECT_LT(response.entries_size(), kConflicts);
+  EXPECT_LE(response.ByteSizeLong(), static_cast<size_t>(3 << 20) + 1024);
+}
+
 TEST_F(SyncE2e, ABatchCanCreateARecordAndChangeItAgain) {
   auto rep = SignedIn("rep5");
   const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
