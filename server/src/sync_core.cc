@@ -158,6 +158,10 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
 
   std::vector<ScopeTouch> touches;
   const int64_t now = now_ms_();
+  int64_t early_bytes = 0;  // the results of mutations refused before the store
+  for (const auto& result : results) {
+    if (result.has_value()) early_bytes += static_cast<int64_t>(result->ByteSizeLong());
+  }
   auto work = [&](StoreTx& tx) -> absl::Status {
     touches.clear();
     RETURN_IF_ERROR(tx.SerializeDevice(caller.device_id));
@@ -203,14 +207,47 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     std::vector<std::string> moved_accounts, rescoped_users;
     std::vector<ConflictEntry> conflicts;
     std::vector<std::pair<std::string, std::string>> new_results;
+    // The answer stays within kMaxAnswerBytes: once the next result might not fit (a conflict
+    // carries both values), that mutation and every later one are answered "send it again",
+    // changing nothing and storing nothing. The first always goes (a result is at most a
+    // record and a change).
+    int64_t bytes = early_bytes;
+    bool full = false;
+    bool answered = false;  // a mutation of this push reached the store: the first always does
+    const auto defer = [&](v1::MutationResult& result, const Pending& p) {
+      full = true;
+      result = Rejected(p.change.mutation_id,
+                        absl::ResourceExhaustedError(absl::StrCat(
+                            "mutations[", p.index,
+                            "]: not applied: the answer to this push reached its size bound (",
+                            kMaxAnswerBytes, " bytes); send it again in another push")));
+      bytes += static_cast<int64_t>(result.ByteSizeLong());
+    };
     for (const Pending& p : pending) {
       v1::MutationResult& result = results[p.index].emplace();
+      if (full) {
+        defer(result, p);
+        continue;
+      }
       if (auto it = replayed.find(p.change.mutation_id); it != replayed.end()) {
+        if (answered && bytes + static_cast<int64_t>(it->second.size()) > kMaxAnswerBytes) {
+          defer(result, p);
+          continue;
+        }
         result.ParseFromString(it->second);
+        bytes += static_cast<int64_t>(it->second.size());
+        answered = true;
         continue;
       }
       auto current_it = records.find(p.change.record_id);
       const StoredRecord* current = current_it == records.end() ? nullptr : &current_it->second;
+      const int64_t worst = static_cast<int64_t>(mutations[p.index].ByteSizeLong()) +
+                            (current ? EncodedSizeBound(current->record) : 0) + 1024;
+      if (answered && bytes + worst > kMaxAnswerBytes) {
+        defer(result, p);
+        continue;
+      }
+      answered = true;
       const Record* before = current ? &current->record : nullptr;
       const int64_t version = current ? current->record.meta.server_version : 0;
       const Record* account_before = before ? find(AccountIdOf(*before)) : nullptr;
@@ -253,6 +290,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
         }
       }
       new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
+      bytes += static_cast<int64_t>(new_results.back().second.size());
     }
     // The map is not read after this; its states move into the write.
     std::vector<StoredRecord> saves;
@@ -360,7 +398,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
     entry.set_server_version(e.server_version);
     entry.set_at_ms(e.at_ms);
     bytes += static_cast<int64_t>(entry.ByteSizeLong()) + 6;
-    if (response.entries_size() > 0 && bytes > kMaxPullPageBytes) {
+    if (response.entries_size() > 0 && bytes > kMaxAnswerBytes) {
       response.set_truncated(true);
       break;
     }

@@ -285,6 +285,30 @@ TEST_F(ReplicaTest, PushResultsSettleTheOutbox) {
   EXPECT_TRUE(replica_->ApplyPushResults(answer).ok());
 }
 
+// "Send it again" (the push's answer was full) is no refusal: the entry stays pending, unmarked,
+// and goes out with the next push under the same mutation id.
+TEST_F(ReplicaTest, AChangeTheServerDidNotGetToIsSentAgain) {
+  const EntityType A = EntityType::kAccount;
+  const std::string a = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({Server(A, a, 2)}, "s:1")).ok());
+  ASSERT_TRUE(replica_->Write(A, a, {{F(A, "notes"), Value::String("mine")}}, Hlc(), NewId()).ok());
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_EQ(pending->size(), 1u);
+  v1::PushResponse answer;
+  auto* deferred = answer.add_results();
+  deferred->set_mutation_id((*pending)[0].mutation_id());
+  deferred->set_outcome(v1::MutationResult::REJECTED);
+  deferred->set_code(static_cast<int>(absl::StatusCode::kResourceExhausted));
+  deferred->set_message("mutations[0]: not applied: ...; send it again in another push");
+  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  auto outbox = replica_->Outbox();
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_FALSE((*outbox)[0].rejected);
+  auto again = replica_->PendingMutations(10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].mutation_id(), (*pending)[0].mutation_id());
+}
+
 TEST_F(ReplicaTest, AConflictCanBeUndoneAsANewLocalChange) {
   const EntityType A = EntityType::kAccount;
   const std::string a = NewId();

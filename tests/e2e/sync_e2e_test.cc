@@ -592,6 +592,56 @@ TEST_F(SyncE2e, AConflictLogOfLargeValuesFitsADefaultClient) {
   EXPECT_LE(response.ByteSizeLong(), static_cast<size_t>(3 << 20) + 1024);
 }
 
+// A push whose answer would pass 3 MiB (each conflict carries both values) is answered within it:
+// the mutations that do not fit are "send it again" (REJECTED, RESOURCE_EXHAUSTED), change
+// nothing, and go through when sent again.
+TEST_F(SyncE2e, APushWhoseAnswerWouldBeTooLargeDefersTheRest) {
+  auto rep = SignedIn("rep5");
+  auto office = SignedIn("dispatch");
+  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
+    return a.meta.scope.owner_id == rep->user_id();
+  });
+  ASSERT_NE(account, nullptr);
+  const EntityType A = EntityType::kAccount;
+  const uint32_t notes = F(A, "notes");
+  const int64_t seen = account->meta.server_version;
+  ASSERT_NE(office
+                ->PushOne(office->Change(A, account->id, seen,
+                                         {{notes, Value::String(std::string(20000, 'o'))}}))
+                .outcome(),
+            v1::MutationResult::REJECTED);
+  // Offline, the rep rewrote the notes many times on the version they saw: each meets the
+  // office's change, and each answer carries 40 kB.
+  std::vector<v1::Mutation> batch;
+  for (int i = 0; i < 150; ++i) {
+    batch.push_back(rep->Change(A, account->id, seen,
+                                {{notes, Value::String(std::string(20000, 'a' + i % 26))}}));
+  }
+  v1::PushResponse first;
+  ASSERT_TRUE(rep->Push(batch, &first).ok());
+  ASSERT_EQ(first.results_size(), 150);
+  EXPECT_LE(first.ByteSizeLong(), static_cast<size_t>(3 << 20) + 1024);
+  std::vector<v1::Mutation> again;
+  for (int i = 0; i < 150; ++i) {
+    const v1::MutationResult& result = first.results(i);
+    if (result.outcome() == v1::MutationResult::REJECTED) {
+      EXPECT_EQ(result.code(), 8) << i << ": " << result.message();
+      EXPECT_THAT(result.message(), HasSubstr("send it again")) << i;
+      again.push_back(batch[static_cast<size_t>(i)]);
+    } else {
+      EXPECT_TRUE(again.empty()) << i << ": answered after one that was deferred";
+      EXPECT_EQ(result.outcome(), v1::MutationResult::CONFLICT) << i << ": " << result.message();
+    }
+  }
+  ASSERT_FALSE(again.empty());
+  // Sent again under the same ids, they are applied now (nothing was stored for them).
+  v1::PushResponse second;
+  ASSERT_TRUE(rep->Push(again, &second).ok());
+  ASSERT_GT(second.results_size(), 0);
+  EXPECT_EQ(second.results(0).outcome(), v1::MutationResult::CONFLICT)
+      << second.results(0).message();
+}
+
 TEST_F(SyncE2e, ABatchCanCreateARecordAndChangeItAgain) {
   auto rep = SignedIn("rep5");
   const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {

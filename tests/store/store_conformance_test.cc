@@ -162,7 +162,7 @@ TEST_F(StoreConformance, PullsEveryChangeOnceInCommitOrderAcrossPages) {
   }
 }
 
-// Records at their largest valid size: a page holds as many as fit in kMaxPullPageBytes, so any
+// Records at their largest valid size: a page holds as many as fit in kMaxAnswerBytes, so any
 // client with gRPC's default 4 MiB receive limit can take every page; nothing is skipped.
 TEST_F(StoreConformance, APageOfLargeRecordsStaysWithinItsByteBound) {
   std::vector<StoredRecord> large;
@@ -182,7 +182,7 @@ TEST_F(StoreConformance, APageOfLargeRecordsStaysWithinItsByteBound) {
     for (const std::string& record : page->encoded_records) {
       bytes += static_cast<int64_t>(record.size());
     }
-    EXPECT_LE(bytes, kMaxPullPageBytes);
+    EXPECT_LE(bytes, kMaxAnswerBytes);
     EXPECT_FALSE(page->encoded_records.empty());
     for (const Record& r : mcrm::testing::Decoded(*page)) pulled.insert(r.id);
     cursor = page->next_cursor;

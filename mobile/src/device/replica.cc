@@ -970,6 +970,9 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
       find.Text(1, result.mutation_id());
       ASSIGN_OR_RETURN(bool found, find.Step());
       if (!found) continue;  // settled before (a retried push)
+      // Not applied because the push's answer was full: the entry stays as it is, to be sent
+      // again (its record's later entries keep waiting behind it).
+      if (IsSendAgain(result)) continue;
       const int64_t seq = find.ColumnInt(0);
       const std::string record_id = find.ColumnText(1);
       ASSIGN_OR_RETURN(ChangeSet change, DecodeMutation(find.ColumnBlob(2)));

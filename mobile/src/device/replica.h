@@ -23,6 +23,13 @@ struct sqlite3;
 
 namespace mcrm::device {
 
+// True for the result of a mutation the server did not apply because the push's answer reached
+// its size bound (REJECTED, RESOURCE_EXHAUSTED): nothing is wrong with it; it is sent again.
+inline bool IsSendAgain(const v1::MutationResult& result) {
+  return result.outcome() == v1::MutationResult::REJECTED &&
+         result.code() == static_cast<int>(absl::StatusCode::kResourceExhausted);
+}
+
 // One local change waiting for the server, or refused by it.
 struct OutboxEntry {
   int64_t seq = 0;  // order of the local writes

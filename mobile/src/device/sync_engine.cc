@@ -110,8 +110,8 @@ SyncClient::SyncClient(const std::string& address, std::string device_id)
   // A connection attempt into a network that swallows packets gives up after 5 s (gRPC's default
   // is 20 s), so the worker's own schedule decides when to try again.
   stubs_->args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
-  // Every page the server sends fits: its records take at most kMaxPullPageBytes.
-  static_assert(kMaxPullPageBytes + (64 << 10) <= kMaxReceiveBytes);
+  // Every page the server sends fits: its records take at most kMaxAnswerBytes.
+  static_assert(kMaxAnswerBytes + (64 << 10) <= kMaxReceiveBytes);
   stubs_->args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   absl::MutexLock lock(&stubs_->mutex);
   stubs_->connection = std::make_shared<Connection>(stubs_->address, stubs_->args);
@@ -280,7 +280,9 @@ absl::Status SyncEngine::Push(SyncReport& report) {
     Checkpoint(checkpoint::kPushSettled);
     report.pushed += static_cast<int>(batch.size());
     for (const auto& result : response.results()) {
-      if (result.outcome() == v1::MutationResult::REJECTED) ++report.rejected;
+      if (result.outcome() == v1::MutationResult::REJECTED && !IsSendAgain(result)) {
+        ++report.rejected;
+      }
       report.conflicts += result.conflicts_size();
     }
   }

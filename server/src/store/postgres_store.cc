@@ -675,7 +675,7 @@ class PostgresStore final : public Store {
           absl::SimpleAtoi(after_txid, &last_txid);
           std::string last_id = after_id;
           page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit,
-                                             kMaxPullPageBytes, page.more, last_txid, last_id);
+                                             kMaxAnswerBytes, page.more, last_txid, last_id);
           page.next_cursor = absl::StrCat("x:", last_txid, ":", last_id);
           return absl::OkStatus();
         });

@@ -25,7 +25,7 @@ struct PulledItem {
 };
 
 // A page's first record always goes in: every record fits a page.
-static_assert(kMaxRecordBytes <= kMaxPullPageBytes);
+static_assert(kMaxRecordBytes <= kMaxAnswerBytes);
 
 // Takes at most `limit` items from the two sorted lists (each fetched with limit + 1 rows) in
 // position order, and no more than fit in `max_bytes` (the first item always goes in). `more` is

@@ -510,8 +510,8 @@ class SqliteStore final : public Store {
     }
     uint64_t last = static_cast<uint64_t>(after);
     std::string unused;
-    page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit,
-                                       kMaxPullPageBytes, page.more, last, unused);
+    page.encoded_records = MergePulled(std::move(changed), std::move(exits), limit, kMaxAnswerBytes,
+                                       page.more, last, unused);
     page.next_cursor = absl::StrCat("s:", last);
     return page;
   }

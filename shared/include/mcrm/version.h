@@ -13,11 +13,11 @@ absl::string_view BuildVersion();
 // Major version of the sync protocol spoken on the wire (package mcrm.v1).
 inline constexpr uint32_t kProtocolVersion = 1;
 
-// The most a pull page's records take, encoded: 3 MiB. A page holds records while they fit (its
-// first record always goes in; a record of the schema's largest shape is far smaller), so every
-// page, with its cursor and flags, stays under gRPC's default 4 MiB receive limit and any client
-// with default settings can take it.
-inline constexpr int64_t kMaxPullPageBytes = 3 << 20;
+// The most one answer carries, encoded: 3 MiB of a pull page's records, of a push's results, of
+// a conflict log's entries. A page holds records while they fit (its first record always goes
+// in; a record is at most kMaxRecordBytes), so every answer, with its cursor and flags, stays
+// under gRPC's default 4 MiB receive limit and any client with default settings can take it.
+inline constexpr int64_t kMaxAnswerBytes = 3 << 20;
 // What a client is to accept in one message: gRPC's default, which every page fits in.
 inline constexpr int kMaxReceiveBytes = 4 << 20;
 // What one push holds at most, encoded, as a device sends it: well within what the server
