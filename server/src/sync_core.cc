@@ -158,9 +158,26 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
 
   std::vector<ScopeTouch> touches;
   const int64_t now = now_ms_();
+  // The bytes an answer's results take: each result, its tag and its length prefix.
+  const auto answer_bytes = [](const v1::MutationResult& result) {
+    return static_cast<int64_t>(result.ByteSizeLong()) + 6;
+  };
   int64_t early_bytes = 0;  // the results of mutations refused before the store
   for (const auto& result : results) {
-    if (result.has_value()) early_bytes += static_cast<int64_t>(result->ByteSizeLong());
+    if (result.has_value()) early_bytes += answer_bytes(*result);
+  }
+  // What the "send it again" answers of the pending mutations from k on would take, so that a
+  // mutation is let in only when the answers of all after it still fit.
+  const auto deferred = [](const Pending& p) {
+    return Rejected(p.change.mutation_id,
+                    absl::ResourceExhaustedError(absl::StrCat(
+                        "mutations[", p.index,
+                        "]: not applied: the answer to this push reached its size bound (",
+                        kMaxAnswerBytes, " bytes); send it again in another push")));
+  };
+  std::vector<int64_t> deferred_after(pending.size() + 1, 0);
+  for (size_t k = pending.size(); k-- > 0;) {
+    deferred_after[k] = deferred_after[k + 1] + answer_bytes(deferred(pending[k]));
   }
   auto work = [&](StoreTx& tx) -> absl::Status {
     touches.clear();
@@ -216,26 +233,25 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     bool answered = false;  // a mutation of this push reached the store: the first always does
     const auto defer = [&](v1::MutationResult& result, const Pending& p) {
       full = true;
-      result = Rejected(p.change.mutation_id,
-                        absl::ResourceExhaustedError(absl::StrCat(
-                            "mutations[", p.index,
-                            "]: not applied: the answer to this push reached its size bound (",
-                            kMaxAnswerBytes, " bytes); send it again in another push")));
-      bytes += static_cast<int64_t>(result.ByteSizeLong());
+      result = deferred(p);
+      bytes += answer_bytes(result);
     };
-    for (const Pending& p : pending) {
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const Pending& p = pending[k];
+      // Room this mutation's answer must leave: the deferred answers of all after it.
+      const int64_t room = kMaxAnswerBytes - deferred_after[k + 1];
       v1::MutationResult& result = results[p.index].emplace();
       if (full) {
         defer(result, p);
         continue;
       }
       if (auto it = replayed.find(p.change.mutation_id); it != replayed.end()) {
-        if (answered && bytes + static_cast<int64_t>(it->second.size()) > kMaxAnswerBytes) {
+        if (answered && bytes + static_cast<int64_t>(it->second.size()) + 6 > room) {
           defer(result, p);
           continue;
         }
         result.ParseFromString(it->second);
-        bytes += static_cast<int64_t>(it->second.size());
+        bytes += static_cast<int64_t>(it->second.size()) + 6;
         answered = true;
         continue;
       }
@@ -243,7 +259,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
       const StoredRecord* current = current_it == records.end() ? nullptr : &current_it->second;
       const int64_t worst = static_cast<int64_t>(mutations[p.index].ByteSizeLong()) +
                             (current ? EncodedSizeBound(current->record) : 0) + 1024;
-      if (answered && bytes + worst > kMaxAnswerBytes) {
+      if (answered && bytes + worst > room) {
         defer(result, p);
         continue;
       }
@@ -256,6 +272,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
           !allowed.ok()) {
         result = Rejected(p.change.mutation_id, allowed, version);
         new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
+        bytes += answer_bytes(result);
         continue;
       }
       MergeOutcome outcome = MergeChange(current, p.change, version + 1);
@@ -290,7 +307,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
         }
       }
       new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
-      bytes += static_cast<int64_t>(new_results.back().second.size());
+      bytes += answer_bytes(result);
     }
     // The map is not read after this; its states move into the write.
     std::vector<StoredRecord> saves;

@@ -294,6 +294,9 @@ TEST_F(ReplicaTest, AChangeTheServerDidNotGetToIsSentAgain) {
   ASSERT_TRUE(replica_->Write(A, a, {{F(A, "notes"), Value::String("mine")}}, Hlc(), NewId()).ok());
   auto pending = replica_->PendingMutations(10);
   ASSERT_EQ(pending->size(), 1u);
+  // A change after the sent one waits for its answer, for its base.
+  ASSERT_TRUE(
+      replica_->Write(A, a, {{F(A, "notes"), Value::String("mine, later")}}, Hlc(), NewId()).ok());
   v1::PushResponse answer;
   auto* deferred = answer.add_results();
   deferred->set_mutation_id((*pending)[0].mutation_id());
@@ -302,10 +305,10 @@ TEST_F(ReplicaTest, AChangeTheServerDidNotGetToIsSentAgain) {
   deferred->set_message("mutations[0]: not applied: ...; send it again in another push");
   ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
   auto outbox = replica_->Outbox();
-  ASSERT_EQ(outbox->size(), 1u);
+  ASSERT_EQ(outbox->size(), 2u);
   EXPECT_FALSE((*outbox)[0].rejected);
   auto again = replica_->PendingMutations(10);
-  ASSERT_EQ(again->size(), 1u);
+  ASSERT_EQ(again->size(), 1u) << "the later change still waits for the first one's answer";
   EXPECT_EQ((*again)[0].mutation_id(), (*pending)[0].mutation_id());
 }
 

@@ -278,11 +278,10 @@ absl::Status SyncEngine::Push(SyncReport& report) {
     // The results are durable on the device before anything else happens.
     RETURN_IF_ERROR(replica_.ApplyPushResults(response));
     Checkpoint(checkpoint::kPushSettled);
-    report.pushed += static_cast<int>(batch.size());
     for (const auto& result : response.results()) {
-      if (result.outcome() == v1::MutationResult::REJECTED && !IsSendAgain(result)) {
-        ++report.rejected;
-      }
+      if (IsSendAgain(result)) continue;  // it goes again, and counts then
+      ++report.pushed;
+      if (result.outcome() == v1::MutationResult::REJECTED) ++report.rejected;
       report.conflicts += result.conflicts_size();
     }
   }
