@@ -166,19 +166,17 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
   for (const auto& result : results) {
     if (result.has_value()) early_bytes += answer_bytes(*result);
   }
-  // What the "send it again" answers of the pending mutations from k on would take, so that a
-  // mutation is let in only when the answers of all after it still fit.
-  const auto deferred = [](const Pending& p) {
-    return Rejected(p.change.mutation_id,
-                    absl::ResourceExhaustedError(absl::StrCat(
-                        "mutations[", p.index,
-                        "]: not applied: the answer to this push reached its size bound (",
-                        kMaxAnswerBytes, " bytes); send it again in another push")));
+  // The "send it again" answer of a mutation that did not fit.
+  const auto deferred = [](int index, const std::string& mutation_id) {
+    return Rejected(
+        mutation_id,
+        absl::ResourceExhaustedError(absl::StrCat(
+            "mutations[", index, "]: not applied: the answer to this push reached its size bound (",
+            kMaxAnswerBytes, " bytes); send it again in another push")));
   };
-  std::vector<int64_t> deferred_after(pending.size() + 1, 0);
-  for (size_t k = pending.size(); k-- > 0;) {
-    deferred_after[k] = deferred_after[k + 1] + answer_bytes(deferred(pending[k]));
-  }
+  // The most such an answer takes: its mutation id is a UUID (ValidateChangeSet checked it) and
+  // its index has at most as many digits as the largest push allows.
+  const int64_t deferred_bytes = answer_bytes(deferred(kMaxMutationsPerPush, std::string(36, '0')));
   auto work = [&](StoreTx& tx) -> absl::Status {
     touches.clear();
     RETURN_IF_ERROR(tx.SerializeDevice(caller.device_id));
@@ -233,13 +231,14 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     bool answered = false;  // a mutation of this push reached the store: the first always does
     const auto defer = [&](v1::MutationResult& result, const Pending& p) {
       full = true;
-      result = deferred(p);
+      result = deferred(p.index, p.change.mutation_id);
       bytes += answer_bytes(result);
     };
     for (size_t k = 0; k < pending.size(); ++k) {
       const Pending& p = pending[k];
       // Room this mutation's answer must leave: the deferred answers of all after it.
-      const int64_t room = kMaxAnswerBytes - deferred_after[k + 1];
+      const int64_t room =
+          kMaxAnswerBytes - static_cast<int64_t>(pending.size() - k - 1) * deferred_bytes;
       v1::MutationResult& result = results[p.index].emplace();
       if (full) {
         defer(result, p);

@@ -9,14 +9,9 @@
 #include "mcrm/validation.h"
 
 namespace mcrm {
-namespace {
-
-std::optional<TaskStatus> TaskStatusOf(const Record& record) {
-  const Value& value = record.Get("status");
-  return value.is_string() ? ParseTaskStatus(value.string_value()) : std::nullopt;
+std::optional<TaskStatus> TaskStatusOf(const Value& status) {
+  return status.is_string() ? ParseTaskStatus(status.string_value()) : std::nullopt;
 }
-
-}  // namespace
 
 bool RuleChecksTheStep(EntityType entity, uint32_t field) {
   static const uint32_t kTaskStatus = Spec(EntityType::kServiceTask).FieldByName("status")->number;
@@ -49,14 +44,15 @@ absl::Status ValidateChangeToRecord(const Record* before, const ChangeSet& chang
     if (after.fields == before->fields) return absl::OkStatus();
   }
   if (after.entity == EntityType::kServiceTask) {
-    const std::optional<TaskStatus> to = TaskStatusOf(after);
+    const std::optional<TaskStatus> to = TaskStatusOf(after.Get("status"));
     if (before == nullptr) {
       if (to && *to != TaskStatus::kNew && *to != TaskStatus::kAssigned) {
         return absl::FailedPreconditionError(
             absl::StrCat("service_task.status: a new task starts as new or assigned, not ",
                          TaskStatusName(*to)));
       }
-    } else if (const std::optional<TaskStatus> from = TaskStatusOf(*before); from && to) {
+    } else if (const std::optional<TaskStatus> from = TaskStatusOf(before->Get("status"));
+               from && to) {
       RETURN_IF_ERROR(CheckTaskTransition(*from, *to));
     }
   }

@@ -13,19 +13,6 @@ std::string Name(const ChangeSet& change) {
   return absl::StrCat(EntityName(change.entity), " ", change.record_id);
 }
 
-uint32_t TaskStatusField() {
-  static const uint32_t kNumber = Spec(EntityType::kServiceTask).FieldByName("status")->number;
-  return kNumber;
-}
-
-bool IsTaskStatus(const ChangeSet& change, uint32_t field) {
-  return change.entity == EntityType::kServiceTask && field == TaskStatusField();
-}
-
-std::optional<TaskStatus> StatusOf(const Value& value) {
-  return value.is_string() ? ParseTaskStatus(value.string_value()) : std::nullopt;
-}
-
 MergeOutcome Rejected(const StoredRecord* current, absl::Status status) {
   MergeOutcome out;
   out.result = MergeResult::kRejected;
@@ -119,9 +106,9 @@ MergeOutcome MergeChange(const StoredRecord* current, const ChangeSet& change,
     bool take = true;
     if (changed_since_base(field)) {
       const FieldStamp& stamp = current->stamps.at(field);
-      if (IsTaskStatus(change, field)) {
-        const auto from = StatusOf(stored);
-        const auto to = StatusOf(incoming);
+      if (RuleChecksTheStep(change.entity, field)) {
+        const auto from = TaskStatusOf(stored);
+        const auto to = TaskStatusOf(incoming);
         take = from && to && IsAllowedTransition(*from, *to);
       } else {
         take = change.hlc > stamp.hlc;

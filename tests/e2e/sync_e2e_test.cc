@@ -125,6 +125,11 @@ class Device {
   std::string NewId() { return ids_.NextString(NowMs()); }
 
   const std::map<std::string, Record>& replica() const { return replica_; }
+  // The first account this device's user owns.
+  const Record* OwnAccount() const {
+    return First(EntityType::kAccount,
+                 [&](const Record& a) { return a.meta.scope.owner_id == user_id_; });
+  }
   const Record* Find(const std::string& id) const {
     auto it = replica_.find(id);
     return it == replica_.end() ? nullptr : &it->second;
@@ -333,9 +338,7 @@ TEST_F(SyncE2e, ARepPullsExactlyTheirScope) {
 TEST_F(SyncE2e, EditsToDifferentFieldsBothSurviveAndTheSameFieldIsLogged) {
   auto rep = SignedIn("rep1");
   auto office = SignedIn("dispatch");
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const std::string id = account->id;
   const int64_t base = account->meta.server_version;
@@ -377,9 +380,7 @@ TEST_F(SyncE2e, EditsToDifferentFieldsBothSurviveAndTheSameFieldIsLogged) {
 
 TEST_F(SyncE2e, ARetriedMutationTakesEffectOnce) {
   auto rep = SignedIn("rep2");
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const EntityType C = EntityType::kContact;
   const std::string contact_id = rep->NewId();
@@ -398,9 +399,7 @@ TEST_F(SyncE2e, ARetriedMutationTakesEffectOnce) {
 TEST_F(SyncE2e, ARejectedMutationDoesNotStopTheBatchAndNamesTheProblem) {
   auto rep = SignedIn("rep3");
   auto other = SignedIn("dispatch");
-  const Record* mine = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* mine = rep->OwnAccount();
   const Record* foreign = other->First(EntityType::kAccount,
                                        [&](const Record& a) { return rep->Find(a.id) == nullptr; });
   ASSERT_NE(mine, nullptr);
@@ -481,9 +480,7 @@ TEST_F(SyncE2e, EveryCallRefusesARequestThatDoesNotParseAndSaysWhy) {
 // refused alone; the valid mutations of the same push are applied.
 TEST_F(SyncE2e, AMutationThatDoesNotParseIsRefusedAloneAndTheOthersApply) {
   auto rep = SignedIn("rep3");
-  const Record* mine = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* mine = rep->OwnAccount();
   ASSERT_NE(mine, nullptr);
   const EntityType A = EntityType::kAccount;
   const int64_t v = mine->meta.server_version;
@@ -561,9 +558,7 @@ TEST_F(SyncE2e, RefusesNonCanonicalIdsAndUnboundedNodeIds) {
 TEST_F(SyncE2e, AConflictLogOfLargeValuesFitsADefaultClient) {
   auto rep = SignedIn("rep6");
   auto office = SignedIn("dispatch");
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const EntityType A = EntityType::kAccount;
   const uint32_t notes = F(A, "notes");
@@ -598,9 +593,7 @@ TEST_F(SyncE2e, AConflictLogOfLargeValuesFitsADefaultClient) {
 TEST_F(SyncE2e, APushWhoseAnswerWouldBeTooLargeDefersTheRest) {
   auto rep = SignedIn("rep5");
   auto office = SignedIn("dispatch");
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const EntityType A = EntityType::kAccount;
   const uint32_t notes = F(A, "notes");
@@ -645,9 +638,7 @@ TEST_F(SyncE2e, APushWhoseAnswerWouldBeTooLargeDefersTheRest) {
 
 TEST_F(SyncE2e, ABatchCanCreateARecordAndChangeItAgain) {
   auto rep = SignedIn("rep5");
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const EntityType C = EntityType::kContact;
   const std::string id = rep->NewId();
@@ -713,9 +704,7 @@ TEST_F(SyncE2e, SubscribersArePokedWhenTheirScopeChanges) {
   ASSERT_TRUE(stream->Read(&poke)) << "a first poke when the stream opens";
   EXPECT_EQ(poke.sequence(), 1);
 
-  const Record* account = rep->First(EntityType::kAccount, [&](const Record& a) {
-    return a.meta.scope.owner_id == rep->user_id();
-  });
+  const Record* account = rep->OwnAccount();
   ASSERT_NE(account, nullptr);
   const EntityType A = EntityType::kAccount;
   const auto result = office->PushOne(office->Change(

@@ -81,21 +81,28 @@ class ConcurrentPush : public ::testing::Test {
     ASSERT_EQ(renamed.results(0).outcome(), v1::MutationResult::APPLIED) << Text(renamed);
   }
 
-  // Sends `mutation` twice at once from the tablet while `hold` (run on the blocker connection)
-  // holds what the first push needs; releases it once both pushes wait on a lock.
-  std::pair<v1::PushResponse, v1::PushResponse> PushTwiceAtOnce(
-      const v1::Mutation& mutation, const std::function<void(pqxx::work&)>& hold) {
+  // Sends two pushes at once while `hold` (run on the blocker connection) holds what the first
+  // needs; releases it once both wait on a lock.
+  std::pair<v1::PushResponse, v1::PushResponse> PushBothAtOnce(
+      const Caller& first_caller, const v1::Mutation& first_mutation, const Caller& second_caller,
+      const v1::Mutation& second_mutation, const std::function<void(pqxx::work&)>& hold) {
     pqxx::work blocking(*blocker_);
     hold(blocking);
     v1::PushResponse first, second;
     std::atomic<int> finished{0};
-    std::thread a([&] { first = Push(tablet_, mutation), ++finished; });
-    std::thread b([&] { second = Push(tablet_, mutation), ++finished; });
+    std::thread a([&] { first = Push(first_caller, first_mutation), ++finished; });
+    std::thread b([&] { second = Push(second_caller, second_mutation), ++finished; });
     WaitForLockWaiters(2, finished);
     blocking.abort();
     a.join();
     b.join();
     return {first, second};
+  }
+
+  // The same push from the tablet twice at once.
+  std::pair<v1::PushResponse, v1::PushResponse> PushTwiceAtOnce(
+      const v1::Mutation& mutation, const std::function<void(pqxx::work&)>& hold) {
+    return PushBothAtOnce(tablet_, mutation, tablet_, mutation, hold);
   }
 
   // Returns once `n` sessions of this database wait on a lock: both calls are inside their
@@ -198,16 +205,8 @@ TEST_F(ConcurrentPush, ACreateSentTwiceAtOnceIsAppliedOnce) {
 TEST_F(ConcurrentPush, TwoDevicesCreatingOneIdAtOnceCannotOverwriteEachOther) {
   const v1::Mutation from_tablet = Change(ChangeSet::Op::kUpsert, 0, kT + 20, "Pump (tablet)");
   v1::Mutation from_desk = Change(ChangeSet::Op::kUpsert, 0, kT + 21, "Pump (desk)");
-  pqxx::work blocking(*blocker_);
-  HoldProductId(blocking);
-  v1::PushResponse tablet, desk;
-  std::atomic<int> finished{0};
-  std::thread a([&] { tablet = Push(tablet_, from_tablet), ++finished; });
-  std::thread b([&] { desk = Push(back_office_, from_desk), ++finished; });
-  WaitForLockWaiters(2, finished);
-  blocking.abort();
-  a.join();
-  b.join();
+  const auto [tablet, desk] = PushBothAtOnce(tablet_, from_tablet, back_office_, from_desk,
+                                             [&](pqxx::work& tx) { HoldProductId(tx); });
   const bool tablet_won = tablet.results(0).outcome() == v1::MutationResult::APPLIED;
   const v1::PushResponse& loser = tablet_won ? desk : tablet;
   EXPECT_EQ(loser.results(0).outcome(), v1::MutationResult::REJECTED) << Text(loser);

@@ -636,18 +636,20 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
     last.Text(1, change.record_id);
     ASSIGN_OR_RETURN(bool has_last, last.Step());
     const bool last_open = has_last && last.ColumnInt(2) == 0 && last.ColumnInt(3) == 0;
+    std::optional<ChangeSet> open_entry;
     bool keep_apart = false;
-    if (last_open && change.op == ChangeSet::Op::kUpsert) {
-      ASSIGN_OR_RETURN(ChangeSet open, DecodeMutation(last.ColumnBlob(1)));
+    if (last_open) {
+      ASSIGN_OR_RETURN(open_entry, DecodeMutation(last.ColumnBlob(1)));
       for (const auto& [field, value] : change.changed) {
-        if (RuleChecksTheStep(change.entity, field) && open.changed.contains(field) &&
-            open.changed.at(field) != value) {
+        const auto step = open_entry->changed.find(field);
+        if (RuleChecksTheStep(change.entity, field) && step != open_entry->changed.end() &&
+            step->second != value) {
           keep_apart = true;
         }
       }
     }
     if (last_open && !keep_apart) {
-      ASSIGN_OR_RETURN(ChangeSet open, DecodeMutation(last.ColumnBlob(1)));
+      ChangeSet& open = *open_entry;
       const bool base_known = last.ColumnInt(4) != 0;
       if (change.op == ChangeSet::Op::kDelete) {
         open.op = ChangeSet::Op::kDelete;

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "mcrm/change_set.h"
 #include "mcrm/record.h"
+#include "mcrm/service_task_state.h"
 
 namespace mcrm {
 
@@ -38,5 +39,8 @@ absl::Status ValidateChangeToRecord(const Record* before, const ChangeSet& chang
 // mutation (a device's outbox keeps them apart), since the folded step may be refused where each
 // step was allowed (accepted -> en_route -> on_site folded is accepted -> on_site).
 bool RuleChecksTheStep(EntityType entity, uint32_t field);
+
+// The task status a value of service_task.status names (nullopt for null or an unknown name).
+std::optional<TaskStatus> TaskStatusOf(const Value& status);
 
 }  // namespace mcrm
