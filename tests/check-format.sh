@@ -7,7 +7,7 @@ cd "$root"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.cc' '*.h' '*.cpp' '*.hpp')
 else
-  mapfile -t files < <(find proto shared server mobile tests -name '*.cc' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp')
+  mapfile -t files < <(find proto shared sqlite server mobile tests -name '*.cc' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp')
 fi
 bad=()
 for f in "${files[@]}"; do

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "mcrm/hlc.h"
 #include "mcrm/merge.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/validation.h"
@@ -143,20 +144,6 @@ absl::Status Authenticator::RevokeDevice(const Caller& caller, absl::string_view
   if (!caller.is_admin()) return absl::PermissionDeniedError("only admins revoke devices");
   RETURN_IF_ERROR(CheckNodeId(device_id, "device_id"));
   return store_.RevokeDevice(device_id, now_ms_());
-}
-
-absl::Status ProvisionUser(Store& store, const Record& user, absl::string_view password,
-                           const HlcTimestamp& hlc) {
-  RETURN_IF_ERROR(ValidateRecord(user));
-  StoredRecord stored;
-  stored.record = user;
-  stored.record.meta.server_version = 1;
-  stored.record.meta.hlc = hlc;
-  stored.record.meta.scope = ComputeScopeKeys(user);
-  for (const auto& [field, value] : user.fields) stored.stamps[field] = FieldStamp{1, hlc};
-  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) { return tx.SaveRecords({stored}); }));
-  return store.PutCredentials(Credentials{user.id, user.Get("login").string_value(), hash});
 }
 
 }  // namespace mcrm::server

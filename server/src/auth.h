@@ -9,8 +9,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "mcrm/hlc.h"
-#include "mcrm/record.h"
 #include "mcrm/scope_rule.h"
 #include "store/store.h"
 
@@ -57,10 +55,5 @@ class Authenticator {
   Store& store_;
   std::function<int64_t()> now_ms_;
 };
-
-// Writes a user record (as the server, version 1) and its credentials: how the back office and
-// the demo data create accounts that can sign in.
-absl::Status ProvisionUser(Store& store, const Record& user, absl::string_view password,
-                           const HlcTimestamp& hlc);
 
 }  // namespace mcrm::server

@@ -395,15 +395,34 @@ absl::StatusOr<DemoData> GenerateDemoData(const DemoOptions& options) {
   return builder.Build();
 }
 
-absl::StatusOr<std::vector<DemoLogin>> SeedDemoData(Store& store, const DemoOptions& options) {
+absl::StatusOr<std::vector<DemoLogin>> SeedDemoData(WritePath& writes, Store& store,
+                                                    const DemoOptions& options) {
   ASSIGN_OR_RETURN(PullPage existing, store.Pull(ScopeFilter{.everything = true}, "", 1));
   if (!existing.encoded_records.empty()) return std::vector<DemoLogin>{};
   ASSIGN_OR_RETURN(DemoData data, GenerateDemoData(options));
+  // Stored as a job of the server's own, through the write path like every other change.
+  const Author author = Author::ServerJob("demo-data");
   constexpr size_t kBatch = 2000;
   for (size_t begin = 0; begin < data.records.size(); begin += kBatch) {
     const size_t n = std::min(kBatch, data.records.size() - begin);
-    absl::Span<const StoredRecord> batch(data.records.data() + begin, n);
-    RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) { return tx.SaveRecords(batch); }));
+    std::vector<ChangeSet> creates;
+    creates.reserve(n);
+    for (size_t i = begin; i < begin + n; ++i) {
+      const Record& record = data.records[i].record;
+      ChangeSet create;
+      create.mutation_id = record.id;
+      create.entity = record.entity;
+      create.record_id = record.id;
+      create.hlc = record.meta.hlc;
+      create.changed = record.fields;
+      creates.push_back(std::move(create));
+    }
+    ASSIGN_OR_RETURN(std::vector<WriteResult> results, writes.Write(author, std::move(creates)));
+    for (const WriteResult& result : results) {
+      if (result.result == MergeResult::kRejected) {
+        return absl::InternalError(absl::StrCat("demo data: ", result.status.message()));
+      }
+    }
   }
   for (const DemoLogin& login : data.logins) {
     ASSIGN_OR_RETURN(std::string hash, HashPassword(login.password));

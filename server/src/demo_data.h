@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "mcrm/merge.h"
 #include "store/store.h"
+#include "write_path.h"
 
 namespace mcrm::server {
 
@@ -37,8 +38,9 @@ struct DemoData {
 // Every record passes validation; an error means the generator itself is wrong.
 absl::StatusOr<DemoData> GenerateDemoData(const DemoOptions& options);
 
-// Generates and stores the demo data, with credentials, unless the store already holds records.
-// Returns the logins (empty when the store was not empty).
-absl::StatusOr<std::vector<DemoLogin>> SeedDemoData(Store& store, const DemoOptions& options);
+// Generates and stores the demo data through `writes` (a server job), with credentials, unless
+// `store` already holds records. Returns the logins (empty when the store was not empty).
+absl::StatusOr<std::vector<DemoLogin>> SeedDemoData(WritePath& writes, Store& store,
+                                                    const DemoOptions& options);
 
 }  // namespace mcrm::server

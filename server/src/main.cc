@@ -98,11 +98,22 @@ int main(int argc, char** argv) {
                    : mcrm::server::OpenPostgresStore(config->store.location, workers);
   if (!store.ok()) return Fail(store.status().message());
 
+  const int tombstone_days = absl::GetFlag(FLAGS_tombstone_days);
+  if (tombstone_days < 1) return Fail("--tombstone-days: must be at least 1");
+
+  mcrm::HybridClock clock("server", WallMs);
+  mcrm::server::PushHub hub;
+  mcrm::server::WorkerPool pool(workers, 10000);
+  mcrm::server::Authenticator authenticator(**store, WallMs);
+  mcrm::server::SyncCore core(
+      **store, clock, WallMs,
+      [&hub](const std::vector<mcrm::Audience>& audiences) { hub.Notify(audiences); });
+
   if (absl::GetFlag(FLAGS_demo)) {
     mcrm::server::DemoOptions demo;
     demo.seed = absl::GetFlag(FLAGS_demo_seed);
     demo.accounts = absl::GetFlag(FLAGS_demo_accounts);
-    auto logins = mcrm::server::SeedDemoData(**store, demo);
+    auto logins = mcrm::server::SeedDemoData(core.write_path(), **store, demo);
     if (!logins.ok()) return Fail(logins.status().message());
     if (logins->empty()) {
       std::printf(
@@ -117,16 +128,6 @@ int main(int argc, char** argv) {
     }
   }
 
-  const int tombstone_days = absl::GetFlag(FLAGS_tombstone_days);
-  if (tombstone_days < 1) return Fail("--tombstone-days: must be at least 1");
-
-  mcrm::HybridClock clock("server", WallMs);
-  mcrm::server::PushHub hub;
-  mcrm::server::WorkerPool pool(workers, 10000);
-  mcrm::server::Authenticator authenticator(**store, WallMs);
-  mcrm::server::SyncCore core(
-      **store, clock, WallMs,
-      [&hub](const std::vector<mcrm::server::ScopeTouch>& touches) { hub.Notify(touches); });
   const mcrm::server::ServiceDeps deps{authenticator, core, hub, pool};
   auto auth_service = mcrm::server::MakeAuthService(deps);
   auto sync_service = mcrm::server::MakeSyncService(deps);

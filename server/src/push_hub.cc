@@ -1,20 +1,6 @@
 #include "push_hub.h"
 
-#include <algorithm>
-
 namespace mcrm::server {
-namespace {
-
-bool Concerns(const Caller& caller, const ScopeTouch& touch) {
-  if (touch.everyone || caller.sees_everything()) return true;
-  if (!touch.owner_id.empty() && touch.owner_id == caller.user_id) return true;
-  if (!touch.assignee_id.empty() && touch.assignee_id == caller.user_id) return true;
-  return !touch.territory_id.empty() &&
-         std::find(caller.territory_ids.begin(), caller.territory_ids.end(), touch.territory_id) !=
-             caller.territory_ids.end();
-}
-
-}  // namespace
 
 absl::Status PushHub::Add(PokeTarget* target) {
   absl::MutexLock lock(&mutex_);
@@ -30,11 +16,11 @@ void PushHub::Remove(PokeTarget* target) {
   targets_.erase(target);
 }
 
-void PushHub::Notify(const std::vector<ScopeTouch>& touches) {
+void PushHub::Notify(const std::vector<Audience>& audiences) {
   absl::MutexLock lock(&mutex_);
   for (PokeTarget* target : targets_) {
-    for (const ScopeTouch& touch : touches) {
-      if (Concerns(target->caller(), touch)) {
+    for (const Audience& audience : audiences) {
+      if (AudienceIncludes(target->caller(), audience)) {
         target->Poke();
         break;
       }

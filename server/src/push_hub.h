@@ -8,17 +8,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "auth.h"
+#include "mcrm/scope_rule.h"
 
 namespace mcrm::server {
-
-// Whom a committed change concerns, in scope terms.
-struct ScopeTouch {
-  bool everyone = false;  // catalogue, campaigns, territories
-  std::string owner_id;
-  std::string territory_id;
-  std::string assignee_id;
-};
 
 // A stream that can be poked. Implemented by the gRPC Subscribe reactor.
 class PokeTarget {
@@ -38,8 +30,8 @@ class PushHub {
   // was ended with (EndDevice) when that happened, even just before: the stream must end so.
   absl::Status Add(PokeTarget* target);
   void Remove(PokeTarget* target);
-  // Pokes every stream whose caller sees one of `touches`.
-  void Notify(const std::vector<ScopeTouch>& touches);
+  // Pokes every stream whose caller is in one of `audiences` (the scope rule's AudienceIncludes).
+  void Notify(const std::vector<Audience>& audiences);
   // Ends every stream, so that a shutdown does not wait for them.
   void EndAll();
   // Ends the streams of a device with `status` (a revocation), and every stream it opens later.

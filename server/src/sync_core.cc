@@ -5,7 +5,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "mcrm/change_set.h"
 #include "mcrm/merge.h"
 #include "mcrm/scope_rule.h"
 #include "mcrm/status_macros.h"
@@ -51,54 +50,6 @@ v1::MutationResult::Outcome OutcomeOf(MergeResult result) {
   return v1::MutationResult::OUTCOME_UNSPECIFIED;
 }
 
-uint32_t AccountField(EntityType entity) { return Spec(entity).FieldByName("account_id")->number; }
-
-// Whom a record concerns; `account` is its account for records that follow one.
-ScopeTouch TouchOf(const Record& record, const Record* account) {
-  ScopeTouch touch;
-  switch (Spec(record.entity).scope) {
-    case ScopeKind::kEveryone:
-      touch.everyone = true;
-      break;
-    case ScopeKind::kOwnerOrTerritory:
-      touch.owner_id = record.meta.scope.owner_id;
-      touch.territory_id = record.meta.scope.territory_id;
-      break;
-    case ScopeKind::kByAccount:
-      if (account != nullptr) {
-        touch.owner_id = account->meta.scope.owner_id;
-        touch.territory_id = account->meta.scope.territory_id;
-      }
-      break;
-    case ScopeKind::kByAssignee:
-      touch.assignee_id = record.meta.scope.assignee_id;
-      break;
-    case ScopeKind::kSelf:
-      touch.owner_id = record.id;
-      break;
-  }
-  return touch;
-}
-
-// When a change moves a record between scopes, the users who lose it must be told (a scope
-// exit), the users who gain an account must get its children too, and a user whose own
-// territories or role changed must resync.
-void NoteScopeChange(const Record& before, const Record& after, std::vector<Record>& exits,
-                     std::vector<std::string>& moved_accounts,
-                     std::vector<std::string>& rescoped_users) {
-  const ScopeKind kind = Spec(after.entity).scope;
-  if (kind == ScopeKind::kSelf) {
-    if (before.Get("territory_ids") != after.Get("territory_ids") ||
-        before.Get("role") != after.Get("role")) {
-      rescoped_users.push_back(after.id);
-    }
-    return;
-  }
-  if (kind == ScopeKind::kEveryone || before.meta.scope == after.meta.scope) return;
-  exits.push_back(before);
-  if (after.entity == EntityType::kAccount) moved_accounts.push_back(after.id);
-}
-
 // One mutation on its way through a push.
 struct Pending {
   int index = 0;
@@ -109,7 +60,7 @@ struct Pending {
 
 SyncCore::SyncCore(Store& store, HybridClock& clock, std::function<int64_t()> now_ms,
                    CommitListener on_commit)
-    : store_(store), clock_(clock), now_ms_(std::move(now_ms)), on_commit_(std::move(on_commit)) {}
+    : store_(store), writes_(store, clock, std::move(now_ms), std::move(on_commit)) {}
 
 absl::Status SyncCore::CheckBatchSize(int mutations) {
   if (mutations <= kMaxMutationsPerPush) return absl::OkStatus();
@@ -121,6 +72,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
     const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations,
     absl::Span<const absl::Status> unreadable) {
   RETURN_IF_ERROR(CheckBatchSize(mutations.size()));
+  const Author author = Author::Device(caller);
   std::vector<std::optional<v1::MutationResult>> results(mutations.size());
   std::vector<Pending> pending;
   absl::flat_hash_map<std::string, int> first_index;  // mutation id -> index in this batch
@@ -138,9 +90,10 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
       results[i] = Rejected(m.mutation_id(), change.status());
       continue;
     }
-    if (absl::Status valid = ValidateChangeSet(*change, ChangeOrigin::kDevice, false);
-        !valid.ok()) {
-      results[i] = Rejected(m.mutation_id(), valid);
+    // A device's change always carries its mutation id and timestamp (FromProto requires
+    // them), so Prepare stamps nothing: it validates and has the server clock observe it.
+    if (absl::Status prepared = writes_.Prepare(author, *change); !prepared.ok()) {
+      results[i] = Rejected(m.mutation_id(), prepared);
       continue;
     }
     if (auto [it, fresh] = first_index.emplace(change->mutation_id, i); !fresh) {
@@ -149,15 +102,9 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
                                 path, ".mutation_id: repeats mutations[", it->second, "]")));
       continue;
     }
-    if (auto observed = clock_.Observe(change->hlc); !observed.ok()) {
-      results[i] = Rejected(m.mutation_id(), observed.status());
-      continue;
-    }
     pending.push_back(Pending{i, *std::move(change)});
   }
 
-  std::vector<ScopeTouch> touches;
-  const int64_t now = now_ms_();
   // The bytes an answer's results take: each result, its tag and its length prefix.
   const auto answer_bytes = [](const v1::MutationResult& result) {
     return static_cast<int64_t>(result.ByteSizeLong()) + 6;
@@ -177,50 +124,17 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
   // The most such an answer takes: its mutation id is a UUID (ValidateChangeSet checked it) and
   // its index has at most as many digits as the largest push allows.
   const int64_t deferred_bytes = answer_bytes(deferred(kMaxMutationsPerPush, std::string(36, '0')));
-  auto work = [&](StoreTx& tx) -> absl::Status {
-    touches.clear();
+  auto work = [&](StoreTx& tx, WriteBatch& batch) -> absl::Status {
     RETURN_IF_ERROR(tx.SerializeDevice(caller.device_id));
     std::vector<std::string> mutation_ids;
-    for (const Pending& p : pending) mutation_ids.push_back(p.change.mutation_id);
-    ASSIGN_OR_RETURN(auto replayed, tx.FindMutationResults(caller.device_id, mutation_ids));
-
-    // Everything the batch touches or checks scope against, in one read.
-    absl::flat_hash_set<std::string> wanted;
+    std::vector<const ChangeSet*> changes;
     for (const Pending& p : pending) {
-      wanted.insert(p.change.record_id);
-      if (Spec(p.change.entity).scope == ScopeKind::kByAccount) {
-        const auto it = p.change.changed.find(AccountField(p.change.entity));
-        if (it != p.change.changed.end() && it->second.is_string())
-          wanted.insert(it->second.string_value());
-      }
+      mutation_ids.push_back(p.change.mutation_id);
+      changes.push_back(&p.change);
     }
-    ASSIGN_OR_RETURN(std::vector<StoredRecord> loaded,
-                     tx.LoadRecords(std::vector<std::string>(wanted.begin(), wanted.end())));
-    absl::flat_hash_map<std::string, StoredRecord> records;
-    for (StoredRecord& r : loaded) records[r.record.id] = std::move(r);
-    // Accounts referenced by stored children whose account the batch did not name.
-    std::vector<std::string> more;
-    for (const auto& [id, r] : records) {
-      const std::string account = r.record.meta.scope.account_id;
-      if (Spec(r.record.entity).scope == ScopeKind::kByAccount && !records.contains(account)) {
-        more.push_back(account);
-      }
-    }
-    if (!more.empty()) {
-      ASSIGN_OR_RETURN(std::vector<StoredRecord> accounts, tx.LoadRecords(more));
-      for (StoredRecord& r : accounts) records[r.record.id] = std::move(r);
-    }
-    auto find = [&](const std::string& id) -> const Record* {
-      auto it = records.find(id);
-      return it == records.end() ? nullptr : &it->second.record;
-    };
+    ASSIGN_OR_RETURN(auto replayed, tx.FindMutationResults(caller.device_id, mutation_ids));
+    RETURN_IF_ERROR(batch.Load(changes));
 
-    // Records the batch changed, in first-change order; their newest states are in `records`.
-    std::vector<std::string> changed_ids;
-    absl::flat_hash_set<std::string> changed;
-    std::vector<Record> scope_exits;
-    std::vector<std::string> moved_accounts, rescoped_users;
-    std::vector<ConflictEntry> conflicts;
     std::vector<std::pair<std::string, std::string>> new_results;
     // The answer stays within kMaxAnswerBytes: once the next result might not fit (a conflict
     // carries both values), that mutation and every later one are answered "send it again",
@@ -254,8 +168,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
         answered = true;
         continue;
       }
-      auto current_it = records.find(p.change.record_id);
-      const StoredRecord* current = current_it == records.end() ? nullptr : &current_it->second;
+      const StoredRecord* current = batch.Current(p.change.record_id);
       const int64_t worst = static_cast<int64_t>(mutations[p.index].ByteSizeLong()) +
                             (current ? EncodedSizeBound(current->record) : 0) + 1024;
       if (answered && bytes + worst > room) {
@@ -263,74 +176,22 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
         continue;
       }
       answered = true;
-      const Record* before = current ? &current->record : nullptr;
-      const int64_t version = current ? current->record.meta.server_version : 0;
-      const Record* account_before = before ? find(AccountIdOf(*before)) : nullptr;
-      if (absl::Status allowed =
-              CheckMayChange(caller, p.change.entity, p.change.record_id, before, account_before);
-          !allowed.ok()) {
-        result = Rejected(p.change.mutation_id, allowed, version);
-        new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
-        bytes += answer_bytes(result);
-        continue;
-      }
-      MergeOutcome outcome = MergeChange(current, p.change, version + 1);
-      const Record* account_after = outcome.state.record.entity == EntityType::kAccount
-                                        ? &outcome.state.record
-                                        : find(AccountIdOf(outcome.state.record));
-      absl::Status in_scope =
-          outcome.result == MergeResult::kRejected
-              ? outcome.status
-              : CheckStaysInScope(caller, outcome.state.record, account_after, before == nullptr);
-      if (!in_scope.ok()) {
-        result = Rejected(p.change.mutation_id, in_scope, version);
+      const WriteResult written = batch.Apply(p.change);
+      if (written.result == MergeResult::kRejected) {
+        result = Rejected(p.change.mutation_id, written.status, written.server_version);
       } else {
         result.set_mutation_id(p.change.mutation_id);
-        result.set_outcome(OutcomeOf(outcome.result));
-        result.set_server_version(outcome.state.record.meta.server_version);
-        for (const FieldConflict& c : outcome.conflicts) {
-          ToProto(c, result.add_conflicts());
-          conflicts.push_back(ConflictEntry{p.change.entity, p.change.record_id, c,
-                                            caller.device_id, caller.user_id,
-                                            outcome.state.record.meta.server_version, now});
-        }
-        if (outcome.state_changed) {
-          if (before != nullptr) {
-            touches.push_back(TouchOf(*before, account_before));
-            NoteScopeChange(*before, outcome.state.record, scope_exits, moved_accounts,
-                            rescoped_users);
-          }
-          touches.push_back(TouchOf(outcome.state.record, account_after));
-          if (changed.insert(p.change.record_id).second) changed_ids.push_back(p.change.record_id);
-          records[p.change.record_id] = std::move(outcome.state);
-        }
+        result.set_outcome(OutcomeOf(written.result));
+        result.set_server_version(written.server_version);
+        for (const FieldConflict& c : written.conflicts) ToProto(c, result.add_conflicts());
       }
       new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
       bytes += answer_bytes(result);
     }
-    // The map is not read after this; its states move into the write.
-    std::vector<StoredRecord> saves;
-    saves.reserve(changed_ids.size());
-    for (const std::string& id : changed_ids) saves.push_back(std::move(records[id]));
-    RETURN_IF_ERROR(tx.SaveRecords(saves));
-    RETURN_IF_ERROR(tx.RecordScopeExits(scope_exits));
-    RETURN_IF_ERROR(tx.TouchRecordsOfAccounts(moved_accounts));
-    for (const std::string& user : rescoped_users) RETURN_IF_ERROR(tx.RequireResync(user));
-    RETURN_IF_ERROR(tx.AppendConflicts(conflicts));
-    RETURN_IF_ERROR(tx.SaveMutationResults(caller.device_id, new_results));
-    return absl::OkStatus();
+    return tx.SaveMutationResults(caller.device_id, new_results);
   };
 
-  if (!pending.empty()) {
-    absl::Status status;
-    // A deadlock, a serialization failure or a concurrent create of the same id is retried.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      status = store_.Transact(work);
-      if (!absl::IsAborted(status)) break;
-    }
-    RETURN_IF_ERROR(status);
-    if (!touches.empty() && on_commit_) on_commit_(touches);
-  }
+  if (!pending.empty()) RETURN_IF_ERROR(writes_.Transact(author, work));
   v1::PushResponse response;
   for (auto& result : results) *response.add_results() = std::move(*result);
   return response;
@@ -345,10 +206,7 @@ absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_vi
   }
   const int page_size =
       limit == 0 ? kDefaultPullLimit : static_cast<int>(std::min<uint32_t>(limit, kMaxPullLimit));
-  ScopeFilter scope;
-  scope.everything = caller.sees_everything();
-  scope.user_id = caller.user_id;
-  scope.territory_ids = caller.territory_ids;
+  const ScopeFilter scope = ScopeFilter::Of(caller);
   ASSIGN_OR_RETURN(PullPage page, store_.Pull(scope, cursor, page_size));
   store::v1::EncodedPullResponse response;
   if (page.resync_required) {
@@ -413,6 +271,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
     entry.set_user_id(e.user_id);
     entry.set_server_version(e.server_version);
     entry.set_at_ms(e.at_ms);
+    entry.set_via(e.via);
     bytes += static_cast<int64_t>(entry.ByteSizeLong()) + 6;
     if (response.entries_size() > 0 && bytes > kMaxAnswerBytes) {
       response.set_truncated(true);

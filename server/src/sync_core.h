@@ -1,5 +1,5 @@
-// The sync service's domain work, free of gRPC: applying a device's batch of mutations with the
-// field-level merge, exactly once, and serving pages of changes in the caller's scope.
+// The sync service's domain work, free of gRPC: applying a device's batch of mutations exactly
+// once through the write path, and serving pages of changes in the caller's scope.
 #pragma once
 
 #include <functional>
@@ -13,6 +13,7 @@
 #include "mcrm/v1/sync.pb.h"
 #include "push_hub.h"
 #include "store/store.h"
+#include "write_path.h"
 
 namespace mcrm::server {
 
@@ -23,10 +24,10 @@ class SyncCore {
   static constexpr int kMaxPullLimit = 5000;
   static constexpr size_t kMaxCursorLength = 256;
 
-  using CommitListener = std::function<void(const std::vector<ScopeTouch>&)>;
+  using CommitListener = WritePath::CommitListener;
 
-  // `on_commit` runs after a push committed changes, with whom they concern (the push hub pokes
-  // subscribers from it).
+  // `on_commit` runs after a push (or any other write through write_path()) committed changes,
+  // with whom they concern (the push hub pokes subscribers from it).
   SyncCore(Store& store, HybridClock& clock, std::function<int64_t()> now_ms,
            CommitListener on_commit = nullptr);
 
@@ -48,11 +49,13 @@ class SyncCore {
   absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const Caller& caller,
                                                           const v1::ListConflictsRequest& request);
 
+  // The write path a push goes through; every other origin (back office, import, server jobs)
+  // writes through it too.
+  WritePath& write_path() { return writes_; }
+
  private:
   Store& store_;
-  HybridClock& clock_;
-  std::function<int64_t()> now_ms_;
-  CommitListener on_commit_;
+  WritePath writes_;
 };
 
 }  // namespace mcrm::server

@@ -7,11 +7,6 @@
 namespace mcrm {
 namespace {
 
-bool InTerritories(const Caller& caller, const std::string& territory) {
-  return !territory.empty() && std::find(caller.territory_ids.begin(), caller.territory_ids.end(),
-                                         territory) != caller.territory_ids.end();
-}
-
 std::vector<std::string> Strings(const Value& value) {
   std::vector<std::string> out;
   if (!value.is_list()) return out;
@@ -23,11 +18,81 @@ std::vector<std::string> Strings(const Value& value) {
 
 }  // namespace
 
+bool RoleSeesEverything(const std::string& role) {
+  return role == kRoleDispatcher || role == kRoleAdmin;
+}
+
+const ScopeDefinition& ScopeTermsOf(ScopeKind kind) {
+  using S = ScopeTerm::Subject;
+  using K = ScopeTerm::Key;
+  using M = ScopeTerm::Matches;
+  static const ScopeDefinition kEveryone{true, {}};
+  static const ScopeDefinition kOwnerOrTerritory{
+      false, {{S::kRecord, K::kOwner, M::kUserId}, {S::kRecord, K::kTerritory, M::kTerritories}}};
+  static const ScopeDefinition kByAccount{
+      false, {{S::kAccount, K::kOwner, M::kUserId}, {S::kAccount, K::kTerritory, M::kTerritories}}};
+  static const ScopeDefinition kByAssignee{false, {{S::kRecord, K::kAssignee, M::kUserId}}};
+  static const ScopeDefinition kSelf{false, {{S::kRecord, K::kId, M::kUserId}}};
+  switch (kind) {
+    case ScopeKind::kEveryone:
+      return kEveryone;
+    case ScopeKind::kOwnerOrTerritory:
+      return kOwnerOrTerritory;
+    case ScopeKind::kByAccount:
+      return kByAccount;
+    case ScopeKind::kByAssignee:
+      return kByAssignee;
+    case ScopeKind::kSelf:
+      return kSelf;
+  }
+  return kSelf;
+}
+
+const std::string& ScopeKeyValue(const Record& record, ScopeTerm::Key key) {
+  switch (key) {
+    case ScopeTerm::Key::kId:
+      return record.id;
+    case ScopeTerm::Key::kOwner:
+      return record.meta.scope.owner_id;
+    case ScopeTerm::Key::kTerritory:
+      return record.meta.scope.territory_id;
+    case ScopeTerm::Key::kAssignee:
+      return record.meta.scope.assignee_id;
+  }
+  return record.id;
+}
+
+Audience AudienceOf(const Record& record, const Record* account) {
+  Audience audience;
+  const ScopeDefinition& definition = ScopeTermsOf(Spec(record.entity).scope);
+  audience.everyone = definition.everyone;
+  for (const ScopeTerm& term : definition.terms) {
+    const Record* subject = term.subject == ScopeTerm::Subject::kRecord ? &record : account;
+    if (subject == nullptr || (subject != &record && subject->meta.deleted)) continue;
+    const std::string& value = ScopeKeyValue(*subject, term.key);
+    if (!value.empty()) audience.keys.emplace_back(term.matches, value);
+  }
+  return audience;
+}
+
+bool AudienceIncludes(const Caller& caller, const Audience& audience) {
+  if (audience.everyone || caller.sees_everything()) return true;
+  for (const auto& [matches, value] : audience.keys) {
+    if (matches == ScopeTerm::Matches::kUserId
+            ? value == caller.user_id
+            : std::find(caller.territory_ids.begin(), caller.territory_ids.end(), value) !=
+                  caller.territory_ids.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Caller CallerOfUser(const Record& user, std::string device_id) {
   Caller caller;
   caller.user_id = user.id;
   caller.device_id = std::move(device_id);
-  caller.role = user.Get("role").is_string() ? user.Get("role").string_value() : "rep";
+  caller.role = user.Get("role").is_string() ? user.Get("role").string_value() : kRoleRep;
   caller.territory_ids = Strings(user.Get("territory_ids"));
   return caller;
 }
@@ -39,21 +104,7 @@ std::string AccountIdOf(const Record& record) {
 }
 
 bool CallerSees(const Caller& caller, const Record& record, const Record* account) {
-  if (caller.sees_everything()) return true;
-  const ScopeKeys& keys = record.meta.scope;
-  switch (Spec(record.entity).scope) {
-    case ScopeKind::kEveryone:
-      return true;
-    case ScopeKind::kOwnerOrTerritory:
-      return keys.owner_id == caller.user_id || InTerritories(caller, keys.territory_id);
-    case ScopeKind::kByAccount:
-      return account != nullptr && !account->meta.deleted && CallerSees(caller, *account, nullptr);
-    case ScopeKind::kByAssignee:
-      return keys.assignee_id == caller.user_id;
-    case ScopeKind::kSelf:
-      return record.id == caller.user_id;
-  }
-  return false;
+  return AudienceIncludes(caller, AudienceOf(record, account));
 }
 
 absl::Status CheckMayChange(const Caller& caller, EntityType entity, const std::string& id,

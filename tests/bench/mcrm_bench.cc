@@ -546,7 +546,9 @@ Target OpenServerTarget(Cluster& cluster) {
 void SeedDemoUsers(server::Store& store) {
   server::DemoOptions demo;
   demo.accounts = 5;
-  auto logins = server::SeedDemoData(store, demo);
+  HybridClock clock("server", WallMs);
+  server::WritePath writes(store, clock, WallMs);
+  auto logins = server::SeedDemoData(writes, store, demo);
   if (!logins.ok()) Die(logins.status().message());
 }
 

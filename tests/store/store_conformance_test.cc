@@ -33,15 +33,7 @@ class StoreConformance : public ::testing::Test {
   StoredRecord Make(EntityType entity, std::function<void(Record&)> edit = nullptr) {
     Record sample = ValidSample(entity);
     if (edit) edit(sample);
-    ChangeSet create;
-    create.mutation_id = NewId();
-    create.entity = entity;
-    create.record_id = NewId();
-    create.hlc = HlcTimestamp{kT, 0, "test"};
-    create.changed = sample.fields;
-    MergeOutcome out = MergeChange(nullptr, create, 1);
-    EXPECT_EQ(out.result, MergeResult::kApplied) << out.status;
-    return out.state;
+    return mcrm::testing::CreatedThroughMerge(sample, NewId(), NewId(), kT);
   }
 
   absl::Status Save(const std::vector<StoredRecord>& records) {

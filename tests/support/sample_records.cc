@@ -1,5 +1,9 @@
 #include "sample_records.h"
 
+#include <gtest/gtest.h>
+
+#include "mcrm/change_set.h"
+
 namespace mcrm::testing {
 namespace {
 
@@ -186,6 +190,19 @@ Record ValidSample(EntityType entity) {
       break;
   }
   return r;
+}
+
+StoredRecord CreatedThroughMerge(const Record& sample, std::string record_id,
+                                 std::string mutation_id, int64_t at_ms) {
+  ChangeSet create;
+  create.mutation_id = std::move(mutation_id);
+  create.entity = sample.entity;
+  create.record_id = std::move(record_id);
+  create.hlc = HlcTimestamp{at_ms, 0, "test"};
+  create.changed = sample.fields;
+  MergeOutcome out = MergeChange(nullptr, create, 1);
+  EXPECT_EQ(out.result, MergeResult::kApplied) << EntityName(sample.entity) << ": " << out.status;
+  return out.state;
 }
 
 }  // namespace mcrm::testing

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/string_view.h"
+#include "mcrm/merge.h"
 #include "mcrm/record.h"
 #include "mcrm/schema.h"
 
@@ -20,6 +21,12 @@ inline constexpr const char* kRecordId = "01890a5d-ac96-774b-bcce-b302099a8000";
 
 // A record of `entity` with id kRecordId that passes ValidateRecord, with most fields set.
 Record ValidSample(EntityType entity);
+
+// A record with `sample`'s entity and fields, as a create through the merge stores it: id
+// `record_id`, version 1, stamped at `at_ms` by node "test". Fails the test when the merge
+// refuses the fields.
+StoredRecord CreatedThroughMerge(const Record& sample, std::string record_id,
+                                 std::string mutation_id, int64_t at_ms);
 
 // The number of the field `name` of `entity` (which must exist). Short: tests use it on every
 // line that builds a change.

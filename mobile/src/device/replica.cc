@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "mcrm/change_rules.h"
 #include "mcrm/scope_rule.h"
+#include "mcrm/sqlite/statement.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/version.h"
 #include "pulled_page.h"
@@ -20,6 +21,10 @@
 
 namespace mcrm::device {
 namespace {
+
+using sqlite::Exec;
+using sqlite::InTransaction;
+using sqlite::Statement;
 
 const char* const kMigrations[] = {
     // 1: server state, outbox, local conflict log, sync state, search index.
@@ -88,104 +93,15 @@ DELETE FROM sync_state WHERE key = 'search_schema';
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kReplicaSchemaVersion);
 
-absl::Status Error(sqlite3* db, absl::string_view what) {
-  return absl::InternalError(absl::StrCat("replica: ", what, ": ", sqlite3_errmsg(db)));
-}
-
-absl::Status Exec(sqlite3* db, const std::string& sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    absl::Status status = absl::InternalError(absl::StrCat("replica: ", message ? message : "?"));
-    sqlite3_free(message);
-    return status;
-  }
-  return absl::OkStatus();
-}
-
-// A prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-        SQLITE_OK) {
-      status_ = Error(db, "prepare");
-    }
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& Text(int i, absl::string_view v) { return BindText(i, v, SQLITE_TRANSIENT); }
-  Stmt& Blob(int i, absl::string_view v) { return BindBlob(i, v, SQLITE_TRANSIENT); }
-  // As Text and Blob, without a copy: `v` must stay alive and unchanged until the statement has
-  // run (the hot path of a pull binds views into the page it applies).
-  Stmt& TextRef(int i, absl::string_view v) { return BindText(i, v, SQLITE_STATIC); }
-  Stmt& BlobRef(int i, absl::string_view v) { return BindBlob(i, v, SQLITE_STATIC); }
-  Stmt& Int(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  absl::StatusOr<bool> Step() {
-    if (!status_.ok()) return status_;
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return Error(db_, "step");
-  }
-  absl::Status Run() {
-    auto row = Step();
-    return row.ok() ? absl::OkStatus() : row.status();
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  int64_t ColumnInt(int c) const { return sqlite3_column_int64(stmt_, c); }
-  std::string ColumnText(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : "";
-  }
-  std::string ColumnBlob(int c) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : "";
-  }
-
- private:
-  // An empty view may have no data pointer, which SQLite would bind as NULL.
-  static const char* DataOf(absl::string_view v) { return v.empty() ? "" : v.data(); }
-  Stmt& BindText(int i, absl::string_view v, sqlite3_destructor_type copy) {
-    sqlite3_bind_text(stmt_, i, DataOf(v), static_cast<int>(v.size()), copy);
-    return *this;
-  }
-  Stmt& BindBlob(int i, absl::string_view v, sqlite3_destructor_type copy) {
-    sqlite3_bind_blob(stmt_, i, DataOf(v), static_cast<int>(v.size()), copy);
-    return *this;
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  absl::Status status_;
-};
-
-// Runs `work` in one transaction.
-template <typename Work>
-absl::Status InTransaction(sqlite3* db, Work&& work) {
-  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
-  absl::Status status = work();
-  if (status.ok()) status = Exec(db, "COMMIT");
-  if (!status.ok()) Exec(db, "ROLLBACK").IgnoreError();
-  return status;
-}
-
 std::string EncodeMutation(const ChangeSet& change) {
   v1::Mutation proto;
   wire::ToProto(change, &proto);
   return proto.SerializeAsString();
 }
 
-absl::StatusOr<ChangeSet> DecodeMutation(const std::string& bytes) {
+absl::StatusOr<ChangeSet> DecodeMutation(absl::string_view bytes) {
   v1::Mutation proto;
-  if (!proto.ParseFromString(bytes))
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return absl::DataLossError("replica: outbox entry does not parse");
   return wire::FromProto(proto, "outbox");
 }
@@ -196,9 +112,9 @@ std::string EncodeValue(const Value& value) {
   return proto.SerializeAsString();
 }
 
-Value DecodeValue(const std::string& bytes) {
+Value DecodeValue(absl::string_view bytes) {
   v1::Value proto;
-  proto.ParseFromString(bytes);
+  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   return wire::FromProto(proto);
 }
 
@@ -346,7 +262,7 @@ class RecordRows {
     return out;
   }
   // Parameters 2 to 5 of the insert and the update: the stored columns of a record.
-  static void BindState(Stmt& stmt, const PulledRecord& record) {
+  static void BindState(Statement& stmt, const PulledRecord& record) {
     stmt.Int(2, static_cast<int64_t>(record.entity->type))
         .Int(3, record.server_version)
         .TextRef(4, record.account_id)
@@ -373,7 +289,7 @@ class RecordRows {
   }
 
   sqlite3* db_;
-  Stmt find_, stored_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
+  Statement find_, stored_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
   // Rowids whose entry as of the batch's start is accounted for (queued for removal, or none).
   absl::flat_hash_set<int64_t> settled_;
   std::vector<std::pair<int64_t, std::string>> unindex_texts_;
@@ -525,7 +441,7 @@ absl::Status Replica::Migrate() {
   RETURN_IF_ERROR(Exec(db_,
                        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
                        "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"));
-  Stmt version_stmt(db_, "PRAGMA user_version");
+  Statement version_stmt(db_, "PRAGMA user_version");
   ASSIGN_OR_RETURN(bool row, version_stmt.Step());
   const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
   version_stmt.Reset();  // an active statement would block the DROP TABLE of a migration
@@ -550,14 +466,15 @@ absl::Status Replica::RebuildSearchIfStale() {
   // which leaves no mark) is rebuilt whole, in one transaction, before anything is written
   // through it.
   const std::string current = SearchDefinition();
-  Stmt built(db_, "SELECT value FROM sync_state WHERE key = 'search_schema'");
+  Statement built(db_, "SELECT value FROM sync_state WHERE key = 'search_schema'");
   ASSIGN_OR_RETURN(bool row, built.Step());
   if (row && built.ColumnText(0) == current) return absl::OkStatus();
   built.Reset();
   return InTransaction(db_, [&]() -> absl::Status {
     RETURN_IF_ERROR(Exec(db_, kClearSearch));
     RETURN_IF_ERROR(RebuildSearch());
-    Stmt mark(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('search_schema', ?1)");
+    Statement mark(db_,
+                   "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('search_schema', ?1)");
     mark.Text(1, current);
     return mark.Run();
   });
@@ -568,9 +485,9 @@ absl::Status Replica::RebuildSearch() {
   for (const EntitySpec& entity : AllEntities()) {
     if (Searched(entity.type)) searched.push_back(absl::StrCat(static_cast<int>(entity.type)));
   }
-  Stmt stmt(db_, absl::StrCat("SELECT rowid, record FROM records WHERE entity IN (",
-                              absl::StrJoin(searched, ","), ")"));
-  Stmt index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
+  Statement stmt(db_, absl::StrCat("SELECT rowid, record FROM records WHERE entity IN (",
+                                   absl::StrJoin(searched, ","), ")"));
+  Statement index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
@@ -582,12 +499,13 @@ absl::Status Replica::RebuildSearch() {
 }
 
 absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id) {
-  Stmt stmt(db_, "SELECT record FROM records WHERE id = ?1");
+  Statement stmt(db_, "SELECT record FROM records WHERE id = ?1");
   stmt.Text(1, id);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Record>();
   v1::Record proto;
-  if (!proto.ParseFromString(stmt.ColumnBlob(0))) {
+  const absl::string_view stored = stmt.ColumnBlob(0);
+  if (!proto.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
     return absl::DataLossError("replica: a stored record does not parse");
   }
   ASSIGN_OR_RETURN(Record record, wire::FromProto(proto, "replica"));
@@ -596,7 +514,7 @@ absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id
 
 absl::StatusOr<std::optional<Record>> Replica::Read(const std::string& id) {
   ASSIGN_OR_RETURN(std::optional<Record> record, ServerState(id));
-  Stmt pending(db_, "SELECT mutation FROM outbox WHERE record_id = ?1 ORDER BY seq");
+  Statement pending(db_, "SELECT mutation FROM outbox WHERE record_id = ?1 ORDER BY seq");
   pending.Text(1, id);
   while (true) {
     ASSIGN_OR_RETURN(bool row, pending.Step());
@@ -630,9 +548,10 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
     // status: each step was checked, the folded one might be refused); a sent one not yet
     // settled, or a step kept apart, means the base is only known once the server answers the
     // entry before.
-    Stmt last(db_,
-              "SELECT seq, mutation, sent, rejected, base_known FROM outbox WHERE record_id = ?1 "
-              "ORDER BY seq DESC LIMIT 1");
+    Statement last(
+        db_,
+        "SELECT seq, mutation, sent, rejected, base_known FROM outbox WHERE record_id = ?1 "
+        "ORDER BY seq DESC LIMIT 1");
     last.Text(1, change.record_id);
     ASSIGN_OR_RETURN(bool has_last, last.Step());
     const bool last_open = has_last && last.ColumnInt(2) == 0 && last.ColumnInt(3) == 0;
@@ -660,21 +579,21 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
       open.hlc = std::max(open.hlc, change.hlc);
       if (open.op == ChangeSet::Op::kDelete && base_known && open.base_version == 0) {
         // Created and deleted before the server heard of it: nothing to send.
-        Stmt drop(db_, "DELETE FROM outbox WHERE seq = ?1");
+        Statement drop(db_, "DELETE FROM outbox WHERE seq = ?1");
         drop.Int(1, last.ColumnInt(0));
         stored = open;
         return drop.Run();
       }
-      Stmt update(db_, "UPDATE outbox SET mutation = ?2 WHERE seq = ?1");
+      Statement update(db_, "UPDATE outbox SET mutation = ?2 WHERE seq = ?1");
       update.Int(1, last.ColumnInt(0)).Blob(2, EncodeMutation(open));
       stored = open;
       return update.Run();
     }
     const bool base_known =
         !keep_apart && !(has_last && last.ColumnInt(2) != 0 && last.ColumnInt(3) == 0);
-    Stmt insert(db_,
-                "INSERT INTO outbox (mutation_id, record_id, mutation, base_known) "
-                "VALUES (?1, ?2, ?3, ?4)");
+    Statement insert(db_,
+                     "INSERT INTO outbox (mutation_id, record_id, mutation, base_known) "
+                     "VALUES (?1, ?2, ?3, ?4)");
     insert.Text(1, change.mutation_id)
         .Text(2, change.record_id)
         .Blob(3, EncodeMutation(change))
@@ -725,13 +644,13 @@ absl::StatusOr<ChangeSet> Replica::WriteWith(EntityType entity, const std::strin
 absl::Status Replica::SetSignedInUser(const std::string& user_id) {
   ASSIGN_OR_RETURN(std::optional<std::string> stored, SignedInUser());
   if (stored == user_id) return absl::OkStatus();
-  Stmt put(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('user_id', ?1)");
+  Statement put(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('user_id', ?1)");
   put.Text(1, user_id);
   return put.Run();
 }
 
 absl::StatusOr<std::optional<std::string>> Replica::SignedInUser() {
-  Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'user_id'");
+  Statement stmt(db_, "SELECT value FROM sync_state WHERE key = 'user_id'");
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::nullopt;
   return stmt.ColumnText(0);
@@ -795,9 +714,9 @@ absl::StatusOr<std::vector<std::string>> Replica::Search(absl::string_view query
   std::vector<std::string> out;
   const std::string match = SearchQuery(query);
   if (match.empty()) return out;
-  Stmt stmt(db_,
-            "SELECT records.id FROM search JOIN records ON records.rowid = search.rowid "
-            "WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
+  Statement stmt(db_,
+                 "SELECT records.id FROM search JOIN records ON records.rowid = search.rowid "
+                 "WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
   stmt.Text(1, match).Int(2, limit);
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -808,20 +727,21 @@ absl::StatusOr<std::vector<std::string>> Replica::Search(absl::string_view query
 }
 
 absl::StatusOr<int64_t> Replica::RecordCount() {
-  Stmt stmt(db_, "SELECT count(*) FROM records");
+  Statement stmt(db_, "SELECT count(*) FROM records");
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt(0) : 0;
 }
 
 absl::StatusOr<int64_t> Replica::EstimatedTotal() {
-  Stmt stmt(db_, "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'estimated_total'");
+  Statement stmt(db_,
+                 "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'estimated_total'");
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt(0) : 0;
 }
 
 absl::StatusOr<std::map<EntityType, int64_t>> Replica::RecordCountsByEntity() {
   std::map<EntityType, int64_t> out;
-  Stmt stmt(db_, "SELECT entity, count(*) FROM records GROUP BY entity");
+  Statement stmt(db_, "SELECT entity, count(*) FROM records GROUP BY entity");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
@@ -832,7 +752,7 @@ absl::StatusOr<std::map<EntityType, int64_t>> Replica::RecordCountsByEntity() {
 
 absl::StatusOr<std::vector<std::string>> Replica::RecordIds() {
   std::vector<std::string> out;
-  Stmt stmt(db_, "SELECT id FROM records ORDER BY id");
+  Statement stmt(db_, "SELECT id FROM records ORDER BY id");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return out;
@@ -841,7 +761,7 @@ absl::StatusOr<std::vector<std::string>> Replica::RecordIds() {
 }
 
 absl::StatusOr<std::string> Replica::Cursor() {
-  Stmt stmt(db_, "SELECT value FROM sync_state WHERE key = 'cursor'");
+  Statement stmt(db_, "SELECT value FROM sync_state WHERE key = 'cursor'");
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnText(0) : std::string();
 }
@@ -866,12 +786,12 @@ absl::StatusOr<int64_t> Replica::ApplyPulledPage(const PulledPage& page) {
     }
     RETURN_IF_ERROR(rows.Flush());
     if (page.estimated_total > 0) {
-      Stmt total(db_,
-                 "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('estimated_total', ?1)");
+      Statement total(
+          db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('estimated_total', ?1)");
       total.Text(1, absl::StrCat(page.estimated_total));
       RETURN_IF_ERROR(total.Run());
     }
-    Stmt cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
+    Statement cursor(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?1)");
     cursor.Text(1, page.next_cursor);
     added = rows.added();
     return cursor.Run();
@@ -928,21 +848,22 @@ absl::Status Replica::ResetForResync() {
 absl::StatusOr<std::vector<v1::Mutation>> Replica::PendingMutations(int limit) {
   std::vector<v1::Mutation> out;
   RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
-    Stmt stmt(db_,
-              "SELECT seq, mutation FROM outbox WHERE rejected = 0 AND base_known = 1 "
-              "ORDER BY seq LIMIT ?1");
+    Statement stmt(db_,
+                   "SELECT seq, mutation FROM outbox WHERE rejected = 0 AND base_known = 1 "
+                   "ORDER BY seq LIMIT ?1");
     stmt.Int(1, limit);
-    Stmt mark(db_, "UPDATE outbox SET sent = 1 WHERE seq = ?1");
+    Statement mark(db_, "UPDATE outbox SET sent = 1 WHERE seq = ?1");
     // A push also stays within kMaxPushBytes (its first entry always goes), so that a batch of
     // large records never grows past what the server receives.
     int64_t bytes = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      const std::string mutation = stmt.ColumnBlob(1);
+      // A view into the row (no copy of each entry), used up before `stmt` steps again.
+      const absl::string_view mutation = stmt.ColumnBlob(1);
       bytes += static_cast<int64_t>(mutation.size());
       if (!out.empty() && bytes > kMaxPushBytes) break;
-      if (!out.emplace_back().ParseFromString(mutation)) {
+      if (!out.emplace_back().ParseFromArray(mutation.data(), static_cast<int>(mutation.size()))) {
         return absl::DataLossError("replica: outbox entry does not parse");
       }
       mark.Reset();
@@ -956,17 +877,17 @@ absl::StatusOr<std::vector<v1::Mutation>> Replica::PendingMutations(int limit) {
 
 absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
   return InTransaction(db_, [&]() -> absl::Status {
-    Stmt find(db_, "SELECT seq, record_id, mutation FROM outbox WHERE mutation_id = ?1");
-    Stmt remove(db_, "DELETE FROM outbox WHERE seq = ?1");
-    Stmt reject(db_, "UPDATE outbox SET rejected = 1, code = ?2, reason = ?3 WHERE seq = ?1");
-    Stmt conflict(db_,
-                  "INSERT INTO conflicts (entity, record_id, field, mine, theirs, mine_won) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    Statement find(db_, "SELECT seq, record_id, mutation FROM outbox WHERE mutation_id = ?1");
+    Statement remove(db_, "DELETE FROM outbox WHERE seq = ?1");
+    Statement reject(db_, "UPDATE outbox SET rejected = 1, code = ?2, reason = ?3 WHERE seq = ?1");
+    Statement conflict(db_,
+                       "INSERT INTO conflicts (entity, record_id, field, mine, theirs, mine_won) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     // The next entry of the record was waiting for this one's outcome to know its base.
-    Stmt next(db_,
-              "SELECT seq, mutation FROM outbox WHERE record_id = ?1 AND base_known = 0 "
-              "ORDER BY seq LIMIT 1");
-    Stmt resolve(db_, "UPDATE outbox SET mutation = ?2, base_known = 1 WHERE seq = ?1");
+    Statement next(db_,
+                   "SELECT seq, mutation FROM outbox WHERE record_id = ?1 AND base_known = 0 "
+                   "ORDER BY seq LIMIT 1");
+    Statement resolve(db_, "UPDATE outbox SET mutation = ?2, base_known = 1 WHERE seq = ?1");
     for (const v1::MutationResult& result : response.results()) {
       find.Reset();
       find.Text(1, result.mutation_id());
@@ -1019,7 +940,7 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
 
 absl::StatusOr<std::vector<OutboxEntry>> Replica::Outbox() {
   std::vector<OutboxEntry> out;
-  Stmt stmt(db_, "SELECT seq, mutation, rejected, code, reason FROM outbox ORDER BY seq");
+  Statement stmt(db_, "SELECT seq, mutation, rejected, code, reason FROM outbox ORDER BY seq");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
@@ -1036,9 +957,9 @@ absl::StatusOr<std::vector<OutboxEntry>> Replica::Outbox() {
 
 absl::StatusOr<std::vector<LocalConflict>> Replica::Conflicts() {
   std::vector<LocalConflict> out;
-  Stmt stmt(db_,
-            "SELECT seq, entity, record_id, field, mine, theirs, mine_won FROM conflicts "
-            "ORDER BY seq DESC");
+  Statement stmt(db_,
+                 "SELECT seq, entity, record_id, field, mine, theirs, mine_won FROM conflicts "
+                 "ORDER BY seq DESC");
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
@@ -1057,9 +978,9 @@ absl::StatusOr<std::vector<LocalConflict>> Replica::Conflicts() {
 
 absl::StatusOr<ChangeSet> Replica::UndoConflict(int64_t conflict_seq, const HlcTimestamp& hlc,
                                                 const std::string& mutation_id) {
-  Stmt find(db_,
-            "SELECT entity, record_id, field, mine, theirs, mine_won FROM conflicts "
-            "WHERE seq = ?1");
+  Statement find(db_,
+                 "SELECT entity, record_id, field, mine, theirs, mine_won FROM conflicts "
+                 "WHERE seq = ?1");
   find.Int(1, conflict_seq);
   ASSIGN_OR_RETURN(bool found, find.Step());
   if (!found) {
@@ -1077,14 +998,14 @@ absl::StatusOr<ChangeSet> Replica::UndoConflict(int64_t conflict_seq, const HlcT
         EntityName(entity), " ", record_id, ": the record is gone; the conflict cannot be undone"));
   }
   return WriteWith(entity, record_id, {{field, std::move(restored)}}, hlc, mutation_id, [&] {
-    Stmt drop(db_, "DELETE FROM conflicts WHERE seq = ?1");
+    Statement drop(db_, "DELETE FROM conflicts WHERE seq = ?1");
     drop.Int(1, conflict_seq);
     return drop.Run();
   });
 }
 
 absl::Status Replica::Discard(int64_t outbox_seq) {
-  Stmt stmt(db_, "DELETE FROM outbox WHERE seq = ?1 AND rejected = 1");
+  Statement stmt(db_, "DELETE FROM outbox WHERE seq = ?1 AND rejected = 1");
   stmt.Int(1, outbox_seq);
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(db_) == 0) {

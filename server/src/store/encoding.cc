@@ -69,17 +69,6 @@ HlcTimestamp DecodeHlc(absl::string_view bytes) {
   return wire::FromProto(proto);
 }
 
-std::string ToHex(absl::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xF]);
-  }
-  return out;
-}
-
 absl::StatusOr<std::string> FromPgHex(absl::string_view text) {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) {
     return absl::DataLossError("bytea value is not in hex format");

@@ -25,8 +25,7 @@ Value DecodeValue(absl::string_view bytes);
 std::string EncodeHlc(const HlcTimestamp& hlc);
 HlcTimestamp DecodeHlc(absl::string_view bytes);
 
-// "\x0a1b..." for bytea text input; and back.
-std::string ToHex(absl::string_view bytes);
+// The bytes of a bytea value in PostgreSQL's hex text format ("\x0a1b...").
 absl::StatusOr<std::string> FromPgHex(absl::string_view text);
 
 }  // namespace mcrm::server

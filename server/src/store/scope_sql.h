@@ -1,5 +1,6 @@
-// The scope rule as SQL: which stored rows a user may pull. One place for both stores; each
-// passes its own placeholders.
+// The scope rule as SQL: which stored rows a user may pull, rendered from the rule's one
+// definition (ScopeTermsOf in mcrm/scope_rule.h). One place for both stores; each passes its own
+// placeholders.
 #pragma once
 
 #include <string>

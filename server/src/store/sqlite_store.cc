@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "mcrm/sqlite/statement.h"
 #include "mcrm/status_macros.h"
 #include "store/encoding.h"
 #include "store/pull_merge.h"
@@ -16,6 +17,10 @@
 
 namespace mcrm::server {
 namespace {
+
+using sqlite::Exec;
+using sqlite::InTransaction;
+using sqlite::Statement;
 
 // Migrations by PRAGMA user_version; each runs in one transaction.
 const char* const kMigrations[] = {
@@ -106,93 +111,15 @@ CREATE TABLE store_state (
   value INTEGER NOT NULL
 );
 )sql",
+    // 4: whom a conflicting change came through (device, back office, import, a server job).
+    R"sql(
+ALTER TABLE conflicts ADD COLUMN via TEXT NOT NULL DEFAULT 'device';
+)sql",
 };
 
 // The database's clock in ms since the Unix epoch, as SQL.
 constexpr const char* kNowMs = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
-
-absl::Status SqliteError(sqlite3* db, absl::string_view what) {
-  const int code = sqlite3_errcode(db);
-  const std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return absl::UnavailableError(message);
-  if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN) {
-    return absl::UnavailableError(message);
-  }
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return absl::DataLossError(message);
-  return absl::InternalError(message);
-}
-
-// A prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-        SQLITE_OK) {
-      status_ = SqliteError(db, "prepare");
-    }
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  const absl::Status& status() const { return status_; }
-  Stmt& Bind(int i, absl::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindBlob(int i, absl::string_view bytes) {
-    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  // SQLITE_ROW -> true, SQLITE_DONE -> false, else error.
-  absl::StatusOr<bool> Step() {
-    if (!status_.ok()) return status_;
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, "step");
-  }
-  absl::Status Run() {
-    auto row = Step();
-    return row.ok() ? absl::OkStatus() : row.status();
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  absl::string_view Blob(int col) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? absl::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : absl::string_view();
-  }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  absl::Status status_;
-};
-
-absl::Status Exec(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    absl::Status status = absl::InternalError(absl::StrCat("sqlite: ", error ? error : "?"));
-    sqlite3_free(error);
-    return status;
-  }
-  return absl::OkStatus();
-}
 
 std::string JsonTerritories(const std::vector<std::string>& ids) {
   std::string out = "[";
@@ -214,15 +141,15 @@ class SqliteTx final : public StoreTx {
   absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) override {
     std::vector<StoredRecord> out;
-    Stmt stmt(db_, "SELECT record, stamps FROM records WHERE id = ?1");
+    Statement stmt(db_, "SELECT record, stamps FROM records WHERE id = ?1");
     for (const std::string& id : ids) {
       stmt.Reset();
-      stmt.Bind(1, id);
+      stmt.Text(1, id);
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) continue;
       StoredRecord stored;
-      ASSIGN_OR_RETURN(stored.record, DecodeRecord(stmt.Blob(0)));
-      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(stmt.Blob(1)));
+      ASSIGN_OR_RETURN(stored.record, DecodeRecord(stmt.ColumnBlob(0)));
+      ASSIGN_OR_RETURN(stored.stamps, DecodeStamps(stmt.ColumnBlob(1)));
       out.push_back(std::move(stored));
     }
     return out;
@@ -241,21 +168,21 @@ class SqliteTx final : public StoreTx {
         "territory_id = excluded.territory_id, account_id = excluded.account_id, assignee_id = "
         "excluded.assignee_id, record = excluded.record, stamps = excluded.stamps, changed_ms = "
         "excluded.changed_ms WHERE records.version < excluded.version");
-    Stmt stmt(db_, kInsert);
+    Statement stmt(db_, kInsert);
     for (const StoredRecord& stored : records) {
       const Record& r = stored.record;
       stmt.Reset();
-      stmt.Bind(1, r.id)
-          .Bind(2, static_cast<int64_t>(r.entity))
-          .Bind(3, r.meta.server_version)
-          .Bind(4, ++seq)
-          .Bind(5, int64_t{r.meta.deleted})
-          .Bind(6, r.meta.scope.owner_id)
-          .Bind(7, r.meta.scope.territory_id)
-          .Bind(8, r.meta.scope.account_id)
-          .Bind(9, r.meta.scope.assignee_id)
-          .BindBlob(10, EncodeRecord(r))
-          .BindBlob(11, EncodeStamps(stored.stamps));
+      stmt.Text(1, r.id)
+          .Int(2, static_cast<int64_t>(r.entity))
+          .Int(3, r.meta.server_version)
+          .Int(4, ++seq)
+          .Int(5, int64_t{r.meta.deleted})
+          .Text(6, r.meta.scope.owner_id)
+          .Text(7, r.meta.scope.territory_id)
+          .Text(8, r.meta.scope.account_id)
+          .Text(9, r.meta.scope.assignee_id)
+          .Blob(10, EncodeRecord(r))
+          .Blob(11, EncodeStamps(stored.stamps));
       RETURN_IF_ERROR(stmt.Run());
       if (sqlite3_changes(db_) == 0) {
         return absl::AbortedError(
@@ -268,12 +195,13 @@ class SqliteTx final : public StoreTx {
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
       absl::string_view device_id, absl::Span<const std::string> mutation_ids) override {
     absl::flat_hash_map<std::string, std::string> out;
-    Stmt stmt(db_, "SELECT result FROM mutation_results WHERE device_id = ?1 AND mutation_id = ?2");
+    Statement stmt(db_,
+                   "SELECT result FROM mutation_results WHERE device_id = ?1 AND mutation_id = ?2");
     for (const std::string& id : mutation_ids) {
       stmt.Reset();
-      stmt.Bind(1, device_id).Bind(2, id);
+      stmt.Text(1, device_id).Text(2, id);
       ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (row) out[id] = std::string(stmt.Blob(0));
+      if (row) out[id] = std::string(stmt.ColumnBlob(0));
     }
     return out;
   }
@@ -285,34 +213,36 @@ class SqliteTx final : public StoreTx {
         "INSERT OR IGNORE INTO mutation_results (device_id, mutation_id, result, at_ms) "
         "VALUES (?1, ?2, ?3, ",
         kNowMs, ")");
-    Stmt stmt(db_, kInsert);
+    Statement stmt(db_, kInsert);
     for (const auto& [id, result] : results) {
       stmt.Reset();
-      stmt.Bind(1, device_id).Bind(2, id).BindBlob(3, result);
+      stmt.Text(1, device_id).Text(2, id).Blob(3, result);
       RETURN_IF_ERROR(stmt.Run());
     }
     return absl::OkStatus();
   }
 
   absl::Status AppendConflicts(absl::Span<const ConflictEntry> conflicts) override {
-    Stmt stmt(db_,
-              "INSERT INTO conflicts (entity, record_id, field, incoming, stored, incoming_hlc, "
-              "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    Statement stmt(
+        db_,
+        "INSERT INTO conflicts (entity, record_id, field, incoming, stored, incoming_hlc, "
+        "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms, via) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     for (const ConflictEntry& c : conflicts) {
       stmt.Reset();
-      stmt.Bind(1, static_cast<int64_t>(c.entity))
-          .Bind(2, c.record_id)
-          .Bind(3, int64_t{c.conflict.field})
-          .BindBlob(4, EncodeValue(c.conflict.incoming))
-          .BindBlob(5, EncodeValue(c.conflict.stored))
-          .BindBlob(6, EncodeHlc(c.conflict.incoming_hlc))
-          .BindBlob(7, EncodeHlc(c.conflict.stored_hlc))
-          .Bind(8, int64_t{c.conflict.incoming_won})
-          .Bind(9, c.device_id)
-          .Bind(10, c.user_id)
-          .Bind(11, c.server_version)
-          .Bind(12, c.at_ms);
+      stmt.Int(1, static_cast<int64_t>(c.entity))
+          .Text(2, c.record_id)
+          .Int(3, int64_t{c.conflict.field})
+          .Blob(4, EncodeValue(c.conflict.incoming))
+          .Blob(5, EncodeValue(c.conflict.stored))
+          .Blob(6, EncodeHlc(c.conflict.incoming_hlc))
+          .Blob(7, EncodeHlc(c.conflict.stored_hlc))
+          .Int(8, int64_t{c.conflict.incoming_won})
+          .Text(9, c.device_id)
+          .Text(10, c.user_id)
+          .Int(11, c.server_version)
+          .Int(12, c.at_ms)
+          .Text(13, c.via);
       RETURN_IF_ERROR(stmt.Run());
     }
     return absl::OkStatus();
@@ -324,16 +254,16 @@ class SqliteTx final : public StoreTx {
         "INSERT INTO scope_exits (seq, id, entity, owner_id, territory_id, account_id, "
         "assignee_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ",
         kNowMs, ")");
-    Stmt stmt(db_, kInsert);
+    Statement stmt(db_, kInsert);
     for (const Record& r : before) {
       stmt.Reset();
-      stmt.Bind(1, ++seq)
-          .Bind(2, r.id)
-          .Bind(3, static_cast<int64_t>(r.entity))
-          .Bind(4, r.meta.scope.owner_id)
-          .Bind(5, r.meta.scope.territory_id)
-          .Bind(6, r.meta.scope.account_id)
-          .Bind(7, r.meta.scope.assignee_id);
+      stmt.Int(1, ++seq)
+          .Text(2, r.id)
+          .Int(3, static_cast<int64_t>(r.entity))
+          .Text(4, r.meta.scope.owner_id)
+          .Text(5, r.meta.scope.territory_id)
+          .Text(6, r.meta.scope.account_id)
+          .Text(7, r.meta.scope.assignee_id);
       RETURN_IF_ERROR(stmt.Run());
     }
     return absl::OkStatus();
@@ -341,21 +271,21 @@ class SqliteTx final : public StoreTx {
 
   absl::Status TouchRecordsOfAccounts(absl::Span<const std::string> account_ids) override {
     ASSIGN_OR_RETURN(int64_t seq, LastSeq());
-    Stmt children(db_,
-                  "SELECT id FROM records WHERE account_id = ?1 AND entity <> ?2 ORDER BY seq");
-    Stmt touch(db_, "UPDATE records SET seq = ?2 WHERE id = ?1");
+    Statement children(
+        db_, "SELECT id FROM records WHERE account_id = ?1 AND entity <> ?2 ORDER BY seq");
+    Statement touch(db_, "UPDATE records SET seq = ?2 WHERE id = ?1");
     for (const std::string& account : account_ids) {
       children.Reset();
-      children.Bind(1, account).Bind(2, static_cast<int64_t>(EntityType::kAccount));
+      children.Text(1, account).Int(2, static_cast<int64_t>(EntityType::kAccount));
       std::vector<std::string> ids;
       while (true) {
         ASSIGN_OR_RETURN(bool row, children.Step());
         if (!row) break;
-        ids.push_back(children.Text(0));
+        ids.push_back(children.ColumnText(0));
       }
       for (const std::string& id : ids) {
         touch.Reset();
-        touch.Bind(1, id).Bind(2, ++seq);
+        touch.Text(1, id).Int(2, ++seq);
         RETURN_IF_ERROR(touch.Run());
       }
     }
@@ -364,21 +294,21 @@ class SqliteTx final : public StoreTx {
 
   absl::Status RequireResync(absl::string_view user_id) override {
     ASSIGN_OR_RETURN(int64_t seq, LastSeq());
-    Stmt stmt(db_,
-              "INSERT INTO user_resync (user_id, position) VALUES (?1, ?2) "
-              "ON CONFLICT (user_id) DO UPDATE SET position = ?2");
-    stmt.Bind(1, user_id).Bind(2, seq);
+    Statement stmt(db_,
+                   "INSERT INTO user_resync (user_id, position) VALUES (?1, ?2) "
+                   "ON CONFLICT (user_id) DO UPDATE SET position = ?2");
+    stmt.Text(1, user_id).Int(2, seq);
     return stmt.Run();
   }
 
  private:
   // The last position handed out; records and scope exits share one sequence.
   absl::StatusOr<int64_t> LastSeq() {
-    Stmt last(db_,
-              "SELECT max((SELECT coalesce(max(seq), 0) FROM records), "
-              "(SELECT coalesce(max(seq), 0) FROM scope_exits))");
+    Statement last(db_,
+                   "SELECT max((SELECT coalesce(max(seq), 0) FROM records), "
+                   "(SELECT coalesce(max(seq), 0) FROM scope_exits))");
     ASSIGN_OR_RETURN(bool row, last.Step());
-    return row ? last.Int(0) : 0;
+    return row ? last.ColumnInt(0) : 0;
   }
 
   sqlite3* db_;
@@ -397,38 +327,32 @@ class SqliteStore final : public Store {
                          "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
                          "PRAGMA cache_size=-131072; PRAGMA mmap_size=268435456; "
                          "PRAGMA temp_store=MEMORY;"));
-    Stmt version_stmt(db_, "PRAGMA user_version");
+    Statement version_stmt(db_, "PRAGMA user_version");
     ASSIGN_OR_RETURN(bool row, version_stmt.Step());
-    const int64_t version = row ? version_stmt.Int(0) : 0;
+    const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
     if (version > kStoreSchemaVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           "store ", path, " was written by a newer mcrm-server (store schema ", version,
           "; this build knows up to ", kStoreSchemaVersion, "); upgrade mcrm-server"));
     }
     for (int64_t next = version + 1; next <= kStoreSchemaVersion; ++next) {
-      RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
-      absl::Status applied = Exec(db_, kMigrations[next - 1]);
-      if (applied.ok()) {
-        applied = Exec(db_, absl::StrCat("PRAGMA user_version = ", next).c_str());
-      }
-      if (!applied.ok()) {
-        Exec(db_, "ROLLBACK").IgnoreError();
+      RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+        absl::Status applied = Exec(db_, kMigrations[next - 1]);
+        if (applied.ok()) applied = Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
+        if (applied.ok()) return applied;
         return absl::InternalError(
             absl::StrCat("migration ", next, " of ", path, " failed: ", applied.message()));
-      }
-      RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+      }));
     }
     return absl::OkStatus();
   }
 
   absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) override {
     std::lock_guard lock(mutex_);
-    RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
-    SqliteTx tx(db_);
-    absl::Status status = work(tx);
-    if (status.ok()) status = Exec(db_, "COMMIT");
-    if (!status.ok()) Exec(db_, "ROLLBACK").IgnoreError();
-    return status;
+    return InTransaction(db_, [&] {
+      SqliteTx tx(db_);
+      return work(tx);
+    });
   }
 
   absl::StatusOr<std::vector<StoredRecord>> ReadRecords(
@@ -460,18 +384,18 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     PullPage page;
     if (after > 0) {
-      Stmt horizon(db_, "SELECT value FROM store_state WHERE key = 'horizon'");
+      Statement horizon(db_, "SELECT value FROM store_state WHERE key = 'horizon'");
       ASSIGN_OR_RETURN(bool row, horizon.Step());
-      if (row && after < horizon.Int(0)) {
+      if (row && after < horizon.ColumnInt(0)) {
         page.resync_required = true;
         return page;
       }
     }
     if (after > 0 && !scope.everything) {
-      Stmt resync(db_, "SELECT position FROM user_resync WHERE user_id = ?1");
-      resync.Bind(1, scope.user_id);
+      Statement resync(db_, "SELECT position FROM user_resync WHERE user_id = ?1");
+      resync.Text(1, scope.user_id);
       ASSIGN_OR_RETURN(bool row, resync.Step());
-      if (row && after < resync.Int(0)) {
+      if (row && after < resync.ColumnInt(0)) {
         page.resync_required = true;
         page.next_cursor = "";
         return page;
@@ -479,32 +403,33 @@ class SqliteStore final : public Store {
     }
     std::vector<PulledItem> changed, exits;
     {
-      Stmt stmt(db_, scope.everything ? kAll : kScoped);
-      stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
+      Statement stmt(db_, scope.everything ? kAll : kScoped);
+      stmt.Int(1, after).Int(2, int64_t{limit} + 1);
       if (!scope.everything)
-        stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
+        stmt.Text(3, JsonTerritories(scope.territory_ids)).Text(4, scope.user_id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, stmt.Step());
         if (!row) break;
         PulledItem item;
-        item.major = static_cast<uint64_t>(stmt.Int(0));
-        item.encoded = std::string(stmt.Blob(1));
+        item.major = static_cast<uint64_t>(stmt.ColumnInt(0));
+        item.encoded = std::string(stmt.ColumnBlob(1));
         changed.push_back(std::move(item));
       }
     }
     // A pull from the start has nothing to remove.
     if (!scope.everything && after > 0) {
-      Stmt stmt(db_, kExits);
-      stmt.Bind(1, after).Bind(2, int64_t{limit} + 1);
-      stmt.Bind(3, JsonTerritories(scope.territory_ids)).Bind(4, scope.user_id);
+      Statement stmt(db_, kExits);
+      stmt.Int(1, after).Int(2, int64_t{limit} + 1);
+      stmt.Text(3, JsonTerritories(scope.territory_ids)).Text(4, scope.user_id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, stmt.Step());
         if (!row) break;
         PulledItem item;
-        item.major = static_cast<uint64_t>(stmt.Int(0));
+        item.major = static_cast<uint64_t>(stmt.ColumnInt(0));
         item.encoded =
-            ScopeExitRecord(static_cast<EntityType>(stmt.Int(2)), stmt.Text(1),
-                            ScopeKeys{stmt.Text(3), stmt.Text(4), stmt.Text(5), stmt.Text(6)});
+            ScopeExitRecord(static_cast<EntityType>(stmt.ColumnInt(2)), stmt.ColumnText(1),
+                            ScopeKeys{stmt.ColumnText(3), stmt.ColumnText(4), stmt.ColumnText(5),
+                                      stmt.ColumnText(6)});
         exits.push_back(std::move(item));
       }
     }
@@ -521,41 +446,42 @@ class SqliteStore final : public Store {
         absl::StrCat("SELECT count(*) FROM records WHERE deleted = 0 AND (",
                      RepScopeSql("", "?2", &SqliteInTerritories), ")");
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, scope.everything ? "SELECT count(*) FROM records WHERE deleted = 0" : kScoped);
+    Statement stmt(db_,
+                   scope.everything ? "SELECT count(*) FROM records WHERE deleted = 0" : kScoped);
     if (!scope.everything) {
-      stmt.Bind(2, scope.user_id);
-      stmt.Bind(3, JsonTerritories(scope.territory_ids));
+      stmt.Text(2, scope.user_id);
+      stmt.Text(3, JsonTerritories(scope.territory_ids));
     }
     ASSIGN_OR_RETURN(bool row, stmt.Step());
-    return row ? stmt.Int(0) : 0;
+    return row ? stmt.ColumnInt(0) : 0;
   }
 
   absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) override {
     int64_t purged = 0;
     RETURN_IF_ERROR(Transact([&](StoreTx&) -> absl::Status {
-      Stmt newest(
+      Statement newest(
           db_,
           "SELECT max(seq) FROM (SELECT seq FROM records WHERE deleted = 1 AND changed_ms < ?1 "
           "UNION ALL SELECT seq FROM scope_exits WHERE at_ms < ?1)");
-      newest.Bind(1, cutoff_ms);
+      newest.Int(1, cutoff_ms);
       ASSIGN_OR_RETURN(bool row, newest.Step());
-      if (row && !newest.IsNull(0)) {
-        Stmt horizon(
+      if (row && !newest.ColumnIsNull(0)) {
+        Statement horizon(
             db_,
             "INSERT INTO store_state (key, value) VALUES ('horizon', ?1) ON CONFLICT (key) "
             "DO UPDATE SET value = max(value, ?1)");
-        horizon.Bind(1, newest.Int(0));
+        horizon.Int(1, newest.ColumnInt(0));
         RETURN_IF_ERROR(horizon.Run());
       }
-      Stmt tombstones(db_, "DELETE FROM records WHERE deleted = 1 AND changed_ms < ?1");
-      tombstones.Bind(1, cutoff_ms);
+      Statement tombstones(db_, "DELETE FROM records WHERE deleted = 1 AND changed_ms < ?1");
+      tombstones.Int(1, cutoff_ms);
       RETURN_IF_ERROR(tombstones.Run());
       purged = sqlite3_changes(db_);
-      Stmt exits(db_, "DELETE FROM scope_exits WHERE at_ms < ?1");
-      exits.Bind(1, cutoff_ms);
+      Statement exits(db_, "DELETE FROM scope_exits WHERE at_ms < ?1");
+      exits.Int(1, cutoff_ms);
       RETURN_IF_ERROR(exits.Run());
-      Stmt results(db_, "DELETE FROM mutation_results WHERE at_ms < ?1");
-      results.Bind(1, results_cutoff_ms);
+      Statement results(db_, "DELETE FROM mutation_results WHERE at_ms < ?1");
+      results.Int(1, results_cutoff_ms);
       return results.Run();
     }));
     return purged;
@@ -572,93 +498,97 @@ class SqliteStore final : public Store {
 
   absl::Status PutCredentials(const Credentials& c) override {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_,
-              "INSERT INTO credentials (user_id, login, password_hash) VALUES (?1, ?2, ?3) "
-              "ON CONFLICT (user_id) DO UPDATE SET login = ?2, password_hash = ?3");
-    stmt.Bind(1, c.user_id).Bind(2, c.login).Bind(3, c.password_hash);
+    Statement stmt(db_,
+                   "INSERT INTO credentials (user_id, login, password_hash) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (user_id) DO UPDATE SET login = ?2, password_hash = ?3");
+    stmt.Text(1, c.user_id).Text(2, c.login).Text(3, c.password_hash);
     return stmt.Run();
   }
 
   absl::StatusOr<std::optional<Credentials>> FindCredentials(absl::string_view login) override {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, "SELECT user_id, login, password_hash FROM credentials WHERE login = ?1");
-    stmt.Bind(1, login);
+    Statement stmt(db_, "SELECT user_id, login, password_hash FROM credentials WHERE login = ?1");
+    stmt.Text(1, login);
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return std::nullopt;
-    return Credentials{stmt.Text(0), stmt.Text(1), stmt.Text(2)};
+    return Credentials{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2)};
   }
 
   absl::Status SaveSession(absl::string_view token_hash, const Session& session) override {
     std::lock_guard lock(mutex_);
-    Stmt device(db_, "INSERT OR IGNORE INTO devices (device_id, user_id) VALUES (?1, ?2)");
-    device.Bind(1, session.device_id).Bind(2, session.user_id);
+    Statement device(db_, "INSERT OR IGNORE INTO devices (device_id, user_id) VALUES (?1, ?2)");
+    device.Text(1, session.device_id).Text(2, session.user_id);
     RETURN_IF_ERROR(device.Run());
-    Stmt stmt(db_,
-              "INSERT INTO sessions (token_hash, user_id, device_id, expires_ms) "
-              "VALUES (?1, ?2, ?3, ?4)");
-    stmt.Bind(1, token_hash)
-        .Bind(2, session.user_id)
-        .Bind(3, session.device_id)
-        .Bind(4, session.expires_ms);
+    Statement stmt(db_,
+                   "INSERT INTO sessions (token_hash, user_id, device_id, expires_ms) "
+                   "VALUES (?1, ?2, ?3, ?4)");
+    stmt.Text(1, token_hash)
+        .Text(2, session.user_id)
+        .Text(3, session.device_id)
+        .Int(4, session.expires_ms);
     return stmt.Run();
   }
 
   absl::StatusOr<std::optional<Session>> FindSession(absl::string_view token_hash) override {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, "SELECT user_id, device_id, expires_ms FROM sessions WHERE token_hash = ?1");
-    stmt.Bind(1, token_hash);
+    Statement stmt(db_,
+                   "SELECT user_id, device_id, expires_ms FROM sessions WHERE token_hash = ?1");
+    stmt.Text(1, token_hash);
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return std::nullopt;
-    return Session{stmt.Text(0), stmt.Text(1), stmt.Int(2)};
+    return Session{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnInt(2)};
   }
 
   absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) override {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE device_id = ?1");
-    stmt.Bind(1, device_id).Bind(2, at_ms);
+    Statement stmt(db_,
+                   "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE device_id = ?1");
+    stmt.Text(1, device_id).Int(2, at_ms);
     RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
       return absl::NotFoundError(absl::StrCat("device ", device_id, ": never logged in"));
     }
-    Stmt end(db_, "DELETE FROM sessions WHERE device_id = ?1");
-    end.Bind(1, device_id);
+    Statement end(db_, "DELETE FROM sessions WHERE device_id = ?1");
+    end.Text(1, device_id);
     return end.Run();
   }
 
   absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) override {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, "SELECT revoked_ms FROM devices WHERE device_id = ?1");
-    stmt.Bind(1, device_id);
+    Statement stmt(db_, "SELECT revoked_ms FROM devices WHERE device_id = ?1");
+    stmt.Text(1, device_id);
     ASSIGN_OR_RETURN(bool row, stmt.Step());
-    return row && !stmt.IsNull(0);
+    return row && !stmt.ColumnIsNull(0);
   }
 
  private:
   absl::StatusOr<std::vector<ConflictEntry>> Conflicts(absl::string_view where,
                                                        absl::string_view key, int limit) {
     std::lock_guard lock(mutex_);
-    Stmt stmt(db_, absl::StrCat("SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
+    Statement stmt(db_,
+                   absl::StrCat("SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
                                 "stored_hlc, incoming_won, device_id, user_id, server_version, "
-                                "at_ms FROM conflicts WHERE ",
+                                "at_ms, via FROM conflicts WHERE ",
                                 where, " ORDER BY seq DESC LIMIT ?2"));
-    stmt.Bind(1, key).Bind(2, int64_t{limit});
+    stmt.Text(1, key).Int(2, int64_t{limit});
     std::vector<ConflictEntry> out;
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
       ConflictEntry c;
-      c.entity = static_cast<EntityType>(stmt.Int(0));
-      c.record_id = stmt.Text(1);
-      c.conflict.field = static_cast<uint32_t>(stmt.Int(2));
-      c.conflict.incoming = DecodeValue(stmt.Blob(3));
-      c.conflict.stored = DecodeValue(stmt.Blob(4));
-      c.conflict.incoming_hlc = DecodeHlc(stmt.Blob(5));
-      c.conflict.stored_hlc = DecodeHlc(stmt.Blob(6));
-      c.conflict.incoming_won = stmt.Int(7) != 0;
-      c.device_id = stmt.Text(8);
-      c.user_id = stmt.Text(9);
-      c.server_version = stmt.Int(10);
-      c.at_ms = stmt.Int(11);
+      c.entity = static_cast<EntityType>(stmt.ColumnInt(0));
+      c.record_id = stmt.ColumnText(1);
+      c.conflict.field = static_cast<uint32_t>(stmt.ColumnInt(2));
+      c.conflict.incoming = DecodeValue(stmt.ColumnBlob(3));
+      c.conflict.stored = DecodeValue(stmt.ColumnBlob(4));
+      c.conflict.incoming_hlc = DecodeHlc(stmt.ColumnBlob(5));
+      c.conflict.stored_hlc = DecodeHlc(stmt.ColumnBlob(6));
+      c.conflict.incoming_won = stmt.ColumnInt(7) != 0;
+      c.device_id = stmt.ColumnText(8);
+      c.user_id = stmt.ColumnText(9);
+      c.server_version = stmt.ColumnInt(10);
+      c.at_ms = stmt.ColumnInt(11);
+      c.via = stmt.ColumnText(12);
       out.push_back(std::move(c));
     }
     return out;

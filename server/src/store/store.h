@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "mcrm/merge.h"
 #include "mcrm/record.h"
+#include "mcrm/scope_rule.h"
 
 namespace mcrm::server {
 
@@ -28,13 +29,19 @@ struct ConflictEntry {
   std::string user_id;
   int64_t server_version = 0;  // the record version the change committed as (or met)
   int64_t at_ms = 0;
+  // Whom the change came through: "device", "back_office", "import" or "job:<name>".
+  std::string via = "device";
 };
 
-// Which records a pull may return.
+// Which records a pull may return: the scope rule (mcrm/scope_rule.h) for one caller.
 struct ScopeFilter {
   bool everything = false;  // dispatchers and admins
   std::string user_id;
   std::vector<std::string> territory_ids;
+
+  static ScopeFilter Of(const Caller& caller) {
+    return ScopeFilter{caller.sees_everything(), caller.user_id, caller.territory_ids};
+  }
 };
 
 struct PullPage {
@@ -161,6 +168,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
 
 // The newest schema migration this build knows; a database beyond it is refused.
-inline constexpr int kStoreSchemaVersion = 3;
+inline constexpr int kStoreSchemaVersion = 4;
 
 }  // namespace mcrm::server

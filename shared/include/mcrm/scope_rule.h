@@ -1,10 +1,14 @@
-// The scope rule on the write side: who may change which records. The server checks every push
-// with it and a device checks each local write with it first, so a rep learns offline, in the
-// same words, what the server would refuse. (The read side, which rows a pull returns, is the
-// same rule written as SQL in server/src/store/scope_sql.cc.)
+// The scope rule: who sees which records, and who may change them. It is defined once, as the
+// table of terms below (ScopeTermsOf); everything else follows from that table:
+//   - CallerSees, the C++ check (the server's push and conflict log, a device's local write);
+//   - Audience/AudienceIncludes, whom a committed change concerns (the server's pokes);
+//   - the SQL filter of a pull, rendered from the same terms by server/src/store/scope_sql.cc.
+// tests/store/scope_rule_property_test.cc checks on random records and users that all three agree.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -12,16 +16,57 @@
 
 namespace mcrm {
 
+// The roles of the user entity's `role` field. Reps see their scope; the back office
+// (dispatchers and admins) sees everything.
+inline constexpr char kRoleRep[] = "rep";
+inline constexpr char kRoleDispatcher[] = "dispatcher";
+inline constexpr char kRoleAdmin[] = "admin";
+bool RoleSeesEverything(const std::string& role);
+
 // Who a change acts for.
 struct Caller {
   std::string user_id;
   std::string device_id;
-  std::string role;  // "rep", "dispatcher" or "admin"
+  std::string role = kRoleRep;
   std::vector<std::string> territory_ids;
 
-  bool sees_everything() const { return role == "dispatcher" || role == "admin"; }
-  bool is_admin() const { return role == "admin"; }
+  bool sees_everything() const { return RoleSeesEverything(role); }
+  bool is_admin() const { return role == kRoleAdmin; }
 };
+
+// One way a rep comes to see a record: a scope key of the record itself (or of the account it
+// follows) equals the rep's user id, or is one of the rep's territories.
+struct ScopeTerm {
+  enum class Subject { kRecord, kAccount };               // whose keys the term reads
+  enum class Key { kId, kOwner, kTerritory, kAssignee };  // which key
+  enum class Matches { kUserId, kTerritories };           // what of the caller it must equal
+  Subject subject;
+  Key key;
+  Matches matches;
+};
+
+// The rule itself. Records of an `everyone` kind are seen by all; otherwise a rep sees a record
+// when one of its kind's terms holds. A record that follows an account is seen through that
+// account only while the account exists and is not deleted.
+struct ScopeDefinition {
+  bool everyone = false;
+  std::vector<ScopeTerm> terms;
+};
+const ScopeDefinition& ScopeTermsOf(ScopeKind kind);
+
+// The value a term reads from a record's stored scope keys (its id for Key::kId).
+const std::string& ScopeKeyValue(const Record& record, ScopeTerm::Key key);
+
+// Whom a record concerns: the key values its terms read, resolved (through its account for
+// records that follow one). Derived from ScopeTermsOf; the server pokes the streams of the
+// callers it includes.
+struct Audience {
+  bool everyone = false;
+  std::vector<std::pair<ScopeTerm::Matches, std::string>> keys;  // non-empty values only
+};
+// `account` is the record's account for records that follow one (nullptr when missing).
+Audience AudienceOf(const Record& record, const Record* account);
+bool AudienceIncludes(const Caller& caller, const Audience& audience);
 
 // The caller a user record stands for, on `device_id`: its role (a rep when unset) and
 // territories.
@@ -31,8 +76,9 @@ Caller CallerOfUser(const Record& user, std::string device_id);
 // change), or its stored scope key; empty for records that follow no account.
 std::string AccountIdOf(const Record& record);
 
-// True when `caller` sees `record`. For records that follow an account, `account` is that
-// account's current state (nullptr when it does not exist).
+// True when `caller` sees `record`: AudienceIncludes(caller, AudienceOf(record, account)). For
+// records that follow an account, `account` is that account's current state (nullptr when it
+// does not exist).
 bool CallerSees(const Caller& caller, const Record& record, const Record* account);
 
 // Before a change is merged: OK when `caller` may change a record of `entity` whose current
