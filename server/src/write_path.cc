@@ -191,6 +191,7 @@ absl::Status WritePath::Transact(const Author& author,
   // A deadlock, a serialization failure or a concurrent create of the same id is run again.
   for (int attempt = 0; attempt < 3; ++attempt) {
     status = store_.Transact([&](StoreTx& tx) -> absl::Status {
+      tx.SetAuthor(author.caller.user_id, author.via());
       WriteBatch batch(tx, author, now_ms_());
       RETURN_IF_ERROR(work(tx, batch));
       RETURN_IF_ERROR(batch.Save());

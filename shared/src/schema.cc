@@ -26,6 +26,7 @@ class Field {
   Field& Required() { return spec_.required = true, *this; }
   Field& Computed() { return spec_.server_computed = true, *this; }
   Field& Search() { return spec_.searchable = true, *this; }
+  Field& Index() { return spec_.indexed = true, *this; }
   Field& As(Format format) { return spec_.format = format, *this; }
   Field& Range(double min, double max) {
     spec_.has_range = true;
@@ -213,7 +214,7 @@ std::vector<EntitySpec> BuildEntities() {
        "A customer: an organization or a person.",
        ScopeKind::kOwnerOrTerritory,
        {
-           Str(1, "name", "Display name.").Required().Search(),
+           Str(1, "name", "Display name.").Required().Search().Index(),
            Enum(2, "kind", {"organization", "person"}, "Organization or private person.")
                .Required(),
            Str(3, "industry", "Industry or trade."),
@@ -231,18 +232,24 @@ std::vector<EntitySpec> BuildEntities() {
            Strs(11, "tags", "Free tags.").As(Format::kTag),
            Str(12, "website", "Web address."),
            Text(13, "notes", "Free notes."),
-           Id(14, "parent_account_id", EntityType::kAccount, "Parent in a group of companies."),
+           Id(14, "parent_account_id", EntityType::kAccount, "Parent in a group of companies.")
+               .Index(),
            Enum(15, "lifecycle_stage",
                 {"prospect", "lead", "new_customer", "active", "at_risk", "dormant", "lost"},
                 "Where the customer is in its lifecycle.")
-               .Computed(),
-           Str(16, "segment", "The segment the customer falls in.").Computed(),
+               .Computed()
+               .Index(),
+           Str(16, "segment", "The segment the customer falls in.").Computed().Index(),
            Int(17, "rfm_recency", "RFM recency score, 1 to 5.").Range(1, 5).Computed(),
            Int(18, "rfm_frequency", "RFM frequency score, 1 to 5.").Range(1, 5).Computed(),
            Int(19, "rfm_monetary", "RFM monetary score, 1 to 5.").Range(1, 5).Computed(),
            Enum(20, "value_tier", {"a", "b", "c"}, "80/20 value tier: a = the top customers.")
-               .Computed(),
-           Int(21, "health_score", "Relationship health, 0 to 100.").Range(0, 100).Computed(),
+               .Computed()
+               .Index(),
+           Int(21, "health_score", "Relationship health, 0 to 100.")
+               .Range(0, 100)
+               .Computed()
+               .Index(),
            Str(22, "preferred_language", "Language for quotes and calls (BCP 47, e.g. de-AT).")
                .MaxLength(35),
        },
@@ -257,7 +264,7 @@ std::vector<EntitySpec> BuildEntities() {
        {
            AccountRef(1),
            Str(2, "first_name", "Given name.").Search(),
-           Str(3, "last_name", "Family name.").Required().Search(),
+           Str(3, "last_name", "Family name.").Required().Search().Index(),
            Str(4, "job_title", "Job title."),
            Enum(5, "role",
                 {"decision_maker", "influencer", "user", "purchaser", "technical", "other"},
@@ -298,19 +305,20 @@ std::vector<EntitySpec> BuildEntities() {
                  {
                      AccountRef(1),
                      Id(2, "contact_id", EntityType::kContact, "The person contacted."),
-                     Enum(3, "channel", kChannels, "How the contact happened.").Required(),
+                     Enum(3, "channel", kChannels, "How the contact happened.").Required().Index(),
                      Enum(4, "direction", {"inbound", "outbound"}, "Who started it."),
                      Str(5, "subject", "Subject line.").Search(),
                      Text(6, "notes", "What was said and agreed."),
-                     Time(7, "planned_start", "Planned start."),
+                     Time(7, "planned_start", "Planned start.").Index(),
                      Time(8, "planned_end", "Planned end."),
-                     Time(9, "actual_start", "Actual start."),
+                     Time(9, "actual_start", "Actual start.").Index(),
                      Time(10, "actual_end", "Actual end."),
                      Int(11, "duration_minutes", "Duration in minutes.").Range(0, 10080),
                      Enum(12, "outcome",
                           {"completed", "no_answer", "left_message", "rescheduled", "cancelled",
                            "follow_up_needed"},
-                          "How it ended."),
+                          "How it ended.")
+                         .Index(),
                      Shape(13, "check_in", GeoFixShape(), "Position at check-in (visits)."),
                      Shape(14, "check_out", GeoFixShape(), "Position at check-out (visits)."),
                      Satisfaction(15),
@@ -331,11 +339,11 @@ std::vector<EntitySpec> BuildEntities() {
        {
            AccountRef(1),
            Str(2, "name", "What is being sold.").Required().Search(),
-           Enum(3, "stage", OpportunityStageNames(), "Pipeline stage.").Required(),
+           Enum(3, "stage", OpportunityStageNames(), "Pipeline stage.").Required().Index(),
            Int(4, "probability_percent", "Win probability; defaults to the stage's.").Range(0, 100),
            Money(5, "amount_minor", "Expected amount, in minor units of the currency."),
            Currency(6),
-           Date(7, "expected_close", "Expected close date."),
+           Date(7, "expected_close", "Expected close date.").Index(),
            Str(8, "next_step", "The next agreed step."),
            Strs(9, "competitors", "Competitors in the deal."),
            Str(10, "lost_reason", "Why the deal was lost (closed_lost)."),
@@ -351,9 +359,9 @@ std::vector<EntitySpec> BuildEntities() {
                  "An item of the product catalogue.",
                  ScopeKind::kEveryone,
                  {
-                     Str(1, "sku", "Stock keeping unit.").Required().MaxLength(64).Search(),
-                     Str(2, "name", "Product name.").Required().Search(),
-                     Str(3, "category", "Product category."),
+                     Str(1, "sku", "Stock keeping unit.").Required().MaxLength(64).Search().Index(),
+                     Str(2, "name", "Product name.").Required().Search().Index(),
+                     Str(3, "category", "Product category.").Index(),
                      Money(4, "price_minor", "List price in minor units.").Required(),
                      Currency(5).Required(),
                      Bool(6, "active", "Can be sold."),
@@ -371,11 +379,12 @@ std::vector<EntitySpec> BuildEntities() {
        ScopeKind::kByAccount,
        {
            AccountRef(1),
-           Str(2, "order_number", "Order number shown to the customer.").Search(),
-           Time(3, "ordered_at", "When the order was placed.").Required(),
+           Str(2, "order_number", "Order number shown to the customer.").Search().Index(),
+           Time(3, "ordered_at", "When the order was placed.").Required().Index(),
            Enum(4, "status", {"draft", "placed", "shipped", "delivered", "cancelled", "returned"},
                 "Order status.")
-               .Required(),
+               .Required()
+               .Index(),
            Currency(5).Required(),
            Shapes(6, "lines", LineItemShape(), "Ordered products."),
            Money(7, "total_minor", "Order total in minor units; must match the lines."),
@@ -395,14 +404,16 @@ std::vector<EntitySpec> BuildEntities() {
            Str(3, "subject", "Short description.").Required().Search(),
            Text(4, "description", "Full description."),
            Enum(5, "type", {"service_request", "complaint", "question", "return"}, "Kind of case.")
-               .Required(),
+               .Required()
+               .Index(),
            Str(6, "category", "Category for routing and reports."),
-           Enum(7, "priority", kPriorities, "Priority.").Required(),
+           Enum(7, "priority", kPriorities, "Priority.").Required().Index(),
            Enum(8, "channel", {"visit", "phone", "email", "messaging", "fax", "sms", "web"},
                 "Where the case came in."),
            Enum(9, "status", {"new", "open", "pending_customer", "resolved", "closed"}, "Status.")
-               .Required(),
-           Time(10, "opened_at", "When the case was opened."),
+               .Required()
+               .Index(),
+           Time(10, "opened_at", "When the case was opened.").Index(),
            Time(11, "sla_response_due", "First response due by."),
            Time(12, "sla_resolution_due", "Resolution due by."),
            Time(13, "first_response_at", "When the customer first got an answer."),
@@ -432,12 +443,13 @@ std::vector<EntitySpec> BuildEntities() {
                .Required(),
            Enum(6, "priority", kPriorities, "Priority.").Required(),
            Strs(7, "required_skills", "Skills the technician needs.").As(Format::kTag),
-           Time(8, "window_start", "Requested time window: start."),
+           Time(8, "window_start", "Requested time window: start.").Index(),
            Time(9, "window_end", "Requested time window: end."),
            Id(10, "assignee_id", EntityType::kUser, "The technician; decides scope.")
                .Scope(ScopeRole::kAssignee),
            Enum(11, "status", TaskStatusNames(), "Where the work stands (a state machine).")
-               .Required(),
+               .Required()
+               .Index(),
            Shapes(12, "checklist", ChecklistItemShape(), "The guided procedure, in order.")
                .MaxItems(200),
            Text(13, "resolution_notes", "What was done."),
@@ -447,23 +459,24 @@ std::vector<EntitySpec> BuildEntities() {
        {},
        &ValidateServiceTask});
 
-  all.push_back(
-      {EntityType::kCampaign,
-       "campaign",
-       "A marketing or sales campaign planned for a segment.",
-       ScopeKind::kEveryone,
-       {
-           Str(1, "name", "Campaign name.").Required().Search(),
-           Str(2, "segment_rule", "Which accounts the campaign targets.").MaxLength(2000),
-           Date(3, "period_start", "First day.").Required(),
-           Date(4, "period_end", "Last day.").Required(),
-           Text(5, "offer", "What is offered."),
-           Text(6, "script", "What reps say."),
-           Enum(7, "status", {"draft", "active", "completed", "cancelled"}, "Status.").Required(),
-           Enum(8, "channel", kChannels, "The main channel."),
-       },
-       {},
-       &ValidateCampaign});
+  all.push_back({EntityType::kCampaign,
+                 "campaign",
+                 "A marketing or sales campaign planned for a segment.",
+                 ScopeKind::kEveryone,
+                 {
+                     Str(1, "name", "Campaign name.").Required().Search().Index(),
+                     Str(2, "segment_rule", "Which accounts the campaign targets.").MaxLength(2000),
+                     Date(3, "period_start", "First day.").Required(),
+                     Date(4, "period_end", "Last day.").Required(),
+                     Text(5, "offer", "What is offered."),
+                     Text(6, "script", "What reps say."),
+                     Enum(7, "status", {"draft", "active", "completed", "cancelled"}, "Status.")
+                         .Required()
+                         .Index(),
+                     Enum(8, "channel", kChannels, "The main channel."),
+                 },
+                 {},
+                 &ValidateCampaign});
 
   all.push_back(
       {EntityType::kCampaignTarget,
@@ -471,7 +484,7 @@ std::vector<EntitySpec> BuildEntities() {
        "One account targeted by a campaign, assigned to a rep.",
        ScopeKind::kByAssignee,
        {
-           Id(1, "campaign_id", EntityType::kCampaign, "The campaign.").Required(),
+           Id(1, "campaign_id", EntityType::kCampaign, "The campaign.").Required().Index(),
            Id(2, "account_id", EntityType::kAccount, "The targeted account.")
                .Required()
                .Scope(ScopeRole::kAccount),
@@ -481,7 +494,8 @@ std::vector<EntitySpec> BuildEntities() {
            Enum(4, "response",
                 {"pending", "interested", "not_interested", "converted", "unreachable"},
                 "The customer's response.")
-               .Required(),
+               .Required()
+               .Index(),
            Time(5, "responded_at", "When the response was recorded."),
            Text(6, "notes", "Notes."),
        },
@@ -495,7 +509,7 @@ std::vector<EntitySpec> BuildEntities() {
                  {
                      AccountRef(1),
                      Id(2, "opportunity_id", EntityType::kOpportunity, "The deal, if any."),
-                     Str(3, "competitor", "The competitor.").Required().Search(),
+                     Str(3, "competitor", "The competitor.").Required().Search().Index(),
                      Str(4, "product", "The competitor's product."),
                      Money(5, "price_seen_minor", "Price seen, in minor units."),
                      Currency(6),
@@ -512,9 +526,11 @@ std::vector<EntitySpec> BuildEntities() {
        "An employee who uses M-CRM.",
        ScopeKind::kSelf,
        {
-           Str(1, "login", "Login name.").Required().MaxLength(64),
+           Str(1, "login", "Login name.").Required().MaxLength(64).Index(),
            Str(2, "display_name", "Name shown to others.").Required(),
-           Enum(3, "role", {"rep", "dispatcher", "admin"}, "What the user may do.").Required(),
+           Enum(3, "role", {"rep", "dispatcher", "admin"}, "What the user may do.")
+               .Required()
+               .Index(),
            Strs(4, "skills", "Skills, matched against service tasks.").As(Format::kTag),
            Ids(5, "territory_ids", EntityType::kTerritory, "Territories the user covers."),
            Shape(6, "home_base", GeoFixShape(), "Where the user starts the day."),
@@ -531,8 +547,8 @@ std::vector<EntitySpec> BuildEntities() {
                  "A sales territory; territories form a tree.",
                  ScopeKind::kEveryone,
                  {
-                     Str(1, "name", "Territory name.").Required(),
-                     Str(2, "code", "Short code.").MaxLength(20),
+                     Str(1, "name", "Territory name.").Required().Index(),
+                     Str(2, "code", "Short code.").MaxLength(20).Index(),
                      Id(3, "parent_id", EntityType::kTerritory, "The enclosing territory."),
                  },
                  {},
@@ -583,6 +599,10 @@ const EntitySpec* FindEntity(absl::string_view name) {
 }
 
 absl::string_view EntityName(EntityType type) { return Spec(type).name; }
+
+bool IsIndexed(const FieldSpec& field) {
+  return field.indexed || field.scope_role != ScopeRole::kNone;
+}
 
 absl::string_view FieldTypeName(FieldType type) {
   switch (type) {

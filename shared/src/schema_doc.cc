@@ -1,11 +1,13 @@
 #include "mcrm/schema_doc.h"
 
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "mcrm/schema.h"
+#include "mcrm/sql_view.h"
 
 namespace mcrm {
 namespace {
@@ -29,6 +31,7 @@ std::string RulesText(const FieldSpec& field) {
   if (field.required) rules.push_back("required");
   if (field.server_computed) rules.push_back("server-computed, read-only on devices");
   if (field.searchable) rules.push_back("searchable");
+  if (IsIndexed(field)) rules.push_back("indexed");
   switch (field.format) {
     case Format::kEmail:
       rules.push_back("email");
@@ -126,15 +129,49 @@ std::string SchemaMarkdown() {
   return out;
 }
 
+namespace {
+
+// `document` with the text between `begin` and `end` replaced by `content`; nullopt when the
+// markers are missing.
+std::optional<std::string> ReplaceBetween(absl::string_view document, absl::string_view begin,
+                                          absl::string_view end, absl::string_view content) {
+  const auto from = document.find(begin);
+  const auto to = document.find(end);
+  if (from == absl::string_view::npos || to == absl::string_view::npos || to < from) {
+    return std::nullopt;
+  }
+  return absl::StrCat(document.substr(0, from + begin.size()), "\n", content, document.substr(to));
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> ReplaceSchemaSection(absl::string_view document) {
-  const auto begin = document.find(kSchemaDocBegin);
-  const auto end = document.find(kSchemaDocEnd);
-  if (begin == absl::string_view::npos || end == absl::string_view::npos || end < begin) {
+  std::optional<std::string> out =
+      ReplaceBetween(document, kSchemaDocBegin, kSchemaDocEnd, SchemaMarkdown());
+  if (!out.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the document lacks the markers ", kSchemaDocBegin, " and ", kSchemaDocEnd));
   }
-  return absl::StrCat(document.substr(0, begin + kSchemaDocBegin.size()), "\n", SchemaMarkdown(),
-                      document.substr(end));
+  return *std::move(out);
+}
+
+absl::StatusOr<std::string> ReplaceGeneratedSections(absl::string_view document) {
+  std::string out(document);
+  bool found = false;
+  if (auto replaced = ReplaceBetween(out, kSchemaDocBegin, kSchemaDocEnd, SchemaMarkdown())) {
+    out = *std::move(replaced);
+    found = true;
+  }
+  if (auto replaced = ReplaceBetween(out, kSqlViewDocBegin, kSqlViewDocEnd, SqlViewMarkdown())) {
+    out = *std::move(replaced);
+    found = true;
+  }
+  if (!found) {
+    return absl::FailedPreconditionError(absl::StrCat("the document holds no generated section (",
+                                                      kSchemaDocBegin, " or ", kSqlViewDocBegin,
+                                                      ")"));
+  }
+  return out;
 }
 
 }  // namespace mcrm

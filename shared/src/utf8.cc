@@ -18,38 +18,48 @@ bool IsValidUtf8(absl::string_view s) {
       i += 8;
       continue;
     }
-    const uint8_t c = p[i];
-    if (c < 0x80) {
+    if (p[i] < 0x80) {
       ++i;
       continue;
     }
     size_t len = 0;
-    uint32_t cp = 0;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // a continuation byte where a sequence should start, or 0xf8..0xff
-    }
-    if (len > n - i) return false;  // cut short
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3f);
-    }
-    // Overlong forms, anything above U+10FFFF, and surrogates.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
+    if (DecodeUtf8At(s, i, len) == kInvalidCodePoint) return false;
     i += len;
   }
   return true;
+}
+
+uint32_t DecodeUtf8At(absl::string_view text, size_t i, size_t& len) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const uint8_t c = p[i];
+  len = 1;
+  if (c < 0x80) return c;
+  size_t n = 0;
+  uint32_t cp = 0;
+  if ((c & 0xe0) == 0xc0) {
+    n = 2;
+    cp = c & 0x1f;
+  } else if ((c & 0xf0) == 0xe0) {
+    n = 3;
+    cp = c & 0x0f;
+  } else if ((c & 0xf8) == 0xf0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return kInvalidCodePoint;  // a continuation byte where a sequence should start, or 0xf8..
+  }
+  if (n > text.size() - i) return kInvalidCodePoint;  // cut short
+  for (size_t k = 1; k < n; ++k) {
+    if ((p[i + k] & 0xc0) != 0x80) return kInvalidCodePoint;
+    cp = (cp << 6) | (p[i + k] & 0x3f);
+  }
+  // Overlong forms, anything above U+10FFFF, and surrogates.
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+      cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return kInvalidCodePoint;
+  }
+  len = n;
+  return cp;
 }
 
 std::string Quoted(absl::string_view text) {

@@ -1,5 +1,6 @@
 // mcrm-schema-doc: prints the data-model section of docs/sync-protocol.md, or with
-// --update FILE rewrites that section in place.
+// --update FILE rewrites the generated sections FILE holds in place (the data model of
+// docs/sync-protocol.md, the table list of docs/sql-view.md).
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,7 +14,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc != 3 || std::string(argv[1]) != "--update") {
-    std::fprintf(stderr, "usage: mcrm-schema-doc [--update docs/sync-protocol.md]\n");
+    std::fprintf(stderr,
+                 "usage: mcrm-schema-doc [--update docs/sync-protocol.md|docs/sql-view.md]\n");
     return 2;
   }
   std::ifstream in(argv[2]);
@@ -23,7 +25,7 @@ int main(int argc, char** argv) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  auto updated = mcrm::ReplaceSchemaSection(buffer.str());
+  auto updated = mcrm::ReplaceGeneratedSections(buffer.str());
   if (!updated.ok()) {
     std::fprintf(stderr, "mcrm-schema-doc: %s: %s\n", argv[2],
                  std::string(updated.status().message()).c_str());

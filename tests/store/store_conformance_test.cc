@@ -430,14 +430,15 @@ TEST_F(StoreConformance, KeepsTheConflictLogPerRecordAndPerUser) {
 }
 
 TEST_F(StoreConformance, StoresCredentialsSessionsAndRevokesDevices) {
-  ASSERT_TRUE(store_->PutCredentials({"u1", "anna", "hash-1"}).ok());
-  ASSERT_TRUE(store_->PutCredentials({"u1", "anna", "hash-2"}).ok()) << "a new password replaces";
+  const std::string u1 = NewId();  // a user id, as every record id, is a UUIDv7
+  ASSERT_TRUE(store_->PutCredentials({u1, "anna", "hash-1"}).ok());
+  ASSERT_TRUE(store_->PutCredentials({u1, "anna", "hash-2"}).ok()) << "a new password replaces";
   auto found = store_->FindCredentials("anna");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->password_hash, "hash-2");
   EXPECT_FALSE(store_->FindCredentials("bob")->has_value());
 
-  ASSERT_TRUE(store_->SaveSession("token-hash", {"u1", "phone-1", kT + 1000}).ok());
+  ASSERT_TRUE(store_->SaveSession("token-hash", {u1, "phone-1", kT + 1000}).ok());
   auto session = store_->FindSession("token-hash");
   ASSERT_TRUE(session.ok() && session->has_value());
   EXPECT_EQ((*session)->device_id, "phone-1");
@@ -446,14 +447,14 @@ TEST_F(StoreConformance, StoresCredentialsSessionsAndRevokesDevices) {
   ASSERT_TRUE(looked_up.ok()) << looked_up.status();
   EXPECT_FALSE(looked_up->device_revoked);
   ASSERT_TRUE(looked_up->session.has_value());
-  EXPECT_EQ(looked_up->session->user_id, "u1");
+  EXPECT_EQ(looked_up->session->user_id, u1);
   EXPECT_FALSE(looked_up->user.has_value()) << "no user record u1 was saved";
   StoredRecord user = Make(EntityType::kUser);
-  user.record.id = "u1";
+  user.record.id = u1;
   ASSERT_TRUE(Save({user}).ok());
   looked_up = store_->LookUpSession("token-hash", "phone-1");
   ASSERT_TRUE(looked_up.ok() && looked_up->user.has_value());
-  EXPECT_EQ(looked_up->user->record.id, "u1");
+  EXPECT_EQ(looked_up->user->record.id, u1);
   EXPECT_EQ(looked_up->user->record.fields, user.record.fields);
   looked_up = store_->LookUpSession("no-such-token", "never-seen");
   ASSERT_TRUE(looked_up.ok());

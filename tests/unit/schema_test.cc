@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "mcrm/pipeline.h"
 #include "mcrm/schema_doc.h"
+#include "mcrm/sql_view.h"
 
 namespace mcrm {
 namespace {
@@ -108,6 +109,30 @@ TEST(Schema, TheProtocolDocumentDescribesThisSchema) {
   EXPECT_TRUE(*regenerated == text.str())
       << "docs/sync-protocol.md is out of date with the schema; run\n"
          "  build/debug/shared/mcrm-schema-doc --update docs/sync-protocol.md";
+}
+
+TEST(Schema, TheSqlViewDocumentDescribesThisSchema) {
+  std::ifstream in(std::string(MCRM_SOURCE_DIR) + "/docs/sql-view.md");
+  ASSERT_TRUE(in) << "cannot read docs/sql-view.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  auto regenerated = ReplaceGeneratedSections(text.str());
+  ASSERT_TRUE(regenerated.ok()) << regenerated.status();
+  EXPECT_TRUE(*regenerated == text.str())
+      << "docs/sql-view.md is out of date with the schema; run\n"
+         "  build/debug/shared/mcrm-schema-doc --update docs/sql-view.md";
+}
+
+TEST(Schema, NoFieldIsNamedLikeAColumnEveryTypedTableHas) {
+  for (const EntitySpec& entity : AllEntities()) {
+    for (const FieldSpec& field : entity.fields) {
+      EXPECT_NE(field.name, "id") << entity.name;
+      EXPECT_NE(field.name, "search_terms") << entity.name;
+      for (const SqlChangeColumn& column : kSqlChangeColumns) {
+        EXPECT_NE(field.name, column.name) << entity.name;
+      }
+    }
+  }
 }
 
 TEST(SchemaDoc, RefusesADocumentWithoutMarkers) {

@@ -14,6 +14,7 @@
 #include "store/pg/migrations.h"
 #include "store/pg/pg_tx.h"
 #include "store/pg/pull.h"
+#include "store/pg/typed_tables.h"
 #include "store/store.h"
 
 namespace mcrm::server {
@@ -27,7 +28,10 @@ class PostgresStore final : public Store {
   absl::string_view kind() const override { return "postgresql"; }
 
   absl::Status Migrate() {
-    return runner_.Run([](pqxx::work& tx) { return MigratePostgres(tx); });
+    return runner_.Run([](pqxx::work& tx) -> absl::Status {
+      RETURN_IF_ERROR(MigratePostgres(tx));
+      return EnsurePgTypedTables(tx);
+    });
   }
 
   absl::Status Transact(absl::FunctionRef<absl::Status(StoreTx&)> work) override {
@@ -35,6 +39,10 @@ class PostgresStore final : public Store {
       PgTx store_tx(tx);
       return work(store_tx);
     });
+  }
+
+  absl::StatusOr<FoundPage> Find(const FindQuery& query) override {
+    return FindPostgres(runner_, query);
   }
 
   absl::StatusOr<std::vector<StoredRecord>> ReadRecords(

@@ -1,6 +1,11 @@
 // The embedded store: one SQLite file in WAL mode, one connection behind a mutex (SQLite has one
 // writer at a time anyway). Pull cursors are a plain sequence: with a single writer, sequence
 // order is commit order, so `seq > cursor` cannot skip a change.
+//
+// Every record is kept encoded in `records` (numbered migrations below). Beside it, the typed
+// tables (sqlite_typed_tables.*: one table per entity, one column per field, an FTS5 table for
+// search) are written in the same transaction by SaveRecords, made and refilled from the schema
+// when it changes (after the migrations, at open), and answer Find.
 #include <sqlite3.h>
 
 #include <mutex>
@@ -13,6 +18,7 @@
 #include "store/encoding.h"
 #include "store/pull_merge.h"
 #include "store/scope_sql.h"
+#include "store/sqlite_typed_tables.h"
 #include "store/store.h"
 
 namespace mcrm::server {
@@ -111,9 +117,12 @@ CREATE TABLE store_state (
   value INTEGER NOT NULL
 );
 )sql",
-    // 4: whom a conflicting change came through (device, back office, import, a server job).
+    // 4: whom a change came through (device, back office, import, a server job), and for
+    // whom: on each record's last change and on each conflict.
     R"sql(
 ALTER TABLE conflicts ADD COLUMN via TEXT NOT NULL DEFAULT 'device';
+ALTER TABLE records ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN changed_via TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -160,15 +169,19 @@ class SqliteTx final : public StoreTx {
     // A row is written only over an older version of itself, as in the PostgreSQL store.
     static const std::string kInsert = absl::StrCat(
         "INSERT INTO records (id, entity, version, seq, deleted, owner_id, "
-        "territory_id, account_id, assignee_id, record, stamps, changed_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ",
+        "territory_id, account_id, assignee_id, record, stamps, changed_by, changed_via, "
+        "changed_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ",
         kNowMs,
         ") ON CONFLICT (id) DO UPDATE SET entity = excluded.entity, version = excluded.version, "
         "seq = excluded.seq, deleted = excluded.deleted, owner_id = excluded.owner_id, "
         "territory_id = excluded.territory_id, account_id = excluded.account_id, assignee_id = "
-        "excluded.assignee_id, record = excluded.record, stamps = excluded.stamps, changed_ms = "
+        "excluded.assignee_id, record = excluded.record, stamps = excluded.stamps, changed_by = "
+        "excluded.changed_by, changed_via = excluded.changed_via, changed_ms = "
         "excluded.changed_ms WHERE records.version < excluded.version");
     Statement stmt(db_, kInsert);
+    // Each record's typed row follows its records row, reading its version, time and author
+    // from it; the full-text rows come after all of them (see SqliteTypedRows).
+    SqliteTypedRows typed(db_);
     for (const StoredRecord& stored : records) {
       const Record& r = stored.record;
       stmt.Reset();
@@ -182,14 +195,17 @@ class SqliteTx final : public StoreTx {
           .Text(8, r.meta.scope.account_id)
           .Text(9, r.meta.scope.assignee_id)
           .Blob(10, EncodeRecord(r))
-          .Blob(11, EncodeStamps(stored.stamps));
+          .Blob(11, EncodeStamps(stored.stamps))
+          .Text(12, author_user_id_)
+          .Text(13, author_via_);
       RETURN_IF_ERROR(stmt.Run());
       if (sqlite3_changes(db_) == 0) {
         return absl::AbortedError(
             "a record was written by another transaction meanwhile; send the change again");
       }
+      RETURN_IF_ERROR(typed.Write(r));
     }
-    return absl::OkStatus();
+    return typed.Flush();
   }
 
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
@@ -330,6 +346,7 @@ class SqliteStore final : public Store {
     Statement version_stmt(db_, "PRAGMA user_version");
     ASSIGN_OR_RETURN(bool row, version_stmt.Step());
     const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
+    version_stmt.Reset();  // a statement left running would block the typed tables' DROP TABLE
     if (version > kStoreSchemaVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           "store ", path, " was written by a newer mcrm-server (store schema ", version,
@@ -343,6 +360,11 @@ class SqliteStore final : public Store {
         return absl::InternalError(
             absl::StrCat("migration ", next, " of ", path, " failed: ", applied.message()));
       }));
+    }
+    // Not numbered migrations: generated from the schema, and rebuilt when it changes.
+    if (absl::Status typed = EnsureSqliteTypedTables(db_); !typed.ok()) {
+      return absl::Status(typed.code(),
+                          absl::StrCat("typed tables of ", path, ": ", typed.message()));
     }
     return absl::OkStatus();
   }
@@ -485,6 +507,11 @@ class SqliteStore final : public Store {
       return results.Run();
     }));
     return purged;
+  }
+
+  absl::StatusOr<FoundPage> Find(const FindQuery& query) override {
+    std::lock_guard lock(mutex_);
+    return FindSqlite(db_, query);
   }
 
   absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(

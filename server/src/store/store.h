@@ -81,6 +81,12 @@ struct SessionLookup {
 class StoreTx {
  public:
   virtual ~StoreTx() = default;
+  // Whom this transaction's changes come through (the write path sets it before writing): the
+  // typed tables record it as changed_by and changed_via.
+  void SetAuthor(std::string user_id, std::string via) {
+    author_user_id_ = std::move(user_id);
+    author_via_ = std::move(via);
+  }
   // Makes the transactions of one device take turns: held until this one ends, so a retry sent
   // while the first call still runs waits for it here, then finds its stored result (exactly
   // once). A push takes it before reading any earlier results.
@@ -110,6 +116,41 @@ class StoreTx {
   // The user's scope itself changed (territories, role): their devices' older cursors get
   // "resync required".
   virtual absl::Status RequireResync(absl::string_view user_id) = 0;
+
+ protected:
+  std::string author_user_id_;
+  std::string author_via_ = "job:unknown";
+};
+
+// One condition of a find on a field of the entity.
+struct FieldCondition {
+  enum class Op {
+    kEquals,    // the field equals the value (a null value: the field is not set)
+    kAtLeast,   // >= the value (scalar fields)
+    kAtMost,    // <= the value (scalar fields)
+    kContains,  // a list field holds the value
+  };
+  std::string field;
+  Op op = Op::kEquals;
+  Value value;
+};
+
+// Records of one entity by their fields, as the back office and reports ask for them. Answered
+// from the typed tables and their indexes (mcrm/sql_view.h).
+struct FindQuery {
+  EntityType entity = EntityType::kAccount;
+  std::vector<FieldCondition> where;  // all must hold
+  std::string search;                 // full-text (mcrm/search_terms.h); "" = none
+  std::string order_by;               // a scalar field; "" = by id
+  bool descending = false;
+  int limit = 50;          // 1 to kMaxFindLimit
+  std::string page_token;  // FoundPage::next_page_token of the previous page; "" = first page
+};
+inline constexpr int kMaxFindLimit = 1000;
+
+struct FoundPage {
+  std::vector<StoredRecord> records;  // live records only, in the asked order
+  std::string next_page_token;        // "" when this is the last page
 };
 
 class Store {
@@ -139,6 +180,11 @@ class Store {
   // `results_cutoff_ms`; cursors from before the newest forgotten one then get
   // "resync required" (the tombstone horizon). Returns how many tombstones were forgotten.
   virtual absl::StatusOr<int64_t> PurgeBefore(int64_t cutoff_ms, int64_t results_cutoff_ms) = 0;
+
+  // Records by their fields (see FindQuery). INVALID_ARGUMENT, naming the part at fault, for a
+  // field the entity does not have, a condition that does not fit the field's type, or a page
+  // token this store did not make.
+  virtual absl::StatusOr<FoundPage> Find(const FindQuery& query) = 0;
 
   // The conflict log, newest first.
   virtual absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecord(

@@ -78,6 +78,9 @@ struct FieldSpec {
   // Indexed for full-text search on the device. A struct-valued field is searched through the
   // members of its shape that are searchable themselves (a phone's number, an address's city).
   bool searchable = false;
+  // Lists filter or sort by this field: the stores keep an index on it (fields that decide a
+  // record's scope are always indexed, see IsIndexed).
+  bool indexed = false;
   Format format = Format::kNone;
   // Integer/double range, or string length and list size limits (inclusive).
   bool has_range = false;
@@ -129,5 +132,8 @@ const EntitySpec* FindEntity(absl::string_view name);
 absl::string_view EntityName(EntityType type);
 
 absl::string_view FieldTypeName(FieldType type);
+
+// Whether the stores keep an index on the field: declared so, or a scope key.
+bool IsIndexed(const FieldSpec& field);
 
 }  // namespace mcrm

@@ -1,5 +1,6 @@
-// Renders the schema as the data-model section of docs/sync-protocol.md, so the document is
-// made from the same table as the code and a test can tell when the two drift apart.
+// Renders the schema as the data-model section of docs/sync-protocol.md and the table list of
+// docs/sql-view.md, so the documents are made from the same table as the code and a test can
+// tell when they drift apart.
 #pragma once
 
 #include <string>
@@ -19,5 +20,10 @@ std::string SchemaMarkdown();
 // Returns `document` with the text between the begin and end markers replaced by
 // SchemaMarkdown(). FAILED_PRECONDITION when the markers are missing.
 absl::StatusOr<std::string> ReplaceSchemaSection(absl::string_view document);
+
+// Returns `document` with every generated section it holds made anew: the data model
+// (kSchemaDocBegin) and the SQL view (kSqlViewDocBegin in mcrm/sql_view.h).
+// FAILED_PRECONDITION when it holds neither.
+absl::StatusOr<std::string> ReplaceGeneratedSections(absl::string_view document);
 
 }  // namespace mcrm

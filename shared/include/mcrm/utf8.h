@@ -2,6 +2,8 @@
 // is never refused on the wire, and a pulled string the device accepts always parses again.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -12,6 +14,12 @@ namespace mcrm {
 // form, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF. Pure ASCII runs are checked
 // eight bytes at a time.
 bool IsValidUtf8(absl::string_view s);
+
+// The code point at text[i] (i < text.size()), read by the same rule; `len` receives its bytes.
+// A byte that does not start a well-formed sequence is read alone as kInvalidCodePoint, so the
+// bytes after it are read again as what they are.
+inline constexpr uint32_t kInvalidCodePoint = 0xFFFFFFFF;
+uint32_t DecodeUtf8At(absl::string_view text, size_t i, size_t& len);
 
 // Text a client sent, quoted for an error message: whole when short, else its first 64 bytes (cut
 // at a character boundary) and its length, so that an answer never grows with the input and

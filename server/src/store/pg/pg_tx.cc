@@ -10,6 +10,7 @@
 #include "store/encoding.h"
 #include "store/pg/params.h"
 #include "store/pg/statements.h"
+#include "store/pg/typed_tables.h"
 
 namespace mcrm::server {
 
@@ -43,7 +44,7 @@ absl::StatusOr<std::vector<StoredRecord>> PgTx::LoadRecords(absl::Span<const std
 absl::Status PgTx::SaveRecords(absl::Span<const StoredRecord> records) {
   for (size_t begin = 0; begin < records.size(); begin += kRowsPerStatement) {
     const size_t n = std::min(kRowsPerStatement, records.size() - begin);
-    BinaryParams params(n * 10);
+    BinaryParams params(n * 12);
     for (size_t i = begin; i < begin + n; ++i) {
       const Record& r = records[i].record;
       params.Text(r.id);
@@ -56,6 +57,8 @@ absl::Status PgTx::SaveRecords(absl::Span<const StoredRecord> records) {
       params.Text(r.meta.scope.assignee_id);
       params.Bytes(EncodeRecord(r));
       params.Bytes(EncodeStamps(records[i].stamps));
+      params.Text(author_user_id_);
+      params.Text(author_via_);
     }
     // A row is written only over an older version of itself. A row it was not written over was
     // created by a transaction that committed after this one looked for it: run again.
@@ -64,7 +67,8 @@ absl::Status PgTx::SaveRecords(absl::Span<const StoredRecord> records) {
           "a record was written by another transaction meanwhile; send the change again");
     }
   }
-  return absl::OkStatus();
+  // The typed tables, in the same transaction: never a copy that trails.
+  return WritePgTypedRows(tx_, records);
 }
 
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> PgTx::FindMutationResults(

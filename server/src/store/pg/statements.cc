@@ -3,6 +3,7 @@
 #include "store/pg/statements.h"
 
 #include "absl/strings/str_cat.h"
+#include "store/pg/typed_tables.h"
 
 namespace mcrm::server {
 
@@ -42,15 +43,16 @@ std::string ProbeEach(absl::string_view columns, absl::string_view probe) {
 std::string SaveRecordsSql(size_t n) {
   return absl::StrCat(
       "INSERT INTO records (id, entity, version, deleted, owner_id, territory_id, account_id, "
-      "assignee_id, record, stamps, txid, changed_ms) VALUES ",
+      "assignee_id, record, stamps, changed_by, changed_via, txid, changed_ms) VALUES ",
       Placeholders(
-          n, 10, "",
+          n, 12, "",
           ", pg_current_xact_id(), (extract(epoch FROM clock_timestamp()) * 1000)::bigint"),
       " ON CONFLICT (id) DO UPDATE SET entity = EXCLUDED.entity, version = EXCLUDED.version, "
       "deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, territory_id = "
       "EXCLUDED.territory_id, account_id = EXCLUDED.account_id, assignee_id = "
-      "EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = EXCLUDED.stamps, txid = "
-      "EXCLUDED.txid, changed_ms = EXCLUDED.changed_ms WHERE records.version < "
+      "EXCLUDED.assignee_id, record = EXCLUDED.record, stamps = EXCLUDED.stamps, changed_by = "
+      "EXCLUDED.changed_by, changed_via = EXCLUDED.changed_via, txid = EXCLUDED.txid, changed_ms = "
+      "EXCLUDED.changed_ms WHERE records.version < "
       "EXCLUDED.version");
 }
 
@@ -69,6 +71,7 @@ size_t ExecRows(pqxx::transaction_base& tx, size_t n, const char* prepared_one,
 }
 
 void PrepareStatements(pqxx::connection& connection) {
+  PreparePgTypedStatements(connection);
   // One round trip for what every request needs (three reads otherwise).
   connection.prepare(
       kLookUpSession,

@@ -13,7 +13,7 @@
 
 namespace mcrm::server {
 
-// Rows per multi-row statement: 11 parameters a row stays far below PostgreSQL's 65535.
+// Rows per multi-row statement: 13 parameters a row (at most) stays far below PostgreSQL's 65535.
 inline constexpr size_t kRowsPerStatement = 500;
 
 // A text[] literal; each element quoted, so no id can break out of it.

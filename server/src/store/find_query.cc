@@ -1,0 +1,250 @@
+#include "store/find_query.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "mcrm/utf8.h"
+#include "mcrm/uuid.h"
+
+namespace mcrm::server {
+namespace {
+
+// A full-text query longer than this is not typed by a person.
+constexpr size_t kMaxSearchBytes = 256;
+// A page token holds an order value (at most a field's length) and an id.
+constexpr size_t kMaxPageTokenBytes = 8192;
+
+const FieldSpec* OrderField(const FindQuery& query) {
+  return query.order_by.empty() ? nullptr : Spec(query.entity).FieldByName(query.order_by);
+}
+
+// Whether `value` can be compared with a column of `type`.
+bool Fits(SqlType type, const Value& value) {
+  switch (type) {
+    case SqlType::kText:
+    case SqlType::kDate:
+    case SqlType::kUuid:
+      return value.is_string();
+    case SqlType::kBigint:
+    case SqlType::kTimestamp:
+      return value.is_int();
+    case SqlType::kDouble:
+      return value.is_double() || value.is_int();
+    case SqlType::kBoolean:
+      return value.is_bool();
+    default:
+      return false;
+  }
+}
+
+// An order value as text in a page token, and back.
+std::string ValueText(const Value& value) {
+  if (value.is_string()) return value.string_value();
+  if (value.is_int()) return absl::StrCat(value.int_value());
+  if (value.is_double()) return absl::StrFormat("%.17g", value.double_value());
+  if (value.is_bool()) return value.bool_value() ? "1" : "0";
+  return "";
+}
+
+absl::StatusOr<Value> ValueOfText(SqlType type, const std::string& text) {
+  switch (type) {
+    case SqlType::kBigint:
+    case SqlType::kTimestamp: {
+      int64_t v = 0;
+      if (absl::SimpleAtoi(text, &v)) return Value::Int(v);
+      break;
+    }
+    case SqlType::kDouble: {
+      double v = 0;
+      if (absl::SimpleAtod(text, &v)) return Value::Double(v);
+      break;
+    }
+    case SqlType::kBoolean:
+      if (text == "0" || text == "1") return Value::Bool(text == "1");
+      break;
+    case SqlType::kText:
+    case SqlType::kDate:
+    case SqlType::kUuid:
+      return Value::String(text);
+    default:
+      break;
+  }
+  return absl::InvalidArgumentError("page_token: not a page of this query");
+}
+
+}  // namespace
+
+SqlType BoundType(const FieldSpec& field, FieldCondition::Op op) {
+  const SqlType type = SqlTypeOf(field.type);
+  if (op != FieldCondition::Op::kContains) return type;
+  return type == SqlType::kUuidList ? SqlType::kUuid : SqlType::kText;
+}
+
+absl::Status CheckFindQuery(const FindQuery& query) {
+  const EntitySpec& entity = Spec(query.entity);
+  if (query.limit < 1 || query.limit > kMaxFindLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", query.limit, "; must be between 1 and ", kMaxFindLimit));
+  }
+  if (!query.order_by.empty()) {
+    const FieldSpec* field = OrderField(query);
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("order_by: ", entity.name, " has no field ", Quoted(query.order_by)));
+    }
+    if (!IsScalar(SqlTypeOf(field->type))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "order_by: ", field->name, " is a ", FieldTypeName(field->type), "; lists cannot sort"));
+    }
+  }
+  for (size_t i = 0; i < query.where.size(); ++i) {
+    const FieldCondition& c = query.where[i];
+    const std::string path = absl::StrCat("where[", i, "]");
+    const FieldSpec* field = entity.FieldByName(c.field);
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".field: ", entity.name, " has no field ", Quoted(c.field)));
+    }
+    const SqlType type = SqlTypeOf(field->type);
+    const bool list = !IsScalar(type);
+    if (type == SqlType::kJson) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".field: ", field->name,
+                                                     " holds structs; find by a field of its own"));
+    }
+    if (list != (c.op == FieldCondition::Op::kContains)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ".op: ", list ? "a list field takes only 'contains'" : "'contains' needs a list",
+          " (", field->name, " is a ", FieldTypeName(field->type), ")"));
+    }
+    if (c.value.is_null() && c.op == FieldCondition::Op::kEquals) continue;  // "is not set"
+    if (!Fits(BoundType(*field, c.op), c.value)) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".value: does not fit ", field->name,
+                                                     " (", FieldTypeName(field->type), ")"));
+    }
+    if (c.value.is_string() &&
+        (!IsValidUtf8(c.value.string_value()) || c.value.string_value().size() > kMaxRecordBytes)) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".value: not UTF-8 or too long"));
+    }
+    if (BoundType(*field, c.op) == SqlType::kUuid) {
+      if (absl::Status id = CheckUuidV7(c.value.string_value(), absl::StrCat(path, ".value"));
+          !id.ok()) {
+        return id;
+      }
+    }
+  }
+  if (query.search.size() > kMaxSearchBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("search: ", query.search.size(), " bytes; at most ", kMaxSearchBytes));
+  }
+  if (!IsValidUtf8(query.search)) return absl::InvalidArgumentError("search: not UTF-8");
+  if (query.page_token.size() > kMaxPageTokenBytes) {
+    return absl::InvalidArgumentError("page_token: not a page of this query");
+  }
+  return absl::OkStatus();
+}
+
+std::string EncodePageToken(const FindQuery& query, const Record& last) {
+  const FieldSpec* field = OrderField(query);
+  const Value& value = field ? last.Get(field->number) : Value::Null();
+  // "o<order field>|<n or v>|<id>|<value>", in URL-safe base64: opaque, and printable.
+  const std::string raw = absl::StrCat("o", query.order_by, "|", value.is_null() ? "n" : "v", "|",
+                                       last.id, "|", ValueText(value));
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::optional<PageAfter>> DecodePageToken(const FindQuery& query) {
+  if (query.page_token.empty()) return std::optional<PageAfter>();
+  const absl::Status foreign = absl::InvalidArgumentError("page_token: not a page of this query");
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(query.page_token, &raw)) return foreign;
+  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 3));
+  if (parts.size() != 4 || parts[0] != absl::StrCat("o", query.order_by) ||
+      (parts[1] != "n" && parts[1] != "v") || !IsUuidV7(parts[2])) {
+    return foreign;
+  }
+  PageAfter after;
+  after.id = parts[2];
+  if (parts[1] == "v") {
+    const FieldSpec* field = OrderField(query);
+    if (field == nullptr) return foreign;
+    auto value = ValueOfText(SqlTypeOf(field->type), parts[3]);
+    if (!value.ok()) return value.status();
+    after.value = *std::move(value);
+  }
+  return std::optional<PageAfter>(std::move(after));
+}
+
+FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& after,
+                     const std::string& table, const SqlDialect& d) {
+  FindSql out;
+  const auto bind = [&](SqlType type, Value value) {
+    out.params.push_back(std::move(value));
+    return d.typed(type, d.placeholder(static_cast<int>(out.params.size())));
+  };
+  const EntitySpec& entity = Spec(query.entity);
+  std::vector<std::string> where;
+  for (const FieldCondition& c : query.where) {
+    const FieldSpec& field = *entity.FieldByName(c.field);
+    const std::string column = absl::StrCat("t.\"", field.name, "\"");
+    const SqlType type = BoundType(field, c.op);
+    switch (c.op) {
+      case FieldCondition::Op::kEquals:
+        where.push_back(c.value.is_null() ? absl::StrCat(column, " IS NULL")
+                                          : absl::StrCat(column, " = ", bind(type, c.value)));
+        break;
+      case FieldCondition::Op::kAtLeast:
+        where.push_back(absl::StrCat(column, " >= ", bind(type, c.value)));
+        break;
+      case FieldCondition::Op::kAtMost:
+        where.push_back(absl::StrCat(column, " <= ", bind(type, c.value)));
+        break;
+      case FieldCondition::Op::kContains:
+        out.params.push_back(c.value);
+        where.push_back(d.list_contains(SqlTypeOf(field.type), column,
+                                        d.placeholder(static_cast<int>(out.params.size()))));
+        break;
+    }
+  }
+  if (const SearchQuery search = ParseSearchQuery(query.search); !search.empty()) {
+    out.params.push_back(Value::String(d.search_query_text(search)));
+    where.push_back(
+        d.search_match(query.entity, d.placeholder(static_cast<int>(out.params.size()))));
+  }
+
+  // Keyset pages over (order field, id): ascending puts unset values first, descending last, so
+  // that one index on (field, id) serves both directions.
+  const FieldSpec* order = OrderField(query);
+  const std::string column = order ? absl::StrCat("t.\"", order->name, "\"") : "";
+  const char* const later = query.descending ? " < " : " > ";
+  if (after.has_value()) {
+    const std::string id = bind(SqlType::kUuid, Value::String(after->id));
+    if (order == nullptr) {
+      where.push_back(absl::StrCat("t.id", later, id));
+    } else if (after->value.is_null()) {
+      where.push_back(query.descending ? absl::StrCat("(", column, " IS NULL AND t.id < ", id, ")")
+                                       : absl::StrCat("((", column, " IS NULL AND t.id > ", id,
+                                                      ") OR ", column, " IS NOT NULL)"));
+    } else {
+      const std::string v = bind(SqlTypeOf(order->type), after->value);
+      where.push_back(
+          absl::StrCat("(", column, later, v, " OR (", column, " = ", v, " AND t.id", later, id,
+                       ")", query.descending ? absl::StrCat(" OR ", column, " IS NULL") : "", ")"));
+    }
+  }
+  const std::string direction = query.descending ? " DESC" : " ASC";
+  const std::string order_sql =
+      order == nullptr
+          ? absl::StrCat("t.id", direction)
+          : absl::StrCat(column, direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
+                         ", t.id", direction);
+  out.sql = absl::StrCat("SELECT r.record, r.stamps FROM ", table,
+                         " t JOIN records r ON r.id = ", d.id_as_text,
+                         where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "),
+                         " ORDER BY ", order_sql, " LIMIT ", query.limit + 1);
+  return out;
+}
+
+}  // namespace mcrm::server

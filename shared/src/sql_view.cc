@@ -1,0 +1,111 @@
+#include "mcrm/sql_view.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace mcrm {
+
+SqlType SqlTypeOf(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+    case FieldType::kText:
+    case FieldType::kEnum:
+      return SqlType::kText;
+    case FieldType::kInt:
+      return SqlType::kBigint;
+    case FieldType::kDouble:
+      return SqlType::kDouble;
+    case FieldType::kBool:
+      return SqlType::kBoolean;
+    case FieldType::kTimestamp:
+      return SqlType::kTimestamp;
+    case FieldType::kDate:
+      return SqlType::kDate;
+    case FieldType::kId:
+      return SqlType::kUuid;
+    case FieldType::kStringList:
+      return SqlType::kTextList;
+    case FieldType::kIdList:
+      return SqlType::kUuidList;
+    case FieldType::kStruct:
+    case FieldType::kStructList:
+      return SqlType::kJson;
+  }
+  return SqlType::kJson;
+}
+
+bool IsScalar(SqlType type) {
+  return type != SqlType::kTextList && type != SqlType::kUuidList && type != SqlType::kJson;
+}
+
+const char* PostgresTypeName(SqlType type) {
+  switch (type) {
+    case SqlType::kText:
+      return "text";
+    case SqlType::kBigint:
+      return "bigint";
+    case SqlType::kDouble:
+      return "double precision";
+    case SqlType::kBoolean:
+      return "boolean";
+    case SqlType::kTimestamp:
+      return "timestamptz";
+    case SqlType::kDate:
+      return "date";
+    case SqlType::kUuid:
+      return "uuid";
+    case SqlType::kTextList:
+      return "text[]";
+    case SqlType::kUuidList:
+      return "uuid[]";
+    case SqlType::kJson:
+      return "jsonb";
+  }
+  return "jsonb";
+}
+
+const char* SqliteTypeName(SqlType type) {
+  switch (type) {
+    case SqlType::kBigint:
+    case SqlType::kBoolean:    // 0 or 1
+    case SqlType::kTimestamp:  // ms since the Unix epoch
+      return "INTEGER";
+    case SqlType::kDouble:
+      return "REAL";
+    default:  // text, YYYY-MM-DD dates, ids, and JSON for lists and structs
+      return "TEXT";
+  }
+}
+
+std::string SqlViewMarkdown() {
+  std::string out;
+  for (const EntitySpec& entity : AllEntities()) {
+    const std::string table = SqlTableName(entity.type);
+    absl::StrAppend(&out, "\n### ", table, "\n\n", entity.doc, " PostgreSQL: `crm.", table,
+                    "`; SQLite: `", table, "`.\n\n",
+                    "| column | PostgreSQL | SQLite | indexed | meaning |\n|---|---|---|---|---|\n",
+                    "| `id` | uuid | TEXT | primary key | The record id. |\n");
+    for (const FieldSpec& field : entity.fields) {
+      const SqlType type = SqlTypeOf(field.type);
+      absl::StrAppend(&out, "| `", field.name, "` | ", PostgresTypeName(type), " | ",
+                      SqliteTypeName(type), " | ", IsIndexed(field) && IsScalar(type) ? "yes" : "",
+                      " | ", field.doc, " |\n");
+    }
+    for (const SqlChangeColumn& column : kSqlChangeColumns) {
+      absl::StrAppend(&out, "| `", column.name, "` | ", column.postgres_type, " | ",
+                      column.sqlite_type, " | | ", column.doc, " |\n");
+    }
+    absl::StrAppend(&out, "| `search_terms` | tsvector | FTS5 table `", table,
+                    "_search` | yes | The terms full-text search finds the record by. |\n");
+  }
+  return out;
+}
+
+std::string SqlTableName(EntityType entity) {
+  const std::string name(EntityName(entity));
+  // English plurals of our entity names: "opportunity" -> "opportunities", else add "s".
+  if (absl::EndsWith(name, "y")) return absl::StrCat(name.substr(0, name.size() - 1), "ies");
+  return absl::StrCat(name, "s");
+}
+
+}  // namespace mcrm
