@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstdlib>
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -46,10 +47,29 @@ BinaryRows BinaryRows::ExecPrepared(pqxx::dbtransaction& tx, const std::string& 
                  tx, "[EXECUTE " + name + "]");
 }
 
+int64_t BinaryRows::Command(pqxx::dbtransaction& tx, const std::string& sql_or_name, bool prepared,
+                            absl::Span<const char* const> values) {
+  PGconn* connection = LibpqConnection::Of(tx);
+  const int n = static_cast<int>(values.size());
+  BinaryRows done = prepared
+                        ? (tx.conn().prepare_now(sql_or_name),
+                           Checked(PQexecPrepared(connection, sql_or_name.c_str(), n, values.data(),
+                                                  nullptr, nullptr, 0),
+                                   tx, "[EXECUTE " + sql_or_name + "]", /*rows_expected=*/false))
+                        : Checked(PQexecParams(connection, sql_or_name.c_str(), n, nullptr,
+                                               values.data(), nullptr, nullptr, 0),
+                                  tx, sql_or_name, /*rows_expected=*/false);
+  const char* changed = PQcmdTuples(done.result_.get());
+  return changed == nullptr || *changed == '\0' ? 0 : std::strtoll(changed, nullptr, 10);
+}
+
 BinaryRows BinaryRows::Checked(pg_result* result, const pqxx::dbtransaction& tx,
-                               const std::string& what) {
+                               const std::string& what, bool rows_expected) {
   BinaryRows rows(result);
   if (result != nullptr && PQresultStatus(result) == PGRES_TUPLES_OK) return rows;
+  if (!rows_expected && result != nullptr && PQresultStatus(result) == PGRES_COMMAND_OK) {
+    return rows;
+  }
   PGconn* connection = LibpqConnection::Of(tx);
   if (PQstatus(connection) == CONNECTION_BAD) {
     throw pqxx::broken_connection(PQerrorMessage(connection));

@@ -6,6 +6,7 @@
 #ifndef MCRM_SERVER_STORE_BINARY_ROWS_H_
 #define MCRM_SERVER_STORE_BINARY_ROWS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,13 @@ class BinaryRows {
   static BinaryRows ExecPrepared(pqxx::dbtransaction& tx, const std::string& name,
                                  absl::Span<const std::string> params);
 
+  // Runs a statement that returns no rows (an INSERT, UPDATE or DELETE), given as its text or,
+  // with `prepared`, as the name it was prepared under, with text parameters of which a nullptr
+  // is SQL NULL (which libpqxx 6.4's dynamic parameters cannot send). Answers the rows it
+  // changed; throws as libpqxx would.
+  static int64_t Command(pqxx::dbtransaction& tx, const std::string& sql_or_name, bool prepared,
+                         absl::Span<const char* const> values);
+
   int size() const;
   bool IsNull(int row, int column) const;
   // The value's bytes in binary format: a text or bytea value as stored. Valid while this lives.
@@ -43,7 +51,7 @@ class BinaryRows {
   explicit BinaryRows(pg_result* result) : result_(result) {}
   // Throws as libpqxx would when the statement (`what`) failed.
   static BinaryRows Checked(pg_result* result, const pqxx::dbtransaction& tx,
-                            const std::string& what);
+                            const std::string& what, bool rows_expected = true);
   std::unique_ptr<pg_result, Clear> result_;
 };
 

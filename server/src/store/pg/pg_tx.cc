@@ -68,7 +68,7 @@ absl::Status PgTx::SaveRecords(absl::Span<const StoredRecord> records) {
     }
   }
   // The typed tables, in the same transaction: never a copy that trails.
-  return WritePgTypedRows(tx_, records);
+  return WritePgTypedRows(tx_, records, author_user_id_, author_via_);
 }
 
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> PgTx::FindMutationResults(

@@ -46,7 +46,8 @@ std::string SaveRecordsSql(size_t n) {
       "assignee_id, record, stamps, changed_by, changed_via, txid, changed_ms) VALUES ",
       Placeholders(
           n, 12, "",
-          ", pg_current_xact_id(), (extract(epoch FROM clock_timestamp()) * 1000)::bigint"),
+          // The transaction's time: the typed rows written with these are stamped with it too.
+          ", pg_current_xact_id(), (extract(epoch FROM now()) * 1000)::bigint"),
       " ON CONFLICT (id) DO UPDATE SET entity = EXCLUDED.entity, version = EXCLUDED.version, "
       "deleted = EXCLUDED.deleted, owner_id = EXCLUDED.owner_id, territory_id = "
       "EXCLUDED.territory_id, account_id = EXCLUDED.account_id, assignee_id = "

@@ -1,6 +1,9 @@
 #include "store/pg/typed_tables.h"
 
+#include <cmath>
+#include <deque>
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -28,35 +31,53 @@ std::string SqlString(absl::string_view text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "''"}}), "'");
 }
 
-std::string UpsertName(EntityType entity) {
-  return absl::StrCat("typed_upsert_", static_cast<int>(entity));
+std::string UpsertName(EntityType entity, size_t rows) {
+  return absl::StrCat("typed_upsert_", static_cast<int>(entity), "_", rows);
 }
 std::string DeleteName(EntityType entity) {
   return absl::StrCat("typed_delete_", static_cast<int>(entity));
 }
 
-// Upserts the rows of the jsonb array $1 (objects with the id, the fields and search_terms);
-// the version, time and author come from the records row written just before in the same
-// transaction, so the typed row cannot disagree with it.
-std::string UpsertSql(const EntitySpec& entity) {
-  std::vector<std::string> columns = {"id"}, values = {"j.id"}, updates;
-  for (const FieldSpec& field : entity.fields) {
-    columns.push_back(Column(field));
-    values.push_back(absl::StrCat("j.", Column(field)));
-  }
+// An expression of `type` from text parameter `p`. Timestamps travel as ms since the epoch.
+std::string CastTo(SqlType type, const std::string& p) {
+  if (type == SqlType::kTimestamp) return absl::StrCat("to_timestamp(", p, "::bigint / 1000.0)");
+  return absl::StrCat(p, "::", PostgresTypeName(type));
+}
+
+// The transaction's time in ms, as the records row's changed_ms is stamped.
+constexpr char kNowMs[] = "(extract(epoch FROM now()) * 1000)::bigint";
+
+// Upserts `rows` rows given as text parameters (AddRow: the id, the fields, the change columns
+// and the search terms; 500 rows of the widest entity stay far below PostgreSQL's 65,535). The
+// change time is the records row's (a refill passes it) or, passed as NULL, the transaction's,
+// which stamps the records row too.
+std::string UpsertSql(const EntitySpec& entity, size_t rows) {
+  std::vector<std::string> columns = {"id"};
+  for (const FieldSpec& field : entity.fields) columns.push_back(Column(field));
   for (const SqlChangeColumn& column : kSqlChangeColumns) columns.push_back(column.name);
-  values.insert(values.end(), {"r.version", "to_timestamp(r.changed_ms / 1000.0)", "r.changed_by",
-                               "r.changed_via"});
   columns.push_back("search_terms");
-  values.push_back("j.search_terms");
+  std::vector<std::string> updates;
   for (size_t i = 1; i < columns.size(); ++i) {
     updates.push_back(absl::StrCat(columns[i], " = EXCLUDED.", columns[i]));
   }
+  std::string values;
+  int n = 0;
+  const auto next = [&n] { return absl::StrCat("$", ++n); };
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<std::string> row = {CastTo(SqlType::kUuid, next())};
+    for (const FieldSpec& field : entity.fields)
+      row.push_back(CastTo(SqlTypeOf(field.type), next()));
+    row.push_back(absl::StrCat(next(), "::bigint"));
+    row.push_back(
+        absl::StrCat("to_timestamp(coalesce(", next(), "::bigint, ", kNowMs, ") / 1000.0)"));
+    row.push_back(absl::StrCat(next(), "::text"));
+    row.push_back(absl::StrCat(next(), "::text"));
+    row.push_back(absl::StrCat(next(), "::tsvector"));
+    absl::StrAppend(&values, r ? "," : "", "(", absl::StrJoin(row, ","), ")");
+  }
   return absl::StrCat("INSERT INTO ", Table(entity.type), " (", absl::StrJoin(columns, ", "),
-                      ") SELECT ", absl::StrJoin(values, ", "),
-                      " FROM jsonb_populate_recordset(NULL::", Table(entity.type),
-                      ", $1::jsonb) j JOIN records r ON r.id = j.id::text",
-                      " ON CONFLICT (id) DO UPDATE SET ", absl::StrJoin(updates, ", "));
+                      ") VALUES ", values, " ON CONFLICT (id) DO UPDATE SET ",
+                      absl::StrJoin(updates, ", "));
 }
 
 std::string DeleteSql(const EntitySpec& entity) {
@@ -70,7 +91,7 @@ std::string TsVectorOf(const std::vector<std::string>& terms) {
     if (!out.empty()) out.push_back(' ');
     out.push_back('\'');
     for (const char c : term) {
-      if (c == '\'' || c == '\\') out.push_back(c == '\'' ? '\'' : '\\');
+      if (c == '\'' || c == '\\') out.push_back(c);
       out.push_back(c);
     }
     out.push_back('\'');
@@ -78,60 +99,121 @@ std::string TsVectorOf(const std::vector<std::string>& terms) {
   return out;
 }
 
-// One row as a jsonb_populate_record object: scalars as their SQL types read them (timestamps
-// as ISO 8601 in UTC), lists as arrays, structs as objects.
-void AppendRowJson(std::string& out, const Record& record) {
-  out += "{\"id\":";
-  AppendJsonString(out, record.id);
-  for (const FieldSpec& field : Spec(record.entity).fields) {
-    const Value& value = record.Get(field.number);
-    if (value.is_null()) continue;
-    out.push_back(',');
-    AppendJsonString(out, field.name);
-    out.push_back(':');
-    if (SqlTypeOf(field.type) == SqlType::kTimestamp && value.is_int()) {
-      AppendJsonString(
-          out, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(value.int_value()),
-                                absl::UTCTimeZone()));
-    } else {
-      out += JsonOf(value);
-    }
+// Who changed a record last and when: a write's author (time: the transaction's), or what the
+// records row holds (a refill).
+struct ChangeMeta {
+  std::optional<int64_t> changed_ms;
+  std::string changed_by;
+  std::string changed_via;
+};
+
+// Text parameters for libpq (nullptr is NULL), kept alive together.
+class TextParams {
+ public:
+  void Add(std::string text) {
+    texts_.push_back(std::move(text));
+    values_.push_back(texts_.back().c_str());
   }
-  out += ",\"search_terms\":";
-  AppendJsonString(out, TsVectorOf(SearchTermsOf(record)));
-  out.push_back('}');
+  void AddNull() { values_.push_back(nullptr); }
+  void Clear() {
+    texts_.clear();
+    values_.clear();
+  }
+  absl::Span<const char* const> values() const { return values_; }
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::deque<std::string> texts_;  // a deque: growing it moves no string the values point into
+  std::vector<const char*> values_;
+};
+
+// A field's value as the text its column's type reads; false when it has no value of that type.
+bool AddValue(TextParams& params, SqlType type, const Value& value) {
+  switch (type) {
+    case SqlType::kText:
+    case SqlType::kDate:
+    case SqlType::kUuid:
+      if (!value.is_string()) return false;
+      params.Add(value.string_value());
+      return true;
+    case SqlType::kBigint:
+    case SqlType::kTimestamp:
+      if (!value.is_int()) return false;
+      params.Add(absl::StrCat(value.int_value()));
+      return true;
+    case SqlType::kDouble:
+      if (!value.is_double() || !std::isfinite(value.double_value())) return false;
+      params.Add(absl::StrFormat("%.17g", value.double_value()));
+      return true;
+    case SqlType::kBoolean:
+      if (!value.is_bool()) return false;
+      params.Add(value.bool_value() ? "t" : "f");
+      return true;
+    case SqlType::kTextList:
+    case SqlType::kUuidList: {
+      if (!value.is_list()) return false;
+      std::vector<std::string> items;
+      for (const Value& item : value.list_value()) {
+        if (item.is_string()) items.push_back(item.string_value());
+      }
+      params.Add(ArrayLiteral(items));
+      return true;
+    }
+    case SqlType::kJson:
+      if (value.is_null()) return false;
+      params.Add(JsonOf(value));
+      return true;
+  }
+  return false;
 }
 
-// Writes `records` (grouped by entity) with prepared statements, or, when `prepared` is false
-// (a refill inside the migration), with the statement texts.
+void AddRow(TextParams& params, const Record& record, const ChangeMeta& meta) {
+  params.Add(record.id);
+  for (const FieldSpec& field : Spec(record.entity).fields) {
+    if (!AddValue(params, SqlTypeOf(field.type), record.Get(field.number))) params.AddNull();
+  }
+  params.Add(absl::StrCat(record.meta.server_version));
+  if (meta.changed_ms.has_value()) {
+    params.Add(absl::StrCat(*meta.changed_ms));
+  } else {
+    params.AddNull();
+  }
+  params.Add(meta.changed_by);
+  params.Add(meta.changed_via);
+  params.Add(TsVectorOf(SearchTermsOf(record)));
+}
+
+// Writes the rows of `records`: live ones upserted (in statements of up to kRowsPerStatement
+// rows; the one-row and the full form are prepared), tombstones removed. `meta[i]` belongs to
+// records[i]; a single entry applies to all.
 absl::Status WriteRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> records,
-                       bool prepared) {
-  std::map<EntityType, std::string> upserts;               // entity -> JSON array
-  std::map<EntityType, std::vector<std::string>> deletes;  // entity -> ids
-  for (const StoredRecord& stored : records) {
-    const Record& r = stored.record;
+                       absl::Span<const ChangeMeta> meta) {
+  std::map<EntityType, std::vector<size_t>> live;          // entity -> indexes into records
+  std::map<EntityType, std::vector<std::string>> deleted;  // entity -> ids
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i].record;
     if (r.meta.deleted) {
-      deletes[r.entity].push_back(r.id);
-      continue;
-    }
-    std::string& json = upserts[r.entity];
-    json.push_back(json.empty() ? '[' : ',');
-    AppendRowJson(json, r);
-  }
-  for (auto& [entity, json] : upserts) {
-    json.push_back(']');
-    if (prepared) {
-      tx.exec_prepared(UpsertName(entity), json);
+      deleted[r.entity].push_back(r.id);
     } else {
-      tx.exec_params(UpsertSql(Spec(entity)), json);
+      live[r.entity].push_back(i);
     }
   }
-  for (const auto& [entity, ids] : deletes) {
-    if (prepared) {
-      tx.exec_prepared(DeleteName(entity), ArrayLiteral(ids));
-    } else {
-      tx.exec_params(DeleteSql(Spec(entity)), ArrayLiteral(ids));
+  TextParams params;
+  for (const auto& [entity, indexes] : live) {
+    for (size_t begin = 0; begin < indexes.size(); begin += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, indexes.size() - begin);
+      params.Clear();
+      for (size_t k = begin; k < begin + n; ++k) {
+        const size_t i = indexes[k];
+        AddRow(params, records[i].record, meta.size() == 1 ? meta[0] : meta[i]);
+      }
+      const bool prepared = n == 1 || n == kRowsPerStatement;
+      BinaryRows::Command(tx, prepared ? UpsertName(entity, n) : UpsertSql(Spec(entity), n),
+                          prepared, params.values());
     }
+  }
+  for (const auto& [entity, ids] : deleted) {
+    tx.exec_prepared(DeleteName(entity), ArrayLiteral(ids));
   }
   return absl::OkStatus();
 }
@@ -194,7 +276,10 @@ std::string PgTypedTablesDdl() {
       columns.push_back(absl::StrCat("  ", column.name, " ", column.postgres_type));
     }
     columns.push_back("  search_terms tsvector NOT NULL");
-    absl::StrAppend(&ddl, "CREATE TABLE ", table, " (\n", absl::StrJoin(columns, ",\n"), "\n);\n");
+    // Room in every page for the next version of its rows: an edit that leaves the indexed
+    // columns as they were is then a heap-only update, which touches none of the indexes.
+    absl::StrAppend(&ddl, "CREATE TABLE ", table, " (\n", absl::StrJoin(columns, ",\n"),
+                    "\n) WITH (fillfactor = 70);\n");
     absl::StrAppend(&ddl, "COMMENT ON TABLE ", table, " IS ", SqlString(entity.doc), ";\n");
     for (const FieldSpec& field : entity.fields) {
       absl::StrAppend(&ddl, "COMMENT ON COLUMN ", table, ".", Column(field), " IS ",
@@ -228,19 +313,23 @@ absl::Status EnsurePgTypedTables(pqxx::work& tx) {
   std::string after;
   while (true) {
     const pqxx::result rows = tx.exec_params(
-        "SELECT id, record FROM records WHERE NOT deleted AND id > $1 ORDER BY id LIMIT $2", after,
-        kRefillBatch);
+        "SELECT id, record, changed_ms, changed_by, changed_via FROM records WHERE NOT deleted AND "
+        "id > $1 ORDER BY id LIMIT $2",
+        after, kRefillBatch);
     if (rows.empty()) break;
     std::vector<StoredRecord> batch;
+    std::vector<ChangeMeta> meta;
     batch.reserve(rows.size());
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(std::string bytes, Bytes(row[1]));
       StoredRecord stored;
       ASSIGN_OR_RETURN(stored.record, DecodeRecord(bytes));
       batch.push_back(std::move(stored));
+      meta.push_back(
+          ChangeMeta{row[2].as<int64_t>(), row[3].as<std::string>(), row[4].as<std::string>()});
       after = row[0].as<std::string>();
     }
-    RETURN_IF_ERROR(WriteRows(tx, batch, /*prepared=*/false));
+    RETURN_IF_ERROR(WriteRows(tx, batch, meta));
   }
   tx.exec_params0(
       "INSERT INTO store_state (key, value) VALUES ('typed_tables', $1) ON CONFLICT (key) DO "
@@ -249,13 +338,17 @@ absl::Status EnsurePgTypedTables(pqxx::work& tx) {
   return absl::OkStatus();
 }
 
-absl::Status WritePgTypedRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> records) {
-  return WriteRows(tx, records, /*prepared=*/true);
+absl::Status WritePgTypedRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> records,
+                              absl::string_view changed_by, absl::string_view changed_via) {
+  const ChangeMeta meta{std::nullopt, std::string(changed_by), std::string(changed_via)};
+  return WriteRows(tx, records, absl::MakeConstSpan(&meta, 1));
 }
 
 void PreparePgTypedStatements(pqxx::connection& connection) {
   for (const EntitySpec& entity : AllEntities()) {
-    connection.prepare(UpsertName(entity.type), UpsertSql(entity));
+    for (const size_t rows : {size_t{1}, kRowsPerStatement}) {
+      connection.prepare(UpsertName(entity.type, rows), UpsertSql(entity, rows));
+    }
     connection.prepare(DeleteName(entity.type), DeleteSql(entity));
   }
 }

@@ -26,8 +26,10 @@ std::string PgTypedTablesDdl();
 absl::Status EnsurePgTypedTables(pqxx::work& tx);
 
 // Writes the typed rows of records just saved to the records table in this transaction: live
-// ones upserted, tombstones removed. The version, time and author come from the records rows.
-absl::Status WritePgTypedRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> records);
+// ones upserted, tombstones removed. The change time is the transaction's, as on the records
+// rows; the author is the transaction's (StoreTx::SetAuthor).
+absl::Status WritePgTypedRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> records,
+                              absl::string_view changed_by, absl::string_view changed_via);
 
 // Prepares the typed rows' statements on a new connection.
 void PreparePgTypedStatements(pqxx::connection& connection);
