@@ -90,8 +90,8 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
       results[i] = Rejected(m.mutation_id(), change.status());
       continue;
     }
-    // A device's change always carries its mutation id and timestamp (FromProto requires
-    // them), so Prepare stamps nothing: it validates and has the server clock observe it.
+    // A device's change carries its own mutation id and timestamp: Prepare stamps nothing for
+    // it, refuses one without them, and has the server clock observe the timestamp.
     if (absl::Status prepared = writes_.Prepare(author, *change); !prepared.ok()) {
       results[i] = Rejected(m.mutation_id(), prepared);
       continue;

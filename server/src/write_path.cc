@@ -168,9 +168,14 @@ WritePath::WritePath(Store& store, HybridClock& clock, std::function<int64_t()> 
     : store_(store), clock_(clock), now_ms_(std::move(now_ms)), on_commit_(std::move(on_commit)) {}
 
 absl::Status WritePath::Prepare(const Author& author, ChangeSet& change, absl::string_view path) {
-  const bool stamped = !change.hlc.is_zero();
+  // A device stamps its own changes: one without a timestamp or mutation id is refused by the
+  // validation below, never stamped here (a server timestamp would win every merge, and a new
+  // mutation id would apply each retry again).
+  const bool stamped = !change.hlc.is_zero() || author.origin == Author::Origin::kDevice;
   if (!stamped) change.hlc = clock_.Now();
-  if (change.mutation_id.empty()) change.mutation_id = mutation_ids_.NextString(now_ms_());
+  if (change.mutation_id.empty() && author.origin != Author::Origin::kDevice) {
+    change.mutation_id = mutation_ids_.NextString(now_ms_());
+  }
   const ChangeOrigin origin =
       author.origin == Author::Origin::kServerJob ? ChangeOrigin::kServer : ChangeOrigin::kDevice;
   if (absl::Status valid = ValidateChangeSet(change, origin, /*allow_unknown=*/false);
@@ -178,7 +183,7 @@ absl::Status WritePath::Prepare(const Author& author, ChangeSet& change, absl::s
     if (path.empty()) return valid;
     return absl::Status(valid.code(), absl::StrCat(path, ".", valid.message()));
   }
-  if (stamped) {
+  if (!change.hlc.is_zero()) {
     if (auto observed = clock_.Observe(change.hlc); !observed.ok()) return observed.status();
   }
   return absl::OkStatus();

@@ -97,8 +97,9 @@ class WritePath {
 
   // Checks a change on its own and stamps it. Validation by the author's origin (only server
   // jobs write server-computed fields; unknown fields are refused). A change that carries a
-  // timestamp (a device's) has the server clock observe it; one without gets the server clock's
-  // next one, and a mutation id when it has none. INVALID_ARGUMENT or OUT_OF_RANGE name the
+  // timestamp has the server clock observe it. A change of another origin than a device that
+  // has none gets the server clock's next one, and a mutation id when it has none; a device's
+  // must carry both. INVALID_ARGUMENT or OUT_OF_RANGE name the
   // field; `path` prefixes the field names ("mutations[3]").
   absl::Status Prepare(const Author& author, ChangeSet& change, absl::string_view path = "");
 

@@ -406,23 +406,30 @@ TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
 }
 
 TEST_F(ReplicaTest, ARemovedAccountTakesItsChildrenAlong) {
-  const std::string account = NewId(), contact = NewId(), product = NewId();
+  const std::string account = NewId(), contact = NewId(), product = NewId(), task = NewId();
   // Each page answers how many records it added (for progress, without counting the table).
   EXPECT_EQ(*replica_->ApplyPulledPage(
                 Page({Server(EntityType::kAccount, account, 1),
                       Server(EntityType::kContact, contact, 1,
                              [&](Record& r) { r.Set("account_id", Value::String(account)); }),
-                      Server(EntityType::kProduct, product, 1)},
+                      Server(EntityType::kProduct, product, 1),
+                      Server(EntityType::kServiceTask, task, 1,
+                             [&](Record& r) {
+                               r.Set("account_id", Value::String(account));
+                               r.Set("status", Value::String("assigned"));
+                             })},
                      "s:3")),
-            3);
-  ASSERT_EQ(*replica_->RecordCount(), 3);
+            4);
+  ASSERT_EQ(*replica_->RecordCount(), 4);
   EXPECT_EQ(*replica_->ApplyPulledPage(Page({Server(EntityType::kProduct, product, 2)}, "s:3")), 0)
       << "an update adds nothing";
   EXPECT_EQ(replica_->Search("Schmidt", 10)->size(), 1u);
   EXPECT_EQ(*replica_->ApplyPulledPage(AccountGone(account, /*out_of_scope=*/true, "s:4")), -2)
       << "the account and its contact";
-  EXPECT_EQ(*replica_->RecordCount(), 1) << "the product stays";
+  EXPECT_EQ(*replica_->RecordCount(), 2) << "the product stays";
   EXPECT_FALSE(replica_->Read(contact)->has_value());
+  EXPECT_TRUE(replica_->Read(task)->has_value())
+      << "a task is the rep's by its assignee, whoever's its account is";
   EXPECT_TRUE(replica_->Search("Schmidt", 10)->empty()) << "and the search index forgets them";
 }
 

@@ -2,6 +2,7 @@
 // pages, full-text search (Chinese included), and that the tables follow every write exactly.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "absl/strings/str_format.h"
 #include "mcrm/uuid.h"
@@ -220,6 +221,18 @@ TEST_F(FindTest, RefusesQueriesItCannotAnswerAndNamesThePart) {
   EXPECT_THAT(refusal(query), HasSubstr("where[0].op"));
   query.where = {Equals("owner_id", Value::String("01890A5D-AC96-774B-BCCE-B302099A8057"))};
   EXPECT_THAT(refusal(query), HasSubstr("where[0].value"));
+
+  // A page token made for one order is not a page of another, nor is one altered by hand.
+  Save({Account("One"), Account("Two"), Account("Three")});
+  FindQuery by_name;
+  by_name.order_by = "name";
+  by_name.limit = 1;
+  auto first = store_->Find(by_name);
+  ASSERT_TRUE(first.ok()) << first.status();
+  FindQuery other = by_name;
+  other.order_by = "segment";
+  other.page_token = first->next_page_token;
+  EXPECT_THAT(refusal(other), HasSubstr("page_token"));
   query.where.clear();
   query.order_by = "tags";
   EXPECT_THAT(refusal(query), HasSubstr("order_by"));
@@ -232,6 +245,21 @@ TEST_F(FindTest, RefusesQueriesItCannotAnswerAndNamesThePart) {
   query.page_token.clear();
   query.search = std::string(300, 'x');
   EXPECT_THAT(refusal(query), HasSubstr("search"));
+  query.search.clear();
+  query.order_by = "website";
+  EXPECT_THAT(refusal(query), HasSubstr("order_by: account lists do not sort by website"));
+  query.order_by = "name";
+  query.where = {Equals("value_tier", Value::String("z"))};
+  EXPECT_THAT(refusal(query), HasSubstr("where[0].value"));
+  query.where = {
+      FieldCondition{"parent_account_id", FieldCondition::Op::kEquals, Value::String("not-an-id")}};
+  EXPECT_THAT(refusal(query), HasSubstr("where[0].value"));
+  query.where.assign(17, Equals("name", Value::String("x")));
+  EXPECT_THAT(refusal(query), HasSubstr("where: 17 conditions"));
+  query.where.clear();
+  query.entity = static_cast<EntityType>(99);
+  EXPECT_THAT(refusal(query), HasSubstr("entity"));
+  query.entity = EntityType::kAccount;
 
   // A list is asked whether it holds a value.
   Save({Account("Tagged", [](Record& r) {
@@ -240,6 +268,44 @@ TEST_F(FindTest, RefusesQueriesItCannotAnswerAndNamesThePart) {
   FindQuery tagged;
   tagged.where = {FieldCondition{"tags", FieldCondition::Op::kContains, Value::String("north")}};
   EXPECT_THAT(Names(tagged), ElementsAre("Tagged"));
+}
+
+// The embedded store's tables are made anew from the records when the schema they were made
+// from changes, as PostgreSQL's are (tests/pg/typed_tables_test.cc).
+TEST_F(FindTest, TheEmbeddedStoreRebuildsItsTablesWhenTheSchemaChanged) {
+  if (mcrm::testing::StoreKindUnderTest() != mcrm::testing::StoreKind::kSqlite) {
+    GTEST_SKIP() << "the PostgreSQL store's rebuild has its own test";
+  }
+  std::string path;
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKind::kSqlite, &path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  store_ = *std::move(store);
+  Save({Account("深圳华为技术有限公司"), Account("Alpha")});
+  store_.reset();
+  {
+    // What an older build left: a table without a column, and its search rows gone.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(db,
+                     "ALTER TABLE accounts DROP COLUMN industry; DELETE FROM accounts_search; "
+                     "UPDATE store_state SET value = 'an older schema' WHERE key = "
+                     "'typed_tables'",
+                     nullptr, nullptr, nullptr),
+        SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto reopened = OpenSqliteStore(path);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  store_ = *std::move(reopened);
+  FindQuery query;
+  query.search = "华为";
+  EXPECT_THAT(Names(query), ElementsAre("深圳华为技术有限公司"));
+  query.search.clear();
+  query.where = {Equals("industry", ValidSample(EntityType::kAccount).Get("industry"))};
+  query.order_by = "name";
+  EXPECT_THAT(Names(query), ElementsAre("Alpha", "深圳华为技术有限公司"));
 }
 
 }  // namespace

@@ -13,10 +13,12 @@
 #include "push_hub.h"
 #include "sample_records.h"
 #include "test_stores.h"
+#include "write_path.h"
 
 namespace mcrm::server {
 namespace {
 
+using ::mcrm::testing::F;
 using ::mcrm::testing::ValidSample;
 
 constexpr int64_t kT = 1793696400000;
@@ -181,6 +183,49 @@ TEST_P(ScopeRuleProperty, TheCheckTheSqlFilterAndThePokesAgreeOnRandomRecordsAnd
     ASSERT_TRUE(hub.Add(streams.back().get()).ok());
   }
 
+  // What each caller's device holds: the live records of its pulls, the device's way (a removal
+  // or tombstone of an account takes the records that follow it along).
+  std::vector<std::map<std::string, std::string>> held(callers.size());  // id -> account id
+  std::vector<std::string> cursors(callers.size());
+  const auto pull_into = [&](size_t c) {
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = store_->Pull(ScopeFilter::Of(callers[c]), cursors[c], 37);
+      ASSERT_TRUE(page.ok()) << page.status();
+      ASSERT_FALSE(page->resync_required);
+      for (const Record& r : mcrm::testing::Decoded(*page)) {
+        if (r.meta.deleted || r.meta.out_of_scope) {
+          held[c].erase(r.id);
+          if (r.entity != EntityType::kAccount) continue;
+          std::erase_if(held[c], [&](const auto& entry) { return entry.second == r.id; });
+        } else {
+          // Only the records that follow their account leave with it (the replica's rule).
+          held[c][r.id] =
+              Spec(r.entity).scope == ScopeKind::kByAccount ? r.meta.scope.account_id : "";
+        }
+      }
+      cursors[c] = page->next_cursor;
+      if (!page->more) break;
+    }
+  };
+  // What the rule says each caller sees of the store as it is now. (A device of the back office,
+  // which sees everything, is left out of this part: its replica drops the records of a deleted
+  // account, which the back office itself still sees.)
+  const auto expected = [&](size_t c) {
+    std::set<std::string> ids;
+    for (const StoredRecord& r : all) {
+      if (!r.record.meta.deleted && CallerSees(callers[c], r.record, account_of(r.record))) {
+        ids.insert(r.record.id);
+      }
+    }
+    return ids;
+  };
+  const auto ids_of = [](const std::map<std::string, std::string>& m) {
+    std::set<std::string> ids;
+    for (const auto& [id, account] : m) ids.insert(id);
+    return ids;
+  };
+
+  std::vector<std::set<std::string>> by_sql(callers.size());
   for (size_t c = 0; c < callers.size(); ++c) {
     const Caller& caller = callers[c];
     std::set<std::string> by_check;
@@ -190,25 +235,93 @@ TEST_P(ScopeRuleProperty, TheCheckTheSqlFilterAndThePokesAgreeOnRandomRecordsAnd
       by_check.insert(r.record.id);
       if (!r.record.meta.deleted) ++live;
     }
-    std::set<std::string> by_sql;
-    for (const Record& r : PullAll(ScopeFilter::Of(caller))) by_sql.insert(r.id);
-    EXPECT_EQ(by_sql, by_check) << "caller " << c << " (" << caller.role << ") with "
-                                << caller.territory_ids.size() << " territories";
+    for (const Record& r : PullAll(ScopeFilter::Of(caller))) by_sql[c].insert(r.id);
+    EXPECT_EQ(by_sql[c], by_check) << "caller " << c << " (" << caller.role << ") with "
+                                   << caller.territory_ids.size() << " territories";
     auto counted = store_->CountScope(ScopeFilter::Of(caller));
     ASSERT_TRUE(counted.ok()) << counted.status();
     EXPECT_EQ(*counted, live) << "caller " << c;
+    pull_into(c);
+    if (!caller.sees_everything()) {
+      EXPECT_EQ(ids_of(held[c]), expected(c)) << "caller " << c << " after a first sync";
+    }
   }
 
-  // Each record's change pokes exactly the streams of the callers who see it.
+  // Each record's change pokes exactly the streams of the callers whose pull serves it.
   for (const StoredRecord& r : all) {
     for (auto& stream : streams) stream->poked = false;
     hub.Notify({AudienceOf(r.record, account_of(r.record))});
     for (size_t c = 0; c < callers.size(); ++c) {
-      EXPECT_EQ(streams[c]->poked, CallerSees(callers[c], r.record, account_of(r.record)))
+      EXPECT_EQ(streams[c]->poked, by_sql[c].contains(r.record.id))
           << EntityName(r.record.entity) << " " << r.record.id << ", caller " << c;
     }
   }
   for (auto& stream : streams) hub.Remove(stream.get());
+
+  // The office moves accounts between reps and territories, deletes some, moves records to other
+  // accounts and reassigns tasks, through the write path; every device pulls after its cursor.
+  HybridClock clock("server", [] { return kT + 60'000; });
+  WritePath writes(*store_, clock, [] { return kT + 60'000; });
+  std::vector<ChangeSet> changes;
+  const auto change_of = [&](const StoredRecord& r) {
+    ChangeSet change;
+    change.entity = r.record.entity;
+    change.record_id = r.record.id;
+    change.base_version = r.record.meta.server_version;
+    return change;
+  };
+  for (const StoredRecord& r : all) {
+    if (r.record.meta.deleted || r.record.entity == EntityType::kUser) continue;
+    const int dice = Draw(10);
+    if (dice > 2) continue;
+    ChangeSet change = change_of(r);
+    switch (Spec(r.record.entity).scope) {
+      case ScopeKind::kOwnerOrTerritory:
+        if (dice == 0) {
+          change.op = ChangeSet::Op::kDelete;
+        } else {
+          change.changed[F(EntityType::kAccount, "owner_id")] =
+              Value::String(users[static_cast<size_t>(Draw(6))]);
+          const std::string territory = PickOrStray(territories);
+          change.changed[F(EntityType::kAccount, "territory_id")] =
+              territory.empty() ? Value::Null() : Value::String(territory);
+        }
+        break;
+      case ScopeKind::kByAccount:
+        if (dice == 0) {
+          change.op = ChangeSet::Op::kDelete;
+        } else {
+          change.changed[Spec(r.record.entity).FieldByName("account_id")->number] =
+              Value::String(accounts[static_cast<size_t>(Draw(40))]);
+        }
+        break;
+      case ScopeKind::kByAssignee:
+        change.changed[F(EntityType::kServiceTask, "assignee_id")] =
+            Value::String(users[static_cast<size_t>(Draw(8))]);
+        break;
+      default:
+        continue;
+    }
+    changes.push_back(std::move(change));
+  }
+  ASSERT_GT(changes.size(), 10u);
+  auto results = writes.Write(Author::ServerJob("property-test"), changes);
+  ASSERT_TRUE(results.ok()) << results.status();
+  for (const WriteResult& result : *results) {
+    ASSERT_NE(result.result, MergeResult::kRejected) << result.status;
+  }
+  std::vector<std::string> ids;
+  for (const StoredRecord& r : all) ids.push_back(r.record.id);
+  auto now = store_->ReadRecords(ids);
+  ASSERT_TRUE(now.ok()) << now.status();
+  all = *std::move(now);
+  by_id.clear();
+  for (const StoredRecord& r : all) by_id[r.record.id] = &r.record;
+  for (size_t c = 0; c < callers.size(); ++c) {
+    if (callers[c].sees_everything()) continue;
+    pull_into(c);
+    EXPECT_EQ(ids_of(held[c]), expected(c)) << "rep " << c << " after the office's changes";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, ScopeRuleProperty, ::testing::Values(1u, 2u, 3u, 4u, 5u));

@@ -155,6 +155,33 @@ TEST_F(WritePathTest, ABackOfficeEditAndADeviceOfflineEditMergeAlikeAndShareTheC
   EXPECT_EQ(pulled[0].Get("website"), Value::String("office.example"));
 }
 
+TEST_F(WritePathTest, ADeviceChangeWithoutItsOwnClockOrIdIsRefusedNotStamped) {
+  Record account = ValidSample(EntityType::kAccount);
+  account.Set("owner_id", Value::String(rep_.user_id));
+  ChangeSet create;
+  create.entity = EntityType::kAccount;
+  create.record_id = ids_.NextString(kT);
+  create.changed = account.fields;
+  create.mutation_id = ids_.NextString(kT);
+  // No timestamp: the server's would win every merge.
+  google::protobuf::RepeatedPtrField<v1::Mutation> mutations;
+  wire::ToProto(create, mutations.Add());
+  // No mutation id: a retry could not be told from a new change.
+  ChangeSet anonymous = create;
+  anonymous.record_id = ids_.NextString(kT);
+  anonymous.mutation_id.clear();
+  anonymous.hlc = HlcTimestamp{kT, 0, rep_.device_id};
+  wire::ToProto(anonymous, mutations.Add());
+  auto response = core_->Push(rep_, mutations);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results_size(), 2);
+  EXPECT_EQ(response->results(0).outcome(), v1::MutationResult::REJECTED);
+  EXPECT_THAT(response->results(0).message(), HasSubstr("hlc"));
+  EXPECT_EQ(response->results(1).outcome(), v1::MutationResult::REJECTED);
+  EXPECT_THAT(response->results(1).message(), HasSubstr("mutation_id"));
+  EXPECT_TRUE(commits_.empty()) << "nothing was written";
+}
+
 TEST_F(WritePathTest, TheBackOfficeIsRefusedWhatADeviceIsRefused) {
   Record account = ValidSample(EntityType::kAccount);
   for (const FieldSpec& field : Spec(EntityType::kAccount).fields) {

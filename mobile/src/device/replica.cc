@@ -154,6 +154,20 @@ constexpr const char* kClearSearch = "INSERT INTO search (search) VALUES ('delet
 // is the SearchText of the record as stored before this batch touched it. So the first time a
 // batch replaces or drops a stored record, its old text is read and queued for removal; a
 // record the batch itself inserted has no entry yet.
+// The records whose scope follows their account (contacts, sites, ...): those an account takes
+// along when it leaves. A service task or campaign target names an account too, but is the
+// rep's by its assignee and stays.
+const std::string& FollowsAccountSql() {
+  static const std::string* const kSql = [] {
+    std::vector<int> entities;
+    for (const EntitySpec& entity : AllEntities()) {
+      if (entity.scope == ScopeKind::kByAccount) entities.push_back(static_cast<int>(entity.type));
+    }
+    return new std::string(absl::StrCat("entity IN (", absl::StrJoin(entities, ","), ")"));
+  }();
+  return *kSql;
+}
+
 class RecordRows {
  public:
   explicit RecordRows(sqlite3* db)
@@ -167,8 +181,10 @@ class RecordRows {
                 "UPDATE records SET entity = ?2, version = ?3, account_id = ?4, record = ?5 "
                 "WHERE rowid = ?1"),
         drop_(db, "DELETE FROM records WHERE rowid = ?1"),
-        children_(db, "SELECT rowid FROM records WHERE account_id = ?1 AND entity <> ?2"),
-        drop_children_(db, "DELETE FROM records WHERE account_id = ?1 AND entity <> ?2"),
+        children_(db, absl::StrCat("SELECT rowid FROM records WHERE account_id = ?1 AND ",
+                                   FollowsAccountSql())),
+        drop_children_(db, absl::StrCat("DELETE FROM records WHERE account_id = ?1 AND ",
+                                        FollowsAccountSql())),
         unindex_(db, "INSERT INTO search (search, rowid, body) VALUES ('delete', ?1, ?2)"),
         index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
 
@@ -206,9 +222,8 @@ class RecordRows {
   // it along.
   absl::Status Drop(EntityType entity, absl::string_view id) {
     if (entity == EntityType::kAccount) {
-      const int64_t account = static_cast<int64_t>(EntityType::kAccount);
       children_.Reset();
-      children_.Text(1, id).Int(2, account);
+      children_.Text(1, id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, children_.Step());
         if (!row) break;
@@ -216,7 +231,7 @@ class RecordRows {
       }
       children_.Reset();
       drop_children_.Reset();
-      drop_children_.Text(1, id).Int(2, account);
+      drop_children_.Text(1, id);
       RETURN_IF_ERROR(drop_children_.Run());
       added_ -= sqlite3_changes(db_);
     }

@@ -1,5 +1,7 @@
 #include "store/find_query.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "mcrm/utf8.h"
 #include "mcrm/uuid.h"
+#include "mcrm/validation.h"
 
 namespace mcrm::server {
 namespace {
@@ -16,6 +19,8 @@ namespace {
 constexpr size_t kMaxSearchBytes = 256;
 // A page token holds an order value (at most a field's length) and an id.
 constexpr size_t kMaxPageTokenBytes = 8192;
+// More conditions than this are not a list someone looks at.
+constexpr size_t kMaxConditions = 16;
 
 const FieldSpec* OrderField(const FindQuery& query) {
   return query.order_by.empty() ? nullptr : Spec(query.entity).FieldByName(query.order_by);
@@ -38,15 +43,6 @@ bool Fits(SqlType type, const Value& value) {
     default:
       return false;
   }
-}
-
-// An order value as text in a page token, and back.
-std::string ValueText(const Value& value) {
-  if (value.is_string()) return value.string_value();
-  if (value.is_int()) return absl::StrCat(value.int_value());
-  if (value.is_double()) return absl::StrFormat("%.17g", value.double_value());
-  if (value.is_bool()) return value.bool_value() ? "1" : "0";
-  return "";
 }
 
 absl::StatusOr<Value> ValueOfText(SqlType type, const std::string& text) {
@@ -77,6 +73,14 @@ absl::StatusOr<Value> ValueOfText(SqlType type, const std::string& text) {
 
 }  // namespace
 
+std::string ScalarText(const Value& value) {
+  if (value.is_string()) return value.string_value();
+  if (value.is_int()) return absl::StrCat(value.int_value());
+  if (value.is_double()) return absl::StrFormat("%.17g", value.double_value());
+  if (value.is_bool()) return value.bool_value() ? "1" : "0";
+  return "";
+}
+
 SqlType BoundType(const FieldSpec& field, FieldCondition::Op op) {
   const SqlType type = SqlTypeOf(field.type);
   if (op != FieldCondition::Op::kContains) return type;
@@ -84,7 +88,15 @@ SqlType BoundType(const FieldSpec& field, FieldCondition::Op op) {
 }
 
 absl::Status CheckFindQuery(const FindQuery& query) {
+  if (std::none_of(AllEntities().begin(), AllEntities().end(),
+                   [&](const EntitySpec& e) { return e.type == query.entity; })) {
+    return absl::InvalidArgumentError("entity: not an entity of this schema");
+  }
   const EntitySpec& entity = Spec(query.entity);
+  if (query.where.size() > kMaxConditions) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("where: ", query.where.size(), " conditions; at most ", kMaxConditions));
+  }
   if (query.limit < 1 || query.limit > kMaxFindLimit) {
     return absl::InvalidArgumentError(
         absl::StrCat("limit: ", query.limit, "; must be between 1 and ", kMaxFindLimit));
@@ -98,6 +110,12 @@ absl::Status CheckFindQuery(const FindQuery& query) {
     if (!IsScalar(SqlTypeOf(field->type))) {
       return absl::InvalidArgumentError(absl::StrCat(
           "order_by: ", field->name, " is a ", FieldTypeName(field->type), "; lists cannot sort"));
+    }
+    // Every page of a list must come from an index, however many records there are.
+    if (!IsIndexed(*field)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("order_by: ", entity.name, " lists do not sort by ", field->name,
+                       " (the fields they sort by are marked indexed in the schema)"));
     }
   }
   for (size_t i = 0; i < query.where.size(); ++i) {
@@ -124,15 +142,13 @@ absl::Status CheckFindQuery(const FindQuery& query) {
       return absl::InvalidArgumentError(absl::StrCat(path, ".value: does not fit ", field->name,
                                                      " (", FieldTypeName(field->type), ")"));
     }
-    if (c.value.is_string() &&
-        (!IsValidUtf8(c.value.string_value()) || c.value.string_value().size() > kMaxRecordBytes)) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ".value: not UTF-8 or too long"));
-    }
-    if (BoundType(*field, c.op) == SqlType::kUuid) {
-      if (absl::Status id = CheckUuidV7(c.value.string_value(), absl::StrCat(path, ".value"));
-          !id.ok()) {
-        return id;
-      }
+    // The value obeys the field's own rules (a real date, a canonical id, an enum's values, no
+    // control characters): the one validation, here on a value a list holds or is compared to.
+    const Value as_field =
+        c.op == FieldCondition::Op::kContains ? Value::ListOf({c.value}) : c.value;
+    if (absl::Status valid = ValidateFieldValue(*field, as_field, absl::StrCat(path, ".value"));
+        !valid.ok()) {
+      return valid;
     }
   }
   if (query.search.size() > kMaxSearchBytes) {
@@ -151,7 +167,7 @@ std::string EncodePageToken(const FindQuery& query, const Record& last) {
   const Value& value = field ? last.Get(field->number) : Value::Null();
   // "o<order field>|<n or v>|<id>|<value>", in URL-safe base64: opaque, and printable.
   const std::string raw = absl::StrCat("o", query.order_by, "|", value.is_null() ? "n" : "v", "|",
-                                       last.id, "|", ValueText(value));
+                                       last.id, "|", ScalarText(value));
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -172,6 +188,8 @@ absl::StatusOr<std::optional<PageAfter>> DecodePageToken(const FindQuery& query)
     if (field == nullptr) return foreign;
     auto value = ValueOfText(SqlTypeOf(field->type), parts[3]);
     if (!value.ok()) return value.status();
+    // A token is client input like any other: its value must be one the field can hold.
+    if (!ValidateFieldValue(*field, *value, "page_token").ok()) return foreign;
     after.value = *std::move(value);
   }
   return std::optional<PageAfter>(std::move(after));

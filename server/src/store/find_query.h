@@ -14,8 +14,9 @@
 
 namespace mcrm::server {
 
-// INVALID_ARGUMENT naming the part at fault: an unknown field, an order on a list or struct, a
-// condition whose value does not fit the field, a limit out of range, a search that is too long.
+// INVALID_ARGUMENT naming the part at fault: an unknown field, an order on a list, a struct or a
+// field lists do not sort by (IsIndexed), more than 16 conditions, a condition whose value does
+// not fit the field or breaks its rules, a limit out of range, a search that is too long.
 absl::Status CheckFindQuery(const FindQuery& query);
 
 // Where the previous page ended: the last record's order value (null when unset) and id.
@@ -54,6 +55,10 @@ struct FindSql {
 };
 FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& after,
                      const std::string& table, const SqlDialect& dialect);
+
+// A scalar value as text: a string as it is, numbers in decimal (doubles to 17 digits), booleans
+// as 1 or 0. What a page token holds, and what PostgreSQL's text parameters read.
+std::string ScalarText(const Value& value);
 
 // The SQL type a condition's value is bound as for `field`: the field's own type, or the element
 // type for a list's kContains.

@@ -1,5 +1,6 @@
 #include "store/scope_sql.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -10,8 +11,16 @@
 namespace mcrm::server {
 namespace {
 
-constexpr ScopeKind kKinds[] = {ScopeKind::kEveryone, ScopeKind::kOwnerOrTerritory,
-                                ScopeKind::kByAccount, ScopeKind::kByAssignee, ScopeKind::kSelf};
+// The scope kinds the schema's entities have, in order of first use.
+std::vector<ScopeKind> KindsInUse() {
+  std::vector<ScopeKind> kinds;
+  for (const EntitySpec& entity : AllEntities()) {
+    if (std::find(kinds.begin(), kinds.end(), entity.scope) == kinds.end()) {
+      kinds.push_back(entity.scope);
+    }
+  }
+  return kinds;
+}
 
 // The entity numbers of a scope kind, as an SQL list; empty when no entity has it.
 std::string EntitiesWith(ScopeKind kind) {
@@ -49,7 +58,7 @@ std::string TermSql(const ScopeTerm& term, absl::string_view p, absl::string_vie
 std::string RepScopeSql(absl::string_view p, absl::string_view user,
                         std::string (*in_territories)(absl::string_view column)) {
   std::vector<std::string> kinds;
-  for (ScopeKind kind : kKinds) {
+  for (ScopeKind kind : KindsInUse()) {
     const std::string entities = EntitiesWith(kind);
     if (entities.empty()) continue;
     const ScopeDefinition& definition = ScopeTermsOf(kind);

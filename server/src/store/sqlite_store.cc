@@ -117,10 +117,12 @@ CREATE TABLE store_state (
   value INTEGER NOT NULL
 );
 )sql",
-    // 4: whom a change came through (device, back office, import, a server job), and for
-    // whom: on each record's last change and on each conflict.
+    // 4: whom a conflicting change came through (device, back office, import, a server job).
     R"sql(
 ALTER TABLE conflicts ADD COLUMN via TEXT NOT NULL DEFAULT 'device';
+)sql",
+    // 5: whom each record's last change came through, and for whom (the typed tables show it).
+    R"sql(
 ALTER TABLE records ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN changed_via TEXT NOT NULL DEFAULT '';
 )sql",

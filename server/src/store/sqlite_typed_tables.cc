@@ -20,10 +20,6 @@ using sqlite::Exec;
 using sqlite::InTransaction;
 using sqlite::Statement;
 
-// What a row holds beyond what the DDL says (how values are bound, JsonOf's output): increment
-// it when that changes, so that the stored DDL text differs and the tables are refilled.
-constexpr int kRowsVersion = 1;
-
 // Records a refill writes between two flushes of the full-text rows: bounds the memory of the
 // pending terms, at the cost of one FTS5 segment per batch.
 constexpr int kRefillBatch = 1000;
@@ -214,8 +210,8 @@ constexpr SqlDialect kSqliteDialect{&SqlitePlaceholder, &SqliteTyped,           
 }  // namespace
 
 std::string SqliteTypedTablesDdl() {
-  std::string ddl = absl::StrCat("-- M-CRM typed tables: rows v", kRowsVersion, ", search terms v",
-                                 kSearchTermsVersion, "\n");
+  std::string ddl = absl::StrCat("-- M-CRM typed tables: rows v", kTypedRowsVersion,
+                                 ", search terms v", kSearchTermsVersion, "\n");
   for (const EntitySpec& entity : AllEntities()) {
     const std::string table = SqlTableName(entity.type);
     std::vector<std::string> columns = {"  id TEXT PRIMARY KEY"};
@@ -236,12 +232,13 @@ std::string SqliteTypedTablesDdl() {
                         Column(field), ", id);\n");
       }
     }
-    // '~' is part of a term (the reversed digits of a number); the terms are lower case and
-    // keep their diacritics already, so the tokenizer only splits them at the spaces.
+    // The terms are made by the shared rule already: the tokenizer must only split them at the
+    // spaces between them. "ascii" keeps every non-ASCII character inside a token and folds
+    // nothing beyond ASCII (unicode61 would split at punctuation of other scripts and fold cases
+    // the rule leaves alone); '~' starts the reversed digits of a number.
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
                     SearchTable(entity.type),
-                    " USING fts5(terms, tokenize = \"unicode61 remove_diacritics 0 tokenchars "
-                    "'~'\");\n");
+                    " USING fts5(terms, tokenize = \"ascii tokenchars '~'\");\n");
   }
   return ddl;
 }

@@ -1,7 +1,8 @@
 // The one full-text search rule: the terms a record is found by, and what a typed query asks for.
-// Both server stores (PostgreSQL: a tsvector column with a GIN index; SQLite: an FTS5 table) and
-// the phone app index the terms SearchTermsOf gives and look up what ParseSearchQuery gives, so a
-// search finds the same records wherever it runs.
+// Both server stores (PostgreSQL: a tsvector column with a GIN index; SQLite: an FTS5 table)
+// index the terms SearchTermsOf gives and look up what ParseSearchQuery gives, so a search finds
+// the same records on either. (The phone app's replica still has a search of its own; it is to
+// move onto this rule.)
 //
 // The rule, for each text:
 //  - Words: runs of letters and digits of the scripts written with spaces (Latin, Greek, Cyrillic,

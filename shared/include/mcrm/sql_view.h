@@ -10,6 +10,10 @@
 
 namespace mcrm {
 
+// How the stores write typed rows beyond what their DDL says (how values are bound and
+// encoded): raised when that changes, so that both stores' tables are made and filled anew.
+inline constexpr int kTypedRowsVersion = 1;
+
 // The SQL type a field is stored as.
 enum class SqlType {
   kText,       // string, text, enum

@@ -102,10 +102,12 @@ CREATE TABLE store_state (
   value text NOT NULL
 );
 )sql",
-    // 4: whom a change came through (device, back office, import, a server job), and for
-    // whom: on each record's last change and on each conflict.
+    // 4: whom a conflicting change came through (device, back office, import, a server job).
     R"sql(
 ALTER TABLE conflicts ADD COLUMN via text NOT NULL DEFAULT 'device';
+)sql",
+    // 5: whom each record's last change came through, and for whom (the typed tables show it).
+    R"sql(
 ALTER TABLE records ADD COLUMN changed_by text NOT NULL DEFAULT '',
   ADD COLUMN changed_via text NOT NULL DEFAULT '';
 )sql",

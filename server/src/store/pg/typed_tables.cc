@@ -134,21 +134,17 @@ bool AddValue(TextParams& params, SqlType type, const Value& value) {
     case SqlType::kDate:
     case SqlType::kUuid:
       if (!value.is_string()) return false;
-      params.Add(value.string_value());
-      return true;
+      break;
     case SqlType::kBigint:
     case SqlType::kTimestamp:
       if (!value.is_int()) return false;
-      params.Add(absl::StrCat(value.int_value()));
-      return true;
+      break;
     case SqlType::kDouble:
       if (!value.is_double() || !std::isfinite(value.double_value())) return false;
-      params.Add(absl::StrFormat("%.17g", value.double_value()));
-      return true;
+      break;
     case SqlType::kBoolean:
       if (!value.is_bool()) return false;
-      params.Add(value.bool_value() ? "t" : "f");
-      return true;
+      break;
     case SqlType::kTextList:
     case SqlType::kUuidList: {
       if (!value.is_list()) return false;
@@ -164,7 +160,8 @@ bool AddValue(TextParams& params, SqlType type, const Value& value) {
       params.Add(JsonOf(value));
       return true;
   }
-  return false;
+  params.Add(ScalarText(value));
+  return true;
 }
 
 void AddRow(TextParams& params, const Record& record, const ChangeMeta& meta) {
@@ -251,20 +248,13 @@ std::string PgSearchQueryText(const SearchQuery& query) {
 constexpr SqlDialect kPgDialect{&PgPlaceholder, &PgTyped,           &PgListContains,
                                 &PgSearchMatch, &PgSearchQueryText, "t.id::text"};
 
-std::string ParamText(const Value& value) {
-  if (value.is_string()) return value.string_value();
-  if (value.is_int()) return absl::StrCat(value.int_value());
-  if (value.is_double()) return absl::StrFormat("%.17g", value.double_value());
-  if (value.is_bool()) return value.bool_value() ? "true" : "false";
-  return "";
-}
-
 }  // namespace
 
 std::string PgTypedTablesDdl() {
-  // The search rule's version is part of the text, so that a new rule rebuilds the terms too.
-  std::string ddl =
-      absl::StrCat("-- search terms rule ", kSearchTermsVersion, "\nCREATE SCHEMA crm;\n");
+  // The versions of the rows and of the search rule are part of the text, so that a change of
+  // either rebuilds the tables too.
+  std::string ddl = absl::StrCat("-- M-CRM typed tables: rows v", kTypedRowsVersion,
+                                 ", search terms v", kSearchTermsVersion, "\nCREATE SCHEMA crm;\n");
   for (const EntitySpec& entity : AllEntities()) {
     const std::string table = Table(entity.type);
     std::vector<std::string> columns = {"  id uuid PRIMARY KEY"};
@@ -359,7 +349,7 @@ absl::StatusOr<FoundPage> FindPostgres(PgRunner& runner, const FindQuery& query)
   const FindSql find = BuildFindSql(query, after, Table(query.entity), kPgDialect);
   std::vector<std::string> params;
   params.reserve(find.params.size());
-  for (const Value& value : find.params) params.push_back(ParamText(value));
+  for (const Value& value : find.params) params.push_back(ScalarText(value));
   FoundPage page;
   RETURN_IF_ERROR(runner.Read<pqxx::read_transaction>([&](pqxx::dbtransaction& tx) -> absl::Status {
     page.records.clear();
