@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "mcrm/schema.h"
 #include "mcrm/scope_rule.h"
+#include "mcrm/sql_view.h"
 
 namespace mcrm::server {
 namespace {
@@ -46,21 +47,27 @@ absl::string_view ColumnOf(ScopeTerm::Key key) {
   return "id";
 }
 
-std::string TermSql(const ScopeTerm& term, absl::string_view p, absl::string_view user,
-                    std::string (*in_territories)(absl::string_view column)) {
-  const std::string column = absl::StrCat(p, ColumnOf(term.key));
-  return term.matches == ScopeTerm::Matches::kUserId ? absl::StrCat(column, " = ", user)
-                                                     : in_territories(column);
+// `column` (a records column, text; or, `typed`, a column of the typed accounts table) matches
+// the caller's user id or territories.
+std::string Matches(ScopeTerm::Matches matches, const std::string& column, bool typed,
+                    const ScopeSqlDialect& d) {
+  const bool pg = d.kind == ScopeSqlDialect::Kind::kPostgres;
+  if (matches == ScopeTerm::Matches::kUserId) {
+    // PostgreSQL: every use of a parameter names its type, so that none is deduced from another.
+    return absl::StrCat(column, " = ", d.user, pg ? (typed ? "::uuid" : "::text") : "");
+  }
+  if (pg) return absl::StrCat(column, " = ANY(", d.territories, typed ? "::uuid[])" : "::text[])");
+  return absl::StrCat(column, " IN (SELECT value FROM json_each(", d.territories, "))");
 }
 
 }  // namespace
 
-std::string RepScopeSql(absl::string_view p, absl::string_view user,
-                        std::string (*in_territories)(absl::string_view column)) {
+std::string RepScopeSql(absl::string_view p, const ScopeSqlDialect& d) {
+  const bool pg = d.kind == ScopeSqlDialect::Kind::kPostgres;
+  const std::string accounts = absl::StrCat(pg ? "crm." : "", SqlTableName(EntityType::kAccount));
   std::vector<std::string> kinds;
   for (ScopeKind kind : KindsInUse()) {
     const std::string entities = EntitiesWith(kind);
-    if (entities.empty()) continue;
     const ScopeDefinition& definition = ScopeTermsOf(kind);
     const std::string head = absl::StrCat(p, "entity IN (", entities, ")");
     if (definition.everyone) {
@@ -70,16 +77,18 @@ std::string RepScopeSql(absl::string_view p, absl::string_view user,
     std::vector<std::string> own, through_account;
     for (const ScopeTerm& term : definition.terms) {
       if (term.subject == ScopeTerm::Subject::kRecord) {
-        own.push_back(TermSql(term, p, user, in_territories));
+        own.push_back(Matches(term.matches, absl::StrCat(p, ColumnOf(term.key)), false, d));
       } else {
-        through_account.push_back(TermSql(term, "a.", user, in_territories));
+        through_account.push_back(
+            Matches(term.matches, absl::StrCat("a.", ColumnOf(term.key)), true, d));
       }
     }
-    // A record that follows an account is seen through it while the account is not deleted.
+    // A record that follows an account is seen through it while the account is not deleted:
+    // the typed table holds live accounts only.
     if (!through_account.empty()) {
-      own.push_back(absl::StrCat(p, "account_id IN (SELECT a.id FROM records a WHERE a.entity = ",
-                                 static_cast<int>(EntityType::kAccount), " AND NOT a.deleted AND (",
-                                 absl::StrJoin(through_account, " OR "), "))"));
+      own.push_back(absl::StrCat(p, "account_id IN (SELECT a.id", pg ? "::text" : "", " FROM ",
+                                 accounts, " a WHERE ", absl::StrJoin(through_account, " OR "),
+                                 ")"));
     }
     kinds.push_back(absl::StrCat("(", head, " AND (", absl::StrJoin(own, " OR "), "))"));
   }

@@ -9,11 +9,18 @@
 
 namespace mcrm::server {
 
+// How a store's SQL names the caller and reads its typed accounts table.
+struct ScopeSqlDialect {
+  enum class Kind { kPostgres, kSqlite };
+  Kind kind;
+  std::string user;         // the placeholder of the user id
+  std::string territories;  // of the user's territories: text[] (PostgreSQL), a JSON array (SQLite)
+};
+
 // A boolean SQL expression over a row of the records table, or of scope_exits (same scope
-// columns), named by `prefix` ("" or "r." or "e."): true for rows a rep may see. `user` is the
-// placeholder of the user id; `in_territories(column)` gives "column IN/ANY (...)" for the
-// user's territories.
-std::string RepScopeSql(absl::string_view prefix, absl::string_view user,
-                        std::string (*in_territories)(absl::string_view column));
+// columns), named by `prefix` ("" or "r." or "e."): true for rows a rep may see. A record that
+// follows an account is seen through the live accounts of the typed accounts table (a deleted
+// account has no row there), whose indexes find a rep's accounts.
+std::string RepScopeSql(absl::string_view prefix, const ScopeSqlDialect& dialect);
 
 }  // namespace mcrm::server

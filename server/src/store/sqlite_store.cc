@@ -126,6 +126,13 @@ ALTER TABLE conflicts ADD COLUMN via TEXT NOT NULL DEFAULT 'device';
 ALTER TABLE records ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN changed_via TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: a rep's accounts are found in the typed accounts table (scope_sql.h), whose indexes
+    // serve it; these only cost every write.
+    R"sql(
+DROP INDEX records_by_owner;
+DROP INDEX records_by_territory;
+DROP INDEX records_by_assignee;
+)sql",
 };
 
 // The database's clock in ms since the Unix epoch, as SQL.
@@ -138,9 +145,9 @@ std::string JsonTerritories(const std::vector<std::string>& ids) {
   return out + "]";
 }
 
-std::string SqliteInTerritories(absl::string_view column) {
-  return absl::StrCat(column, " IN (SELECT value FROM json_each(?3))");
-}
+// Pulls and counts name the user ?4 or ?2 and the territories (a JSON array) ?3.
+const ScopeSqlDialect kPullScope{ScopeSqlDialect::Kind::kSqlite, "?4", "?3"};
+const ScopeSqlDialect kCountScope{ScopeSqlDialect::Kind::kSqlite, "?2", "?3"};
 
 class SqliteTx final : public StoreTx {
  public:
@@ -397,14 +404,14 @@ class SqliteStore final : public Store {
         "SELECT seq, record FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2";
     static const std::string kScoped =
         absl::StrCat("SELECT seq, record FROM records WHERE seq > ?1 AND (",
-                     RepScopeSql("", "?4", &SqliteInTerritories), ") ORDER BY seq LIMIT ?2");
+                     RepScopeSql("", kPullScope), ") ORDER BY seq LIMIT ?2");
     // Records that left the rep's scope: the old keys were in scope, the current row is not.
     static const std::string kExits = absl::StrCat(
         "SELECT e.seq, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, e.assignee_id "
         "FROM scope_exits e WHERE e.seq > ?1 AND (",
-        RepScopeSql("e.", "?4", &SqliteInTerritories),
+        RepScopeSql("e.", kPullScope),
         ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
-        RepScopeSql("r.", "?4", &SqliteInTerritories), ")) ORDER BY e.seq LIMIT ?2");
+        RepScopeSql("r.", kPullScope), ")) ORDER BY e.seq LIMIT ?2");
     std::lock_guard lock(mutex_);
     PullPage page;
     if (after > 0) {
@@ -466,9 +473,8 @@ class SqliteStore final : public Store {
   }
 
   absl::StatusOr<int64_t> CountScope(const ScopeFilter& scope) override {
-    static const std::string kScoped =
-        absl::StrCat("SELECT count(*) FROM records WHERE deleted = 0 AND (",
-                     RepScopeSql("", "?2", &SqliteInTerritories), ")");
+    static const std::string kScoped = absl::StrCat(
+        "SELECT count(*) FROM records WHERE deleted = 0 AND (", RepScopeSql("", kCountScope), ")");
     std::lock_guard lock(mutex_);
     Statement stmt(db_,
                    scope.everything ? "SELECT count(*) FROM records WHERE deleted = 0" : kScoped);

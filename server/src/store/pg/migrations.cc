@@ -111,6 +111,13 @@ ALTER TABLE conflicts ADD COLUMN via text NOT NULL DEFAULT 'device';
 ALTER TABLE records ADD COLUMN changed_by text NOT NULL DEFAULT '',
   ADD COLUMN changed_via text NOT NULL DEFAULT '';
 )sql",
+    // 6: a rep's accounts are found in the typed accounts table (scope_sql.h), whose indexes
+    // serve it; these only cost every write.
+    R"sql(
+DROP INDEX records_by_owner;
+DROP INDEX records_by_territory;
+DROP INDEX records_by_assignee;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 

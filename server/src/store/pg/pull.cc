@@ -18,13 +18,8 @@
 namespace mcrm::server {
 namespace {
 
-std::string PgInTerritories(absl::string_view column) {
-  return absl::StrCat(column, " = ANY($5::text[])");
-}
-
-std::string PgCountTerritories(absl::string_view column) {
-  return absl::StrCat(column, " = ANY($2::text[])");
-}
+const ScopeSqlDialect kPullScope{ScopeSqlDialect::Kind::kPostgres, "$4", "$5"};
+const ScopeSqlDialect kCountScope{ScopeSqlDialect::Kind::kPostgres, "$1", "$2"};
 
 }  // namespace
 
@@ -47,23 +42,23 @@ absl::StatusOr<PullPage> PullPostgres(PgRunner& runner, const ScopeFilter& scope
     }
   }
   static const std::string kScoped =
-      absl::StrCat(kPageAfterCursor, kBelowHorizon, " AND (",
-                   RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+      absl::StrCat(kPageAfterCursor, kBelowHorizon, " AND (", RepScopeSql("", kPullScope),
+                   ") ORDER BY txid, id LIMIT $3");
   // A rep's pull after a cursor reads changes and removals in two statements. Each statement
   // has its own snapshot, so both are held to one horizon ($6), read before them: with a
   // horizon each, a removal could be served past a change the first statement did not yet see,
   // and the cursor would move beyond that change.
   static const std::string kScopedAt =
-      absl::StrCat(kPageAfterCursor, "txid < $6::xid8 AND (",
-                   RepScopeSql("", "$4", &PgInTerritories), ") ORDER BY txid, id LIMIT $3");
+      absl::StrCat(kPageAfterCursor, "txid < $6::xid8 AND (", RepScopeSql("", kPullScope),
+                   ") ORDER BY txid, id LIMIT $3");
   // Records that left the rep's scope: the old keys were in scope, the current row is not.
   static const std::string kExits = absl::StrCat(
       "SELECT e.txid::text, e.id, e.entity, e.owner_id, e.territory_id, e.account_id, "
       "e.assignee_id FROM scope_exits e WHERE (e.txid, e.id) > ($1::xid8, $2) AND "
       "e.txid < $6::xid8 AND (",
-      RepScopeSql("e.", "$4", &PgInTerritories),
+      RepScopeSql("e.", kPullScope),
       ") AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.id AND (",
-      RepScopeSql("r.", "$4", &PgInTerritories), ")) ORDER BY e.txid, e.id LIMIT $3");
+      RepScopeSql("r.", kPullScope), ")) ORDER BY e.txid, e.id LIMIT $3");
   PullPage page;
   absl::Status status =
       runner.Read<pqxx::read_transaction>([&](pqxx::dbtransaction& tx) -> absl::Status {
@@ -137,9 +132,8 @@ absl::StatusOr<PullPage> PullPostgres(PgRunner& runner, const ScopeFilter& scope
 }
 
 absl::StatusOr<int64_t> CountScopePostgres(PgRunner& runner, const ScopeFilter& scope) {
-  static const std::string kScoped =
-      absl::StrCat("SELECT count(*) FROM records WHERE NOT deleted AND (",
-                   RepScopeSql("", "$1", &PgCountTerritories), ")");
+  static const std::string kScoped = absl::StrCat(
+      "SELECT count(*) FROM records WHERE NOT deleted AND (", RepScopeSql("", kCountScope), ")");
   int64_t count = 0;
   RETURN_IF_ERROR(runner.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const pqxx::row row =
