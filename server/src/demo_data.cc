@@ -73,7 +73,9 @@ class Builder {
     create.entity = entity;
     create.record_id = id.empty() ? NewId(born_ms) : std::move(id);
     create.mutation_id = create.record_id;
-    create.hlc = HlcTimestamp{born_ms, 0, "demo"};
+    // Stamped no later than the data set's "now": a record born after it (a visit planned for
+    // next week) was still made before it, and the write path refuses a clock from the future.
+    create.hlc = HlcTimestamp{std::min(born_ms, options_.now_ms), 0, "demo"};
     create.changed = std::move(fields);
     MergeOutcome out = MergeChange(nullptr, create, 1);
     if (out.result == MergeResult::kRejected) {

@@ -36,6 +36,8 @@ TEST(DemoData, HoldsEveryEntityAllValidAcrossSeveralRepsAndTerritories) {
     const Record& r = stored.record;
     ++counts[r.entity];
     ASSERT_TRUE(ValidateRecord(r).ok()) << ValidateRecord(r);
+    // Stored through the write path, which refuses a clock from the future.
+    ASSERT_LE(r.meta.hlc.wall_ms, options.now_ms) << EntityName(r.entity) << " " << r.id;
     if (r.entity == EntityType::kAccount) {
       owners.insert(r.meta.scope.owner_id);
       territories.insert(r.meta.scope.territory_id);
