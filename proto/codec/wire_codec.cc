@@ -190,4 +190,38 @@ absl::StatusOr<ChangeSet> FromProto(const v1::Mutation& mutation, absl::string_v
   return out;
 }
 
+void ToProto(const FieldConflict& conflict, v1::FieldConflict* out) {
+  out->set_field(conflict.field);
+  if (!conflict.incoming.is_null()) ToProto(conflict.incoming, out->mutable_incoming());
+  if (!conflict.stored.is_null()) ToProto(conflict.stored, out->mutable_stored());
+  ToProto(conflict.incoming_hlc, out->mutable_incoming_hlc());
+  ToProto(conflict.stored_hlc, out->mutable_stored_hlc());
+  out->set_incoming_won(conflict.incoming_won);
+}
+
+void ToNamedFields(const Record& record, google::protobuf::Map<std::string, v1::Value>* out) {
+  const EntitySpec& spec = Spec(record.entity);
+  for (const auto& [number, value] : record.fields) {
+    const FieldSpec* field = spec.Field(number);
+    if (field == nullptr || value.is_null()) continue;  // a field this build does not know
+    ToProto(value, &(*out)[field->name]);
+  }
+}
+
+absl::StatusOr<FieldMap> FromNamedFields(EntityType entity,
+                                         const google::protobuf::Map<std::string, v1::Value>& named,
+                                         absl::string_view path) {
+  const EntitySpec& spec = Spec(entity);
+  FieldMap fields;
+  for (const auto& [name, value] : named) {
+    const FieldSpec* field = spec.FieldByName(name);
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".", Quoted(name), ": ", spec.name, " has no such field"));
+    }
+    fields[field->number] = FromProto(value);
+  }
+  return fields;
+}
+
 }  // namespace mcrm::wire

@@ -6,8 +6,10 @@
 #include "absl/strings/string_view.h"
 #include "mcrm/change_set.h"
 #include "mcrm/hlc.h"
+#include "mcrm/merge.h"
 #include "mcrm/record.h"
 #include "mcrm/v1/records.pb.h"
+#include "mcrm/v1/sync.pb.h"
 #include "mcrm/value.h"
 
 namespace mcrm::wire {
@@ -30,5 +32,15 @@ void ToProto(const ChangeSet& change, v1::Mutation* out);
 // number. The change's content is checked by ValidateChangeSet.
 absl::StatusOr<ChangeSet> FromProto(const v1::Mutation& mutation,
                                     absl::string_view path = "mutation");
+
+void ToProto(const FieldConflict& conflict, v1::FieldConflict* out);
+
+// A record's fields keyed by field name (the back office's NamedRecord.fields).
+void ToNamedFields(const Record& record, google::protobuf::Map<std::string, v1::Value>* out);
+// Fields by name as fields of `entity`; a Value with nothing set is null (clears the field).
+// INVALID_ARGUMENT "<path>.<name>: ..." for a name the entity has no field of.
+absl::StatusOr<FieldMap> FromNamedFields(EntityType entity,
+                                         const google::protobuf::Map<std::string, v1::Value>& named,
+                                         absl::string_view path);
 
 }  // namespace mcrm::wire

@@ -17,6 +17,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "auth.h"
+#include "back_office_service.h"
 #include "demo_data.h"
 #include "mcrm/command_line.h"
 #include "mcrm/hlc.h"
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
   const mcrm::server::ServiceDeps deps{authenticator, core, hub, pool};
   auto auth_service = mcrm::server::MakeAuthService(deps);
   auto sync_service = mcrm::server::MakeSyncService(deps);
+  mcrm::server::BackOffice back_office(**store, core.write_path());
+  auto back_office_service = mcrm::server::MakeBackOfficeService(authenticator, back_office, pool);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -149,6 +152,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(info_service.get());
   builder.RegisterService(auth_service.get());
   builder.RegisterService(sync_service.get());
+  builder.RegisterService(back_office_service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     return Fail(absl::StrCat("cannot listen on ", config->listen.ToString()));

@@ -27,15 +27,6 @@ v1::MutationResult Rejected(const std::string& mutation_id, const absl::Status& 
   return result;
 }
 
-void ToProto(const FieldConflict& conflict, v1::FieldConflict* out) {
-  out->set_field(conflict.field);
-  if (!conflict.incoming.is_null()) wire::ToProto(conflict.incoming, out->mutable_incoming());
-  if (!conflict.stored.is_null()) wire::ToProto(conflict.stored, out->mutable_stored());
-  wire::ToProto(conflict.incoming_hlc, out->mutable_incoming_hlc());
-  wire::ToProto(conflict.stored_hlc, out->mutable_stored_hlc());
-  out->set_incoming_won(conflict.incoming_won);
-}
-
 v1::MutationResult::Outcome OutcomeOf(MergeResult result) {
   switch (result) {
     case MergeResult::kApplied:
@@ -183,7 +174,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
         result.set_mutation_id(p.change.mutation_id);
         result.set_outcome(OutcomeOf(written.result));
         result.set_server_version(written.server_version);
-        for (const FieldConflict& c : written.conflicts) ToProto(c, result.add_conflicts());
+        for (const FieldConflict& c : written.conflicts) wire::ToProto(c, result.add_conflicts());
       }
       new_results.emplace_back(p.change.mutation_id, result.SerializeAsString());
       bytes += answer_bytes(result);
@@ -266,7 +257,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
     v1::ConflictLogEntry entry;
     entry.set_entity(std::string(EntityName(e.entity)));
     entry.set_record_id(e.record_id);
-    ToProto(e.conflict, entry.mutable_conflict());
+    wire::ToProto(e.conflict, entry.mutable_conflict());
     entry.set_device_id(e.device_id);
     entry.set_user_id(e.user_id);
     entry.set_server_version(e.server_version);

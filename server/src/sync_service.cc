@@ -8,59 +8,10 @@
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "raw_call.h"
+#include "service_call.h"
 
 namespace mcrm::server {
 namespace {
-
-// Finishes a unary call with `status`, adding the revoked-device trailer where it applies.
-void Finish(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
-            const absl::Status& status) {
-  if (IsDeviceRevokedError(status)) context->AddTrailingMetadata("mcrm-device-revoked", "true");
-  reactor->Finish(ToGrpc(status));
-}
-
-std::string Authorization(grpc::CallbackServerContext* context) {
-  const auto& metadata = context->client_metadata();
-  const auto it = metadata.find("authorization");
-  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
-// Runs `work` (returning absl::Status) on the pool and finishes the call with its status.
-template <typename Work>
-grpc::ServerUnaryReactor* OnPool(WorkerPool& pool, grpc::CallbackServerContext* context,
-                                 Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!pool.Submit([context, reactor, work = std::move(work)]() mutable {
-        Finish(context, reactor, work());
-      })) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry later"));
-  }
-  return reactor;
-}
-
-// A unary call whose request and response travel as bytes (raw_call.h): parses the request,
-// runs `handle` (Request -> absl::StatusOr<Response>) on the pool, and sends its response.
-template <typename Request, typename Handle>
-grpc::ServerUnaryReactor* Unary(WorkerPool& pool, grpc::CallbackServerContext* context,
-                                const grpc::ByteBuffer* raw_request, grpc::ByteBuffer* raw_response,
-                                Handle handle) {
-  return OnPool(pool, context,
-                [raw_request, raw_response, handle = std::move(handle)]() -> absl::Status {
-                  Request request;
-                  RETURN_IF_ERROR(ParseRequest(*raw_request, request));
-                  auto response = handle(request);
-                  if (!response.ok()) return response.status();
-                  *raw_response = ToByteBuffer(response->SerializeAsString());
-                  return absl::OkStatus();
-                });
-}
-
-// The device id a call names in metadata, for calls whose request names no device.
-std::string DeviceIdMetadata(grpc::CallbackServerContext* context) {
-  const auto& metadata = context->client_metadata();
-  const auto it = metadata.find("mcrm-device-id");
-  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
 
 class AuthService final
     : public v1::Auth::WithRawCallbackMethod_Login<

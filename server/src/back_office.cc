@@ -1,0 +1,259 @@
+#include "back_office.h"
+
+#include "absl/strings/str_cat.h"
+#include "mcrm/sql_view.h"
+#include "mcrm/status_macros.h"
+#include "mcrm/utf8.h"
+#include "mcrm/version.h"
+#include "store/find_query.h"
+#include "wire_codec.h"
+
+namespace mcrm::server {
+namespace {
+
+absl::Status CheckBackOffice(const Caller& caller) {
+  if (caller.sees_everything()) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      "the back office is for dispatchers and admins; a rep works through the app");
+}
+
+absl::StatusOr<EntityType> EntityOf(absl::string_view name) {
+  return wire::EntityFromName(name, "entity");
+}
+
+const char* FormatName(Format format) {
+  switch (format) {
+    case Format::kEmail:
+      return "email";
+    case Format::kPhone:
+      return "phone";
+    case Format::kCurrencyCode:
+      return "currency_code";
+    case Format::kCountryCode:
+      return "country_code";
+    case Format::kTag:
+      return "tag";
+    case Format::kNone:
+      return "";
+  }
+  return "";
+}
+
+const char* ScopeName(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::kEveryone:
+      return "everyone";
+    case ScopeKind::kOwnerOrTerritory:
+      return "owner_or_territory";
+    case ScopeKind::kByAccount:
+      return "by_account";
+    case ScopeKind::kByAssignee:
+      return "by_assignee";
+    case ScopeKind::kSelf:
+      return "self";
+  }
+  return "";
+}
+
+void Describe(const FieldSpec& field, v1::FieldDescription* out) {
+  out->set_name(field.name);
+  out->set_number(field.number);
+  out->set_type(std::string(FieldTypeName(field.type)));
+  out->set_doc(field.doc);
+  out->set_required(field.required);
+  out->set_server_computed(field.server_computed);
+  out->set_searchable(field.searchable);
+  out->set_indexed(IsIndexed(field) && IsScalar(SqlTypeOf(field.type)));
+  for (const std::string& value : field.enum_values) out->add_enum_values(value);
+  out->set_format(FormatName(field.format));
+  out->set_has_range(field.has_range);
+  out->set_min(field.min);
+  out->set_max(field.max);
+  out->set_max_length(field.max_length);
+  out->set_max_items(field.max_items);
+  if (field.type == FieldType::kId || field.type == FieldType::kIdList) {
+    out->set_ref_entity(std::string(EntityName(field.ref)));
+  }
+  if (field.shape != nullptr) {
+    for (const FieldSpec& member : field.shape->fields) Describe(member, out->add_members());
+  }
+}
+
+void ToNamed(const Record& record, v1::NamedRecord* out) {
+  out->set_entity(std::string(EntityName(record.entity)));
+  out->set_id(record.id);
+  out->set_server_version(record.meta.server_version);
+  wire::ToNamedFields(record, out->mutable_fields());
+}
+
+const char* OutcomeName(MergeResult result) {
+  switch (result) {
+    case MergeResult::kApplied:
+      return "applied";
+    case MergeResult::kMerged:
+      return "merged";
+    case MergeResult::kConflict:
+      return "conflict";
+    case MergeResult::kRejected:
+      return "rejected";
+  }
+  return "";
+}
+
+FieldCondition::Op OpOf(v1::Condition::Op op) {
+  switch (op) {
+    case v1::Condition::AT_LEAST:
+      return FieldCondition::Op::kAtLeast;
+    case v1::Condition::AT_MOST:
+      return FieldCondition::Op::kAtMost;
+    case v1::Condition::CONTAINS:
+      return FieldCondition::Op::kContains;
+    default:
+      return FieldCondition::Op::kEquals;
+  }
+}
+
+}  // namespace
+
+BackOffice::BackOffice(Store& store, WritePath& writes) : store_(store), writes_(writes) {}
+
+absl::StatusOr<v1::DescribeSchemaResponse> BackOffice::DescribeSchema(const Caller& caller) const {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  v1::DescribeSchemaResponse response;
+  response.set_schema_version(kSchemaVersion);
+  for (const EntitySpec& entity : AllEntities()) {
+    v1::EntityDescription* out = response.add_entities();
+    out->set_name(entity.name);
+    out->set_doc(entity.doc);
+    out->set_scope(ScopeName(entity.scope));
+    out->set_sql_table(SqlTableName(entity.type));
+    for (const FieldSpec& field : entity.fields) Describe(field, out->add_fields());
+  }
+  return response;
+}
+
+absl::StatusOr<v1::NamedRecord> BackOffice::GetRecord(const Caller& caller,
+                                                      const v1::GetRecordRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  ASSIGN_OR_RETURN(EntityType entity, EntityOf(request.entity()));
+  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({request.id()}));
+  if (found.empty() || found[0].record.entity != entity || found[0].record.meta.deleted) {
+    return absl::NotFoundError(
+        absl::StrCat(EntityName(entity), " ", request.id(), ": no such record"));
+  }
+  v1::NamedRecord out;
+  ToNamed(found[0].record, &out);
+  return out;
+}
+
+absl::StatusOr<v1::WriteRecordResponse> BackOffice::CreateRecord(
+    const Caller& caller, const v1::CreateRecordRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  ChangeSet change;
+  ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
+  if (request.id().empty()) {
+    change.record_id = ids_.NextString(writes_.now_ms());
+  } else {
+    RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
+    change.record_id = request.id();
+  }
+  ASSIGN_OR_RETURN(change.changed,
+                   wire::FromNamedFields(change.entity, request.fields(), "fields"));
+  return Write(caller, std::move(change));
+}
+
+absl::StatusOr<v1::WriteRecordResponse> BackOffice::UpdateRecord(
+    const Caller& caller, const v1::UpdateRecordRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  ChangeSet change;
+  ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
+  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
+  if (request.base_version() < 1) {
+    return absl::InvalidArgumentError(
+        "base_version: the version the change was made on (GetRecord's server_version)");
+  }
+  change.record_id = request.id();
+  change.base_version = request.base_version();
+  ASSIGN_OR_RETURN(change.changed,
+                   wire::FromNamedFields(change.entity, request.fields(), "fields"));
+  if (change.changed.empty()) return absl::InvalidArgumentError("fields: nothing to change");
+  return Write(caller, std::move(change));
+}
+
+absl::StatusOr<v1::WriteRecordResponse> BackOffice::DeleteRecord(
+    const Caller& caller, const v1::DeleteRecordRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  ChangeSet change;
+  ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
+  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
+  if (request.base_version() < 1) {
+    return absl::InvalidArgumentError(
+        "base_version: the version the delete was decided on (GetRecord's server_version)");
+  }
+  change.record_id = request.id();
+  change.base_version = request.base_version();
+  change.op = ChangeSet::Op::kDelete;
+  return Write(caller, std::move(change));
+}
+
+absl::StatusOr<v1::WriteRecordResponse> BackOffice::Write(const Caller& caller, ChangeSet change) {
+  const std::string id = change.record_id;
+  const EntityType entity = change.entity;
+  if (change.base_version > 0) {
+    // A change or delete of a record that is not there is not a create.
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({id}));
+    if (found.empty() || found[0].record.entity != entity) {
+      return absl::NotFoundError(absl::StrCat(EntityName(entity), " ", id, ": no such record"));
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<WriteResult> results,
+                   writes_.Write(Author::BackOffice(caller), {std::move(change)}));
+  const WriteResult& result = results[0];
+  if (result.result == MergeResult::kRejected) return result.status;
+  v1::WriteRecordResponse response;
+  response.set_outcome(OutcomeName(result.result));
+  for (const FieldConflict& conflict : result.conflicts) {
+    wire::ToProto(conflict, response.add_conflicts());
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> stored, store_.ReadRecords({id}));
+  if (!stored.empty()) ToNamed(stored[0].record, response.mutable_record());
+  return response;
+}
+
+absl::StatusOr<v1::FindRecordsResponse> BackOffice::FindRecords(
+    const Caller& caller, const v1::FindRecordsRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  FindQuery query;
+  ASSIGN_OR_RETURN(query.entity, EntityOf(request.entity()));
+  for (const v1::Condition& condition : request.where()) {
+    query.where.push_back(FieldCondition{condition.field(), OpOf(condition.op()),
+                                         wire::FromProto(condition.value())});
+  }
+  query.search = request.search();
+  query.order_by = request.order_by();
+  query.descending = request.descending();
+  query.limit = request.limit() == 0
+                    ? kDefaultFindLimit
+                    : static_cast<int>(std::min<uint32_t>(request.limit(), kMaxFindLimit + 1));
+  query.page_token = request.page_token();
+  ASSIGN_OR_RETURN(FoundPage page, store_.Find(query));
+  v1::FindRecordsResponse response;
+  // A page stops at the bound of every answer, so that a client with gRPC's default limits
+  // receives it: records can be large.
+  int64_t bytes = 0;
+  for (size_t i = 0; i < page.records.size(); ++i) {
+    v1::NamedRecord named;
+    ToNamed(page.records[i].record, &named);
+    bytes += static_cast<int64_t>(named.ByteSizeLong()) + 6;
+    if (response.records_size() > 0 && bytes > kMaxAnswerBytes) {
+      response.set_next_page_token(EncodePageToken(query, page.records[i - 1].record));
+      return response;
+    }
+    *response.add_records() = std::move(named);
+  }
+  response.set_next_page_token(page.next_page_token);
+  return response;
+}
+
+}  // namespace mcrm::server
