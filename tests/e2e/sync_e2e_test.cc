@@ -12,6 +12,7 @@
 
 #include "mcrm/schema.h"
 #include "mcrm/uuid.h"
+#include "mcrm/v1/back_office.grpc.pb.h"
 #include "mcrm/v1/server_info.grpc.pb.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "sample_records.h"
@@ -825,6 +826,198 @@ TEST_F(SyncE2e, ARevokedDeviceIsToldToWipeItself) {
   const grpc::Status login = rep->Login("rep6");
   EXPECT_EQ(login.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(login.error_message(), HasSubstr("device revoked"));
+}
+
+// ---- the back office -----------------------------------------------------------------------
+
+v1::Value StringValue(const std::string& text) {
+  v1::Value value;
+  value.set_string_value(text);
+  return value;
+}
+
+TEST_F(SyncE2e, TheBackOfficeIsForDispatchersAndAdminsOnly) {
+  auto rep = SignedIn("rep1");
+  auto office = v1::BackOffice::NewStub(channel_);
+  const auto refused = [&](auto call) {
+    auto context = rep->Context();
+    const grpc::Status status = call(context.get());
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr("dispatchers and admins"));
+  };
+  v1::DescribeSchemaResponse schema;
+  refused([&](grpc::ClientContext* c) { return office->DescribeSchema(c, {}, &schema); });
+  v1::NamedRecord named;
+  v1::GetRecordRequest get;
+  get.set_entity("account");
+  get.set_id(rep->NewId());
+  refused([&](grpc::ClientContext* c) { return office->GetRecord(c, get, &named); });
+  v1::WriteRecordResponse written;
+  v1::CreateRecordRequest create;
+  create.set_entity("account");
+  refused([&](grpc::ClientContext* c) { return office->CreateRecord(c, create, &written); });
+  v1::UpdateRecordRequest update;
+  update.set_entity("account");
+  refused([&](grpc::ClientContext* c) { return office->UpdateRecord(c, update, &written); });
+  v1::DeleteRecordRequest remove;
+  remove.set_entity("account");
+  refused([&](grpc::ClientContext* c) { return office->DeleteRecord(c, remove, &written); });
+  v1::FindRecordsResponse found;
+  v1::FindRecordsRequest find;
+  find.set_entity("account");
+  refused([&](grpc::ClientContext* c) { return office->FindRecords(c, find, &found); });
+
+  grpc::ClientContext anonymous;  // a device, but no session
+  anonymous.AddMetadata("mcrm-device-id", "office-pc-1");
+  EXPECT_EQ(office->DescribeSchema(&anonymous, {}, &schema).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SyncE2e, ADispatcherWorksOnAnAccountByFieldNamesAndTheRepsDeviceFollows) {
+  auto rep = SignedIn("rep2");
+  auto dispatcher = SignedIn("dispatch");
+  auto office = v1::BackOffice::NewStub(channel_);
+
+  // A generic client learns the fields by name.
+  v1::DescribeSchemaResponse schema;
+  {
+    auto context = dispatcher->Context();
+    ASSERT_TRUE(office->DescribeSchema(context.get(), {}, &schema).ok());
+  }
+  const v1::EntityDescription* account = nullptr;
+  for (const auto& entity : schema.entities()) {
+    if (entity.name() == "account") account = &entity;
+  }
+  ASSERT_NE(account, nullptr);
+  EXPECT_EQ(account->sql_table(), "accounts");
+  bool tier_described = false;
+  for (const auto& field : account->fields()) {
+    if (field.name() != "value_tier") continue;
+    tier_described = field.type() == "enum" && field.server_computed() && field.indexed() &&
+                     field.enum_values_size() == 3;
+  }
+  EXPECT_TRUE(tier_described);
+
+  // It creates an account for the rep; the rep's device gets it.
+  v1::CreateRecordRequest create;
+  create.set_entity("account");
+  (*create.mutable_fields())["name"] = StringValue("深圳华为技术有限公司");
+  (*create.mutable_fields())["kind"] = StringValue("organization");
+  (*create.mutable_fields())["owner_id"] = StringValue(rep->user_id());
+  v1::WriteRecordResponse created;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->CreateRecord(context.get(), create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(created.outcome(), "applied");
+  const std::string id = created.record().id();
+  EXPECT_EQ(created.record().server_version(), 1);
+  ASSERT_TRUE(rep->PullAll().ok());
+  ASSERT_TRUE(rep->replica().contains(id));
+  EXPECT_EQ(rep->replica().at(id).Get("name"), Value::String("深圳华为技术有限公司"));
+
+  // Found by a word inside its name, and by its owner.
+  v1::FindRecordsRequest find;
+  find.set_entity("account");
+  find.set_search("华为");
+  auto* owner = find.add_where();
+  owner->set_field("owner_id");
+  owner->mutable_value()->set_string_value(rep->user_id());
+  v1::FindRecordsResponse found;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->FindRecords(context.get(), find, &found);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_EQ(found.records_size(), 1);
+  EXPECT_EQ(found.records(0).id(), id);
+
+  // A rename reaches the device; a delete removes the account from it.
+  v1::UpdateRecordRequest update;
+  update.set_entity("account");
+  update.set_id(id);
+  update.set_base_version(1);
+  (*update.mutable_fields())["name"] = StringValue("华为技术");
+  v1::WriteRecordResponse updated;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->UpdateRecord(context.get(), update, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(updated.record().server_version(), 2);
+  EXPECT_EQ(updated.record().fields().at("name").string_value(), "华为技术");
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_EQ(rep->replica().at(id).Get("name"), Value::String("华为技术"));
+
+  v1::DeleteRecordRequest remove;
+  remove.set_entity("account");
+  remove.set_id(id);
+  remove.set_base_version(2);
+  v1::WriteRecordResponse removed;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->DeleteRecord(context.get(), remove, &removed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_FALSE(rep->replica().contains(id));
+  v1::GetRecordRequest get;
+  get.set_entity("account");
+  get.set_id(id);
+  v1::NamedRecord gone;
+  auto context = dispatcher->Context();
+  EXPECT_EQ(office->GetRecord(context.get(), get, &gone).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(SyncE2e, TheBackOfficeRefusesBadInputNamingTheFieldAndChangesNothing) {
+  auto dispatcher = SignedIn("dispatch");
+  auto office = v1::BackOffice::NewStub(channel_);
+  const auto create = [&](const std::string& entity,
+                          std::vector<std::pair<std::string, v1::Value>> fields) {
+    v1::CreateRecordRequest request;
+    request.set_entity(entity);
+    for (auto& [name, value] : fields) (*request.mutable_fields())[name] = value;
+    v1::WriteRecordResponse response;
+    auto context = dispatcher->Context();
+    return office->CreateRecord(context.get(), request, &response);
+  };
+  const auto expect_refused = [](const grpc::Status& status, const std::string& naming) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(naming));
+  };
+  const std::vector<std::pair<std::string, v1::Value>> valid = {
+      {"name", StringValue("Valid GmbH")}, {"kind", StringValue("organization")}};
+  expect_refused(create("customer", valid), "entity");
+  auto with = [&](std::string name, v1::Value value) {
+    auto fields = valid;
+    fields.emplace_back(std::move(name), std::move(value));
+    return fields;
+  };
+  expect_refused(create("account", with("colour", StringValue("red"))), "colour");
+  v1::Value bad_email;
+  bad_email.mutable_list_value()->add_values()->set_string_value("not an address");
+  expect_refused(create("account", with("emails", bad_email)), "emails");
+  expect_refused(create("account", with("kind", StringValue("robot"))), "kind");
+  const grpc::Status computed = create("account", with("segment", StringValue("vip")));
+  EXPECT_NE(computed.error_code(), grpc::StatusCode::OK);
+  EXPECT_THAT(computed.error_message(), HasSubstr("segment"));
+
+  v1::FindRecordsRequest find;
+  find.set_entity("account");
+  find.set_order_by("website");
+  v1::FindRecordsResponse found;
+  {
+    auto context = dispatcher->Context();
+    expect_refused(office->FindRecords(context.get(), find, &found), "order_by");
+  }
+  find.set_order_by("name");
+  find.set_search("Valid");
+  {
+    auto context = dispatcher->Context();
+    ASSERT_TRUE(office->FindRecords(context.get(), find, &found).ok());
+  }
+  EXPECT_EQ(found.records_size(), 0) << "nothing of the refused creates was stored";
 }
 
 }  // namespace
