@@ -1,6 +1,8 @@
 #include "back_office.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "auth.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/utf8.h"
@@ -254,6 +256,100 @@ absl::StatusOr<v1::FindRecordsResponse> BackOffice::FindRecords(
   }
   response.set_next_page_token(page.next_page_token);
   return response;
+}
+
+absl::StatusOr<v1::ReassignAccountsResponse> BackOffice::ReassignAccounts(
+    const Caller& caller, const v1::ReassignAccountsRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  constexpr int kMaxAccounts = 1000;
+  if (request.account_ids_size() == 0 || request.account_ids_size() > kMaxAccounts) {
+    return absl::InvalidArgumentError(absl::StrCat("account_ids: ", request.account_ids_size(),
+                                                   "; between 1 and ", kMaxAccounts));
+  }
+  if (request.owner_id().empty() && request.territory_id().empty()) {
+    return absl::InvalidArgumentError("owner_id or territory_id: one is required");
+  }
+  if (!request.owner_id().empty()) RETURN_IF_ERROR(CheckUuidV7(request.owner_id(), "owner_id"));
+  if (!request.territory_id().empty()) {
+    RETURN_IF_ERROR(CheckUuidV7(request.territory_id(), "territory_id"));
+  }
+  std::vector<std::string> ids;
+  for (int i = 0; i < request.account_ids_size(); ++i) {
+    RETURN_IF_ERROR(CheckUuidV7(request.account_ids(i), absl::StrCat("account_ids[", i, "]")));
+    ids.push_back(request.account_ids(i));
+  }
+  // Each change is made on the version read here; one that changed meanwhile merges like any
+  // concurrent change.
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords(ids));
+  absl::flat_hash_map<std::string, int64_t> versions;
+  for (const StoredRecord& r : found) {
+    if (r.record.entity == EntityType::kAccount && !r.record.meta.deleted) {
+      versions[r.record.id] = r.record.meta.server_version;
+    }
+  }
+  const EntitySpec& account = Spec(EntityType::kAccount);
+  std::vector<ChangeSet> changes;
+  std::vector<int> change_of(ids.size(), -1);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto it = versions.find(ids[i]);
+    if (it == versions.end()) continue;
+    ChangeSet change;
+    change.entity = EntityType::kAccount;
+    change.record_id = ids[i];
+    change.base_version = it->second;
+    if (!request.owner_id().empty()) {
+      change.changed[account.FieldByName("owner_id")->number] = Value::String(request.owner_id());
+    }
+    if (!request.territory_id().empty()) {
+      change.changed[account.FieldByName("territory_id")->number] =
+          Value::String(request.territory_id());
+    }
+    change_of[i] = static_cast<int>(changes.size());
+    changes.push_back(std::move(change));
+  }
+  std::vector<WriteResult> results;
+  if (!changes.empty()) {
+    ASSIGN_OR_RETURN(results, writes_.Write(Author::BackOffice(caller), std::move(changes)));
+  }
+  v1::ReassignAccountsResponse response;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (change_of[i] < 0) {
+      response.add_outcomes(absl::StrCat("account ", ids[i], ": no such account"));
+      continue;
+    }
+    const WriteResult& result = results[static_cast<size_t>(change_of[i])];
+    if (result.result == MergeResult::kRejected) {
+      response.add_outcomes(std::string(result.status.message()));
+      continue;
+    }
+    response.add_outcomes(OutcomeName(result.result));
+    response.set_moved(response.moved() + 1);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SetPasswordResponse> BackOffice::SetPassword(
+    const Caller& caller, const v1::SetPasswordRequest& request) {
+  if (!caller.is_admin()) return absl::PermissionDeniedError("only admins set passwords");
+  RETURN_IF_ERROR(CheckUuidV7(request.user_id(), "user_id"));
+  constexpr size_t kMinPassword = 8, kMaxPassword = 1024;
+  if (request.password().size() < kMinPassword || request.password().size() > kMaxPassword) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("password: between ", kMinPassword, " and ", kMaxPassword, " bytes"));
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({request.user_id()}));
+  if (found.empty() || found[0].record.entity != EntityType::kUser ||
+      found[0].record.meta.deleted) {
+    return absl::NotFoundError(absl::StrCat("user ", request.user_id(), ": no such user"));
+  }
+  const Value& login = found[0].record.Get("login");
+  if (!login.is_string()) {
+    return absl::FailedPreconditionError("user: has no login to sign in with");
+  }
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(request.password()));
+  RETURN_IF_ERROR(
+      store_.PutCredentials(Credentials{request.user_id(), login.string_value(), hash}));
+  return v1::SetPasswordResponse();
 }
 
 }  // namespace mcrm::server

@@ -32,6 +32,11 @@ class BackOffice {
                                                        const v1::DeleteRecordRequest& request);
   absl::StatusOr<v1::FindRecordsResponse> FindRecords(const Caller& caller,
                                                       const v1::FindRecordsRequest& request);
+  absl::StatusOr<v1::ReassignAccountsResponse> ReassignAccounts(
+      const Caller& caller, const v1::ReassignAccountsRequest& request);
+  // Admins only.
+  absl::StatusOr<v1::SetPasswordResponse> SetPassword(const Caller& caller,
+                                                      const v1::SetPasswordRequest& request);
 
  private:
   // Applies one change through the write path and answers with the record as stored.

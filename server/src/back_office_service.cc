@@ -14,7 +14,9 @@ using Base = v1::BackOffice::WithRawCallbackMethod_DescribeSchema<
             v1::BackOffice::WithRawCallbackMethod_UpdateRecord<
                 v1::BackOffice::WithRawCallbackMethod_DeleteRecord<
                     v1::BackOffice::WithRawCallbackMethod_FindRecords<
-                        v1::BackOffice::CallbackService>>>>>>;
+                        v1::BackOffice::WithRawCallbackMethod_ReassignAccounts<
+                            v1::BackOffice::WithRawCallbackMethod_SetPassword<
+                                v1::BackOffice::CallbackService>>>>>>>>;
 
 class BackOfficeService final : public Base {
  public:
@@ -72,6 +74,25 @@ class BackOfficeService final : public Base {
     return Call<v1::FindRecordsRequest>(
         context, request, response, [this](const Caller& caller, const v1::FindRecordsRequest& r) {
           return back_office_.FindRecords(caller, r);
+        });
+  }
+
+  grpc::ServerUnaryReactor* ReassignAccounts(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override {
+    return Call<v1::ReassignAccountsRequest>(
+        context, request, response,
+        [this](const Caller& caller, const v1::ReassignAccountsRequest& r) {
+          return back_office_.ReassignAccounts(caller, r);
+        });
+  }
+
+  grpc::ServerUnaryReactor* SetPassword(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override {
+    return Call<v1::SetPasswordRequest>(
+        context, request, response, [this](const Caller& caller, const v1::SetPasswordRequest& r) {
+          return back_office_.SetPassword(caller, r);
         });
   }
 

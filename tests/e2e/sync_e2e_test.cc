@@ -866,6 +866,19 @@ TEST_F(SyncE2e, TheBackOfficeIsForDispatchersAndAdminsOnly) {
   v1::FindRecordsRequest find;
   find.set_entity("account");
   refused([&](grpc::ClientContext* c) { return office->FindRecords(c, find, &found); });
+  v1::ReassignAccountsResponse reassigned;
+  v1::ReassignAccountsRequest reassign;
+  reassign.add_account_ids(rep->NewId());
+  reassign.set_owner_id(rep->user_id());
+  refused(
+      [&](grpc::ClientContext* c) { return office->ReassignAccounts(c, reassign, &reassigned); });
+  v1::SetPasswordResponse set;
+  v1::SetPasswordRequest password;
+  password.set_user_id(rep->user_id());
+  password.set_password("a new password");
+  auto context = rep->Context();
+  EXPECT_EQ(office->SetPassword(context.get(), password, &set).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 
   grpc::ClientContext anonymous;  // a device, but no session
   anonymous.AddMetadata("mcrm-device-id", "office-pc-1");
@@ -1018,6 +1031,96 @@ TEST_F(SyncE2e, TheBackOfficeRefusesBadInputNamingTheFieldAndChangesNothing) {
     ASSERT_TRUE(office->FindRecords(context.get(), find, &found).ok());
   }
   EXPECT_EQ(found.records_size(), 0) << "nothing of the refused creates was stored";
+}
+
+TEST_F(SyncE2e, ReassignedAccountsLeaveOneRepsDeviceAndReachTheOthersWithTheirChildren) {
+  auto from = SignedIn("rep3");
+  auto to = SignedIn("rep4");
+  auto dispatcher = SignedIn("dispatch");
+  auto office = v1::BackOffice::NewStub(channel_);
+  const auto create = [&](const std::string& entity,
+                          std::vector<std::pair<std::string, std::string>> fields) {
+    v1::CreateRecordRequest request;
+    request.set_entity(entity);
+    for (const auto& [name, text] : fields) (*request.mutable_fields())[name] = StringValue(text);
+    v1::WriteRecordResponse response;
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->CreateRecord(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.record().id();
+  };
+  const std::string account = create(
+      "account", {{"name", "Umzug AG"}, {"kind", "organization"}, {"owner_id", from->user_id()}});
+  const std::string contact = create("contact", {{"account_id", account}, {"last_name", "Weber"}});
+  ASSERT_TRUE(from->PullAll().ok());
+  ASSERT_TRUE(to->PullAll().ok());
+  ASSERT_TRUE(from->replica().contains(contact));
+  ASSERT_FALSE(to->replica().contains(account));
+
+  v1::ReassignAccountsRequest reassign;
+  reassign.add_account_ids(account);
+  reassign.add_account_ids(from->NewId());  // no such account: said so, the other still moves
+  reassign.set_owner_id(to->user_id());
+  v1::ReassignAccountsResponse response;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->ReassignAccounts(context.get(), reassign, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(response.moved(), 1u);
+  ASSERT_EQ(response.outcomes_size(), 2);
+  EXPECT_EQ(response.outcomes(0), "applied");
+  EXPECT_THAT(response.outcomes(1), HasSubstr("no such account"));
+
+  ASSERT_TRUE(from->PullAll().ok());
+  ASSERT_TRUE(to->PullAll().ok());
+  EXPECT_FALSE(from->replica().contains(account));
+  EXPECT_FALSE(from->replica().contains(contact)) << "the contact leaves with its account";
+  EXPECT_TRUE(to->replica().contains(account));
+  EXPECT_TRUE(to->replica().contains(contact)) << "and arrives with it, though it did not change";
+}
+
+TEST_F(SyncE2e, AnAdminCreatesAUserWhoThenSignsIn) {
+  auto admin = SignedIn("admin");
+  auto office = v1::BackOffice::NewStub(channel_);
+  v1::CreateRecordRequest create;
+  create.set_entity("user");
+  (*create.mutable_fields())["login"] = StringValue("lena");
+  (*create.mutable_fields())["display_name"] = StringValue("Lena Neu");
+  (*create.mutable_fields())["role"] = StringValue("rep");
+  v1::WriteRecordResponse created;
+  {
+    auto context = admin->Context();
+    const grpc::Status status = office->CreateRecord(context.get(), create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::SetPasswordRequest password;
+  password.set_user_id(created.record().id());
+  password.set_password("short");
+  v1::SetPasswordResponse set;
+  {
+    auto context = admin->Context();
+    const grpc::Status status = office->SetPassword(context.get(), password, &set);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("password"));
+  }
+  password.set_password("lena's first password");
+  {
+    auto context = admin->Context();
+    const grpc::Status status = office->SetPassword(context.get(), password, &set);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  Device lena(channel_, "lena-phone");
+  EXPECT_EQ(lena.Login("lena", "wrong password").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const grpc::Status signed_in = lena.Login("lena", "lena's first password");
+  ASSERT_TRUE(signed_in.ok()) << signed_in.error_message();
+  EXPECT_EQ(lena.user_id(), created.record().id());
+
+  auto dispatcher = SignedIn("dispatch");
+  auto context = dispatcher->Context();
+  EXPECT_EQ(office->SetPassword(context.get(), password, &set).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "only admins set passwords";
 }
 
 }  // namespace
