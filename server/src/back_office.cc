@@ -352,4 +352,27 @@ absl::StatusOr<v1::SetPasswordResponse> BackOffice::SetPassword(
   return v1::SetPasswordResponse();
 }
 
+absl::StatusOr<v1::WriteRecordResponse> BackOffice::UndoConflict(
+    const Caller& caller, const v1::UndoConflictRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  if (request.seq() < 1) return absl::InvalidArgumentError("seq: a conflict log entry's number");
+  ASSIGN_OR_RETURN(std::optional<ConflictEntry> entry, store_.ConflictBySeq(request.seq()));
+  if (!entry.has_value()) {
+    return absl::NotFoundError(absl::StrCat("seq: no conflict log entry ", request.seq()));
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({entry->record_id}));
+  if (found.empty() || found[0].record.meta.deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(EntityName(entry->entity), " ", entry->record_id, ": deleted since"));
+  }
+  // The losing value comes back, as a change of its own that devices receive like any other.
+  ChangeSet change;
+  change.entity = entry->entity;
+  change.record_id = entry->record_id;
+  change.base_version = found[0].record.meta.server_version;
+  change.changed[entry->conflict.field] =
+      entry->conflict.incoming_won ? entry->conflict.stored : entry->conflict.incoming;
+  return Write(caller, std::move(change));
+}
+
 }  // namespace mcrm::server

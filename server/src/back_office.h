@@ -34,6 +34,8 @@ class BackOffice {
                                                       const v1::FindRecordsRequest& request);
   absl::StatusOr<v1::ReassignAccountsResponse> ReassignAccounts(
       const Caller& caller, const v1::ReassignAccountsRequest& request);
+  absl::StatusOr<v1::WriteRecordResponse> UndoConflict(const Caller& caller,
+                                                       const v1::UndoConflictRequest& request);
   // Admins only.
   absl::StatusOr<v1::SetPasswordResponse> SetPassword(const Caller& caller,
                                                       const v1::SetPasswordRequest& request);

@@ -16,7 +16,8 @@ using Base = v1::BackOffice::WithRawCallbackMethod_DescribeSchema<
                     v1::BackOffice::WithRawCallbackMethod_FindRecords<
                         v1::BackOffice::WithRawCallbackMethod_ReassignAccounts<
                             v1::BackOffice::WithRawCallbackMethod_SetPassword<
-                                v1::BackOffice::CallbackService>>>>>>>>;
+                                v1::BackOffice::WithRawCallbackMethod_UndoConflict<
+                                    v1::BackOffice::CallbackService>>>>>>>>>;
 
 class BackOfficeService final : public Base {
  public:
@@ -93,6 +94,15 @@ class BackOfficeService final : public Base {
     return Call<v1::SetPasswordRequest>(
         context, request, response, [this](const Caller& caller, const v1::SetPasswordRequest& r) {
           return back_office_.SetPassword(caller, r);
+        });
+  }
+
+  grpc::ServerUnaryReactor* UndoConflict(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override {
+    return Call<v1::UndoConflictRequest>(
+        context, request, response, [this](const Caller& caller, const v1::UndoConflictRequest& r) {
+          return back_office_.UndoConflict(caller, r);
         });
   }
 

@@ -263,6 +263,7 @@ absl::StatusOr<v1::ListConflictsResponse> SyncCore::ListConflicts(
     entry.set_server_version(e.server_version);
     entry.set_at_ms(e.at_ms);
     entry.set_via(e.via);
+    entry.set_seq(e.seq);
     bytes += static_cast<int64_t>(entry.ByteSizeLong()) + 6;
     if (response.entries_size() > 0 && bytes > kMaxAnswerBytes) {
       response.set_truncated(true);

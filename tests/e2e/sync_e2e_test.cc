@@ -1123,5 +1123,69 @@ TEST_F(SyncE2e, AnAdminCreatesAUserWhoThenSignsIn) {
       << "only admins set passwords";
 }
 
+TEST_F(SyncE2e, TheOfficeUndoesAConflictAndTheLosingValueReachesTheDevice) {
+  auto rep = SignedIn("rep5");
+  auto dispatcher = SignedIn("dispatch");
+  auto office = v1::BackOffice::NewStub(channel_);
+  v1::CreateRecordRequest create;
+  create.set_entity("account");
+  (*create.mutable_fields())["name"] = StringValue("Ausgangsname GmbH");
+  (*create.mutable_fields())["kind"] = StringValue("organization");
+  (*create.mutable_fields())["owner_id"] = StringValue(rep->user_id());
+  v1::WriteRecordResponse created;
+  {
+    auto context = dispatcher->Context();
+    ASSERT_TRUE(office->CreateRecord(context.get(), create, &created).ok());
+  }
+  const std::string id = created.record().id();
+  ASSERT_TRUE(rep->PullAll().ok());
+
+  // The rep renames it offline; the office renames it later, and the rep's push loses.
+  v1::Mutation offline =
+      rep->Change(EntityType::kAccount, id, 1,
+                  {{F(EntityType::kAccount, "name"), Value::String("Name vom Außendienst")}});
+  offline.mutable_hlc()->set_wall_ms(offline.hlc().wall_ms() - 60'000);  // made a minute ago
+  v1::UpdateRecordRequest update;
+  update.set_entity("account");
+  update.set_id(id);
+  update.set_base_version(1);
+  (*update.mutable_fields())["name"] = StringValue("Name vom Innendienst");
+  v1::WriteRecordResponse updated;
+  {
+    auto context = dispatcher->Context();
+    ASSERT_TRUE(office->UpdateRecord(context.get(), update, &updated).ok());
+  }
+  EXPECT_EQ(rep->PushOne(offline).outcome(), v1::MutationResult::CONFLICT);
+
+  // The office reads the conflict log and undoes the entry: the rep's name comes back.
+  v1::ListConflictsRequest list;
+  list.set_record_id(id);
+  v1::ListConflictsResponse log;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = dispatcher->sync().ListConflicts(context.get(), list, &log);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_EQ(log.entries_size(), 1);
+  EXPECT_EQ(log.entries(0).via(), "device");
+  EXPECT_FALSE(log.entries(0).conflict().incoming_won());
+  v1::UndoConflictRequest undo;
+  undo.set_seq(log.entries(0).seq());
+  v1::WriteRecordResponse undone;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->UndoConflict(context.get(), undo, &undone);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(undone.record().fields().at("name").string_value(), "Name vom Außendienst");
+  ASSERT_TRUE(rep->PullAll().ok());
+  EXPECT_EQ(rep->replica().at(id).Get("name"), Value::String("Name vom Außendienst"));
+
+  undo.set_seq(log.entries(0).seq() + 1000000);
+  auto context = dispatcher->Context();
+  EXPECT_EQ(office->UndoConflict(context.get(), undo, &undone).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 }  // namespace
 }  // namespace mcrm::testing

@@ -97,6 +97,9 @@ class PostgresStore final : public Store {
                                                               int limit) override {
     return ConflictsForUserPostgres(runner_, user_id, limit);
   }
+  absl::StatusOr<std::optional<ConflictEntry>> ConflictBySeq(int64_t seq) override {
+    return ConflictBySeqPostgres(runner_, seq);
+  }
 
   absl::Status PutCredentials(const Credentials& c) override {
     return PutCredentialsPostgres(runner_, c);

@@ -530,6 +530,12 @@ class SqliteStore final : public Store {
                                                               int limit) override {
     return Conflicts("user_id = ?1", user_id, limit);
   }
+  absl::StatusOr<std::optional<ConflictEntry>> ConflictBySeq(int64_t seq) override {
+    ASSIGN_OR_RETURN(std::vector<ConflictEntry> found,
+                     Conflicts("seq = CAST(?1 AS INTEGER)", absl::StrCat(seq), 1));
+    if (found.empty()) return std::optional<ConflictEntry>();
+    return std::optional<ConflictEntry>(std::move(found[0]));
+  }
 
   absl::Status PutCredentials(const Credentials& c) override {
     std::lock_guard lock(mutex_);
@@ -603,7 +609,7 @@ class SqliteStore final : public Store {
     Statement stmt(db_,
                    absl::StrCat("SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
                                 "stored_hlc, incoming_won, device_id, user_id, server_version, "
-                                "at_ms, via FROM conflicts WHERE ",
+                                "at_ms, via, seq FROM conflicts WHERE ",
                                 where, " ORDER BY seq DESC LIMIT ?2"));
     stmt.Text(1, key).Int(2, int64_t{limit});
     std::vector<ConflictEntry> out;
@@ -624,6 +630,7 @@ class SqliteStore final : public Store {
       c.server_version = stmt.ColumnInt(10);
       c.at_ms = stmt.ColumnInt(11);
       c.via = stmt.ColumnText(12);
+      c.seq = stmt.ColumnInt(13);
       out.push_back(std::move(c));
     }
     return out;

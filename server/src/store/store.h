@@ -31,6 +31,8 @@ struct ConflictEntry {
   int64_t at_ms = 0;
   // Whom the change came through: "device", "back_office", "import" or "job:<name>".
   std::string via = "device";
+  // The entry's number in the log, given by the store (0 before it is stored).
+  int64_t seq = 0;
 };
 
 // Which records a pull may return: the scope rule (mcrm/scope_rule.h) for one caller.
@@ -191,6 +193,8 @@ class Store {
       absl::string_view record_id) = 0;
   virtual absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUser(absl::string_view user_id,
                                                                       int limit) = 0;
+  // One entry by its number; nullopt when there is none.
+  virtual absl::StatusOr<std::optional<ConflictEntry>> ConflictBySeq(int64_t seq) = 0;
 
   // Identity.
   virtual absl::Status PutCredentials(const Credentials& credentials) = 0;

@@ -19,7 +19,7 @@ absl::StatusOr<std::vector<ConflictEntry>> Conflicts(PgRunner& runner, absl::str
     const pqxx::result rows = tx.exec_params(
         absl::StrCat(
             "SELECT entity, record_id, field, incoming, stored, incoming_hlc, "
-            "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms, via FROM "
+            "stored_hlc, incoming_won, device_id, user_id, server_version, at_ms, via, seq FROM "
             "conflicts WHERE ",
             where, " ORDER BY seq DESC LIMIT $2"),
         std::string(key), limit);
@@ -42,6 +42,7 @@ absl::StatusOr<std::vector<ConflictEntry>> Conflicts(PgRunner& runner, absl::str
       c.server_version = row[10].as<int64_t>();
       c.at_ms = row[11].as<int64_t>();
       c.via = row[12].as<std::string>();
+      c.seq = row[13].as<int64_t>();
       out.push_back(std::move(c));
     }
     return absl::OkStatus();
@@ -60,6 +61,13 @@ absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUserPostgres(PgRunner& ru
                                                                     absl::string_view user_id,
                                                                     int limit) {
   return Conflicts(runner, "user_id = $1", user_id, limit);
+}
+
+absl::StatusOr<std::optional<ConflictEntry>> ConflictBySeqPostgres(PgRunner& runner, int64_t seq) {
+  ASSIGN_OR_RETURN(std::vector<ConflictEntry> found,
+                   Conflicts(runner, "seq = $1::bigint", absl::StrCat(seq), 1));
+  if (found.empty()) return std::optional<ConflictEntry>();
+  return std::optional<ConflictEntry>(std::move(found[0]));
 }
 
 }  // namespace mcrm::server

@@ -1,6 +1,7 @@
 // The conflict log reads of the PostgreSQL store (its writes are PgTx::AppendConflicts).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -16,5 +17,8 @@ absl::StatusOr<std::vector<ConflictEntry>> ConflictsForRecordPostgres(PgRunner& 
 absl::StatusOr<std::vector<ConflictEntry>> ConflictsForUserPostgres(PgRunner& runner,
                                                                     absl::string_view user_id,
                                                                     int limit);
+
+// Store::ConflictBySeq of the PostgreSQL store.
+absl::StatusOr<std::optional<ConflictEntry>> ConflictBySeqPostgres(PgRunner& runner, int64_t seq);
 
 }  // namespace mcrm::server
