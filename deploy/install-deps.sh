@@ -21,6 +21,8 @@ packages=(
   libabsl-dev                      # absl::Status, flags, containers, synchronization
   libsqlite3-dev                   # embedded server store and the device replica
   libsodium-dev                    # Argon2id password hashing, random tokens
+  libcli11-dev                     # mcrm-admin's argument parser
+  libcsv-dev                       # CSV reading and writing for the back office's import and export
   libgtest-dev                     # GoogleTest for unit, pg and e2e tests
   libgmock-dev                     # GoogleMock matchers (StatusIs and friends)
   qt6-base-dev                     # Qt Core/Gui/Network/Sql for the app

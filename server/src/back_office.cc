@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "auth.h"
+#include "csv_import.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/utf8.h"
@@ -373,6 +374,18 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::UndoConflict(
   change.changed[entry->conflict.field] =
       entry->conflict.incoming_won ? entry->conflict.stored : entry->conflict.incoming;
   return Write(caller, std::move(change));
+}
+
+absl::StatusOr<v1::ImportCsvResponse> BackOffice::ImportCsv(const Caller& caller,
+                                                            const v1::ImportCsvRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  return server::ImportCsv(store_, writes_, caller, request);
+}
+
+absl::StatusOr<v1::ExportCsvResponse> BackOffice::ExportCsv(const Caller& caller,
+                                                            const v1::ExportCsvRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  return server::ExportCsv(store_, request);
 }
 
 }  // namespace mcrm::server

@@ -36,6 +36,10 @@ class BackOffice {
       const Caller& caller, const v1::ReassignAccountsRequest& request);
   absl::StatusOr<v1::WriteRecordResponse> UndoConflict(const Caller& caller,
                                                        const v1::UndoConflictRequest& request);
+  absl::StatusOr<v1::ImportCsvResponse> ImportCsv(const Caller& caller,
+                                                  const v1::ImportCsvRequest& request);
+  absl::StatusOr<v1::ExportCsvResponse> ExportCsv(const Caller& caller,
+                                                  const v1::ExportCsvRequest& request);
   // Admins only.
   absl::StatusOr<v1::SetPasswordResponse> SetPassword(const Caller& caller,
                                                       const v1::SetPasswordRequest& request);

@@ -17,7 +17,9 @@ using Base = v1::BackOffice::WithRawCallbackMethod_DescribeSchema<
                         v1::BackOffice::WithRawCallbackMethod_ReassignAccounts<
                             v1::BackOffice::WithRawCallbackMethod_SetPassword<
                                 v1::BackOffice::WithRawCallbackMethod_UndoConflict<
-                                    v1::BackOffice::CallbackService>>>>>>>>>;
+                                    v1::BackOffice::WithRawCallbackMethod_ImportCsv<
+                                        v1::BackOffice::WithRawCallbackMethod_ExportCsv<
+                                            v1::BackOffice::CallbackService>>>>>>>>>>>;
 
 class BackOfficeService final : public Base {
  public:
@@ -104,6 +106,24 @@ class BackOfficeService final : public Base {
         context, request, response, [this](const Caller& caller, const v1::UndoConflictRequest& r) {
           return back_office_.UndoConflict(caller, r);
         });
+  }
+
+  grpc::ServerUnaryReactor* ImportCsv(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override {
+    return Call<v1::ImportCsvRequest>(context, request, response,
+                                      [this](const Caller& caller, const v1::ImportCsvRequest& r) {
+                                        return back_office_.ImportCsv(caller, r);
+                                      });
+  }
+
+  grpc::ServerUnaryReactor* ExportCsv(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override {
+    return Call<v1::ExportCsvRequest>(context, request, response,
+                                      [this](const Caller& caller, const v1::ExportCsvRequest& r) {
+                                        return back_office_.ExportCsv(caller, r);
+                                      });
   }
 
  private:

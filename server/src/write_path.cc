@@ -190,7 +190,10 @@ absl::Status WritePath::Prepare(const Author& author, ChangeSet& change, absl::s
 }
 
 absl::Status WritePath::Transact(const Author& author,
-                                 absl::FunctionRef<absl::Status(StoreTx&, WriteBatch&)> work) {
+                                 absl::FunctionRef<absl::Status(StoreTx&, WriteBatch&)> work,
+                                 bool dry_run) {
+  // What makes the store roll a dry run back after it ran whole.
+  const absl::Status rolled_back = absl::CancelledError("dry run: rolled back");
   std::vector<Audience> audiences;
   absl::Status status;
   // A deadlock, a serialization failure or a concurrent create of the same id is run again.
@@ -201,17 +204,19 @@ absl::Status WritePath::Transact(const Author& author,
       RETURN_IF_ERROR(work(tx, batch));
       RETURN_IF_ERROR(batch.Save());
       audiences = batch.audiences();
-      return absl::OkStatus();
+      return dry_run ? rolled_back : absl::OkStatus();
     });
     if (!absl::IsAborted(status)) break;
   }
+  if (dry_run && status == rolled_back) return absl::OkStatus();
   RETURN_IF_ERROR(status);
   if (!audiences.empty() && on_commit_) on_commit_(audiences);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<WriteResult>> WritePath::Write(const Author& author,
-                                                          std::vector<ChangeSet> changes) {
+                                                          std::vector<ChangeSet> changes,
+                                                          bool dry_run) {
   std::vector<WriteResult> results(changes.size());
   std::vector<const ChangeSet*> ready;
   absl::flat_hash_set<std::string> seen_mutations;
@@ -228,13 +233,16 @@ absl::StatusOr<std::vector<WriteResult>> WritePath::Write(const Author& author,
     ready.push_back(&changes[i]);
   }
   if (ready.empty()) return results;
-  RETURN_IF_ERROR(Transact(author, [&](StoreTx&, WriteBatch& batch) -> absl::Status {
-    RETURN_IF_ERROR(batch.Load(ready));
-    for (const ChangeSet* change : ready) {
-      results[static_cast<size_t>(change - changes.data())] = batch.Apply(*change);
-    }
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(Transact(
+      author,
+      [&](StoreTx&, WriteBatch& batch) -> absl::Status {
+        RETURN_IF_ERROR(batch.Load(ready));
+        for (const ChangeSet* change : ready) {
+          results[static_cast<size_t>(change - changes.data())] = batch.Apply(*change);
+        }
+        return absl::OkStatus();
+      },
+      dry_run));
   return results;
 }
 

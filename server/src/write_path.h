@@ -107,14 +107,18 @@ class WritePath {
   // A transaction aborted by a concurrent writer is run again (up to three times). After the
   // commit, the listener hears whom the changes concern.
   absl::Status Transact(const Author& author,
-                        absl::FunctionRef<absl::Status(StoreTx&, WriteBatch&)> work);
+                        absl::FunctionRef<absl::Status(StoreTx&, WriteBatch&)> work,
+                        bool dry_run = false);
 
   // The whole path for origins that keep no exactly-once record of their own (the back office,
   // imports, server jobs): each change prepared, then all applied in one transaction. One result
   // per change, in order; a rejected change does not stop the others. The call fails only when
   // the store does.
+  // With `dry_run`, everything runs (the same checks, merges and the store's own) and the
+  // transaction is then rolled back: the results say what would happen, nothing changes.
   absl::StatusOr<std::vector<WriteResult>> Write(const Author& author,
-                                                 std::vector<ChangeSet> changes);
+                                                 std::vector<ChangeSet> changes,
+                                                 bool dry_run = false);
 
   int64_t now_ms() const { return now_ms_(); }
 

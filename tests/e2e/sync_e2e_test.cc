@@ -1187,5 +1187,143 @@ TEST_F(SyncE2e, TheOfficeUndoesAConflictAndTheLosingValueReachesTheDevice) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// The office's CSV import: what it says of each row, and what it stores.
+class CsvImport {
+ public:
+  CsvImport(std::shared_ptr<grpc::Channel> channel, Device& office)
+      : stub_(v1::BackOffice::NewStub(channel)), office_(office) {}
+
+  v1::ImportCsvResponse Import(const std::string& csv, bool dry_run = false,
+                               grpc::Status* status_out = nullptr) {
+    v1::ImportCsvRequest request;
+    request.set_entity("account");
+    request.set_csv(csv);
+    request.set_dry_run(dry_run);
+    v1::ImportCsvResponse response;
+    auto context = office_.Context();
+    const grpc::Status status = stub_->ImportCsv(context.get(), request, &response);
+    if (status_out != nullptr) {
+      *status_out = status;
+    } else {
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+    return response;
+  }
+
+  // Every page of the accounts' export, as one file.
+  std::string Export() {
+    std::string csv;
+    v1::ExportCsvRequest request;
+    request.set_entity("account");
+    while (true) {
+      v1::ExportCsvResponse page;
+      auto context = office_.Context();
+      const grpc::Status status = stub_->ExportCsv(context.get(), request, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      csv += page.csv();
+      if (page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    return csv;
+  }
+
+  // The problems, as "line column: reason".
+  static std::vector<std::string> Problems(const v1::ImportCsvResponse& response) {
+    std::vector<std::string> out;
+    for (const auto& p : response.problems()) {
+      out.push_back(absl::StrCat(p.line(), " ", p.column(), ": ", p.reason()));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<v1::BackOffice::Stub> stub_;
+  Device& office_;
+};
+
+TEST_F(SyncE2e, ACsvImportReportsEachBadRowImportsTheRestAndIsIdempotent) {
+  auto dispatcher = SignedIn("dispatch");
+  CsvImport office(channel_, *dispatcher);
+  const std::string run = std::to_string(NowMs());  // keys of this test only
+  const std::string file = absl::StrCat(
+      "key,name,kind,emails,notes\n",                                            // line 1
+      "A", run, ",Alpha Handel GmbH,organization,info@alpha.example,\n",         // 2: good
+      "B", run, ",,organization,,\n",                                            // 3: no name
+      "C", run, ",Gamma AG,organization,not an address,\n",                      // 4: bad email
+      "D", run, ",Delta KG,robot,,\n",                                           // 5: unknown kind
+      "A", run, ",Alpha again,organization,,\n",                                 // 6: repeated key
+      "E", run, ",Epsilon,organization,,\"=HYPERLINK(\"\"x\"\")\"\n",            // 7: a formula
+      "F", run, ",\"", std::string(1100000, 'x'), "\",organization,,\n",         // 8: too long
+      "G", run, ",\"Zeta, Söhne & Co.\",organization,,\"Ruf: \"\"Zeta\"\"\"\n",  // 9: good
+      "H", run, ",深圳华为技术有限公司,organization,,\n");                       // 10: good
+  const v1::ImportCsvResponse first = office.Import(file);
+  EXPECT_EQ(first.created(), 3u);
+  EXPECT_EQ(first.refused(), 6u);
+  EXPECT_EQ(first.encoding(), "UTF-8");
+  const std::vector<std::string> problems = CsvImport::Problems(first);
+  ASSERT_EQ(problems.size(), 6u) << ::testing::PrintToString(problems);
+  EXPECT_THAT(problems[0], HasSubstr("3 "));
+  EXPECT_THAT(problems[0], HasSubstr("name"));
+  EXPECT_THAT(problems[1], HasSubstr("4 emails"));
+  EXPECT_THAT(problems[2], HasSubstr("5 kind"));
+  EXPECT_THAT(problems[3], HasSubstr("6 key: repeats line 2"));
+  EXPECT_THAT(problems[4], HasSubstr("7 notes"));
+  EXPECT_THAT(problems[5], HasSubstr("8 "));
+
+  // The same file again changes nothing; an edited one changes exactly the edited row.
+  const v1::ImportCsvResponse again = office.Import(file);
+  EXPECT_EQ(again.created(), 0u);
+  EXPECT_EQ(again.updated(), 0u);
+  EXPECT_EQ(again.unchanged(), 3u);
+  std::string edited = file;
+  edited.replace(edited.find("Alpha Handel GmbH"), 17, "Alpha Handel AG");
+  const v1::ImportCsvResponse changed = office.Import(edited);
+  EXPECT_EQ(changed.updated(), 1u);
+  EXPECT_EQ(changed.unchanged(), 2u);
+
+  // A dry run says what would happen and changes nothing.
+  const std::string more = absl::StrCat("key,name,kind\nI", run, ",Iota,organization\n");
+  const v1::ImportCsvResponse dry = office.Import(more, /*dry_run=*/true);
+  EXPECT_TRUE(dry.dry_run());
+  EXPECT_EQ(dry.created(), 1u);
+  EXPECT_EQ(office.Import(more, /*dry_run=*/true).created(), 1u) << "still not there";
+
+  // A Chinese spreadsheet's file in GB18030: "key,name,kind" then 华为 as the name.
+  const std::string gb18030 =
+      absl::StrCat("key,name,kind\nJ", run, ",\xBB\xAA\xCE\xAA,organization\n");
+  const v1::ImportCsvResponse chinese = office.Import(gb18030);
+  EXPECT_EQ(chinese.encoding(), "GB18030");
+  EXPECT_EQ(chinese.created(), 1u);
+  grpc::Status unreadable;
+  office.Import("key,name\n\xFF\xFE\xFF,\xFF\n", false, &unreadable);
+  EXPECT_EQ(unreadable.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SyncE2e, AnExportImportsBackUnchangedWithFormulaCellsMadeInert) {
+  auto dispatcher = SignedIn("dispatch");
+  auto stub = v1::BackOffice::NewStub(channel_);
+  v1::CreateRecordRequest create;
+  create.set_entity("account");
+  (*create.mutable_fields())["name"] = StringValue("=1+2 Trading");
+  (*create.mutable_fields())["kind"] = StringValue("organization");
+  (*create.mutable_fields())["notes"] = StringValue("line one\nline \"two\", with a comma");
+  v1::WriteRecordResponse created;
+  {
+    auto context = dispatcher->Context();
+    ASSERT_TRUE(stub->CreateRecord(context.get(), create, &created).ok());
+  }
+  CsvImport office(channel_, *dispatcher);
+  const std::string csv = office.Export();
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF") << "UTF-8 with a byte-order mark, for spreadsheets";
+  EXPECT_THAT(csv, HasSubstr("'=1+2 Trading")) << "a spreadsheet would run it as a formula";
+  const v1::ImportCsvResponse back = office.Import(csv);
+  EXPECT_EQ(back.created(), 0u);
+  EXPECT_EQ(back.updated(), 0u) << ::testing::PrintToString(CsvImport::Problems(back));
+  EXPECT_EQ(back.refused(), 0u) << ::testing::PrintToString(CsvImport::Problems(back));
+  EXPECT_EQ(back.unchanged(), back.rows());
+  EXPECT_GT(back.rows(), 40u) << "the demo's accounts and this one";
+}
+
 }  // namespace
 }  // namespace mcrm::testing

@@ -9,9 +9,9 @@
 #include "mcrm/search_terms.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/value_json.h"
 #include "store/encoding.h"
 #include "store/find_query.h"
-#include "store/typed_rows.h"
 
 namespace mcrm::server {
 namespace {

@@ -13,11 +13,11 @@
 #include "mcrm/search_terms.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/value_json.h"
 #include "store/binary_rows.h"
 #include "store/encoding.h"
 #include "store/find_query.h"
 #include "store/pg/statements.h"
-#include "store/typed_rows.h"
 
 namespace mcrm::server {
 namespace {

@@ -1,11 +1,11 @@
-#include "store/typed_rows.h"
+#include "mcrm/value_json.h"
 
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace mcrm::server {
+namespace mcrm {
 namespace {
 
 void AppendJson(std::string& out, const Value& value) {
@@ -94,4 +94,4 @@ std::string JsonOf(const Value& value) {
   return out;
 }
 
-}  // namespace mcrm::server
+}  // namespace mcrm

@@ -1,12 +1,13 @@
-// What both stores' typed tables share about a record's row: its values as JSON (lists and
-// structs, whose members are keyed by name) and which records of a write become rows.
+// Values as JSON: what the stores' typed tables hold for lists and structs, what CSV cells and
+// mcrm-admin show for them. Structs are objects keyed by member name.
 #pragma once
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "mcrm/value.h"
 
-namespace mcrm::server {
+namespace mcrm {
 
 // `value` as JSON: strings, numbers, booleans, lists as arrays, structs as objects by member
 // name, null. A non-finite double (which validation never lets in) becomes null.
@@ -14,4 +15,4 @@ std::string JsonOf(const Value& value);
 // Appends `text` as a JSON string, quoted and escaped.
 void AppendJsonString(std::string& out, absl::string_view text);
 
-}  // namespace mcrm::server
+}  // namespace mcrm

@@ -1,0 +1,481 @@
+#include "csv_import.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "csv_table.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "mcrm/status_macros.h"
+#include "mcrm/utf8.h"
+#include "mcrm/uuid.h"
+#include "mcrm/validation.h"
+#include "mcrm/value_json.h"
+#include "mcrm/version.h"
+#include "wire_codec.h"
+
+namespace mcrm::server {
+namespace {
+
+constexpr char kIdColumn[] = "id";
+constexpr char kKeyColumn[] = "key";
+// A key longer than this is not a key.
+constexpr size_t kMaxKeyBytes = 256;
+
+std::string FormatTimestamp(int64_t ms) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms), absl::UTCTimeZone());
+}
+
+absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
+  int64_t ms = 0;
+  if (absl::SimpleAtoi(text, &ms)) return ms;
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return absl::ToUnixMillis(time);
+  return absl::InvalidArgumentError("not a time: write 2026-11-02T09:00:00Z (UTC)");
+}
+
+absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field);
+
+// A JSON value read as a scalar of `type` (a struct member's).
+absl::StatusOr<Value> ScalarFromJson(const google::protobuf::Value& json, FieldType type) {
+  switch (type) {
+    case FieldType::kInt:
+    case FieldType::kTimestamp:
+      if (json.has_string_value() && type == FieldType::kTimestamp) {
+        ASSIGN_OR_RETURN(int64_t ms, ParseTimestamp(json.string_value()));
+        return Value::Int(ms);
+      }
+      if (json.has_number_value() && std::trunc(json.number_value()) == json.number_value()) {
+        return Value::Int(static_cast<int64_t>(json.number_value()));
+      }
+      return absl::InvalidArgumentError("not a whole number");
+    case FieldType::kDouble:
+      if (json.has_number_value()) return Value::Double(json.number_value());
+      return absl::InvalidArgumentError("not a number");
+    case FieldType::kBool:
+      if (json.has_bool_value()) return Value::Bool(json.bool_value());
+      return absl::InvalidArgumentError("not true or false");
+    default:
+      if (json.has_string_value()) return Value::String(json.string_value());
+      return absl::InvalidArgumentError("not text");
+  }
+}
+
+absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const StructSpec& shape) {
+  if (!json.has_struct_value()) return absl::InvalidArgumentError("not a JSON object");
+  Value::Struct members;
+  for (const auto& [name, member_json] : json.struct_value().fields()) {
+    const FieldSpec* member = shape.Field(name);
+    if (member == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(shape.name, " has no member ", name));
+    }
+    if (member_json.has_null_value()) continue;
+    auto value = FromJson(member_json, *member);
+    if (!value.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": ", value.status().message()));
+    }
+    members.emplace(name, *std::move(value));
+  }
+  return Value::StructOf(std::move(members));
+}
+
+absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field) {
+  switch (field.type) {
+    case FieldType::kStruct:
+      return StructFromJson(json, *field.shape);
+    case FieldType::kStructList:
+    case FieldType::kStringList:
+    case FieldType::kIdList: {
+      if (!json.has_list_value()) return absl::InvalidArgumentError("not a JSON array");
+      Value::List items;
+      for (const google::protobuf::Value& item : json.list_value().values()) {
+        auto value = field.type == FieldType::kStructList
+                         ? StructFromJson(item, *field.shape)
+                         : ScalarFromJson(item, FieldType::kString);
+        if (!value.ok()) return value.status();
+        items.push_back(*std::move(value));
+      }
+      return Value::ListOf(std::move(items));
+    }
+    default:
+      return ScalarFromJson(json, field.type);
+  }
+}
+
+// A cell as the value of `field` (the rules at the top of csv_import.h); null for an empty cell.
+absl::StatusOr<Value> CellValue(const FieldSpec& field, const std::string& cell) {
+  if (cell.empty()) return Value::Null();
+  switch (field.type) {
+    case FieldType::kInt: {
+      int64_t v = 0;
+      if (absl::SimpleAtoi(cell, &v)) return Value::Int(v);
+      return absl::InvalidArgumentError("not a whole number");
+    }
+    case FieldType::kDouble: {
+      double v = 0;
+      if (absl::SimpleAtod(cell, &v) && std::isfinite(v)) return Value::Double(v);
+      return absl::InvalidArgumentError("not a number");
+    }
+    case FieldType::kBool: {
+      const std::string lower = absl::AsciiStrToLower(cell);
+      if (lower == "true" || lower == "yes" || lower == "1") return Value::Bool(true);
+      if (lower == "false" || lower == "no" || lower == "0") return Value::Bool(false);
+      return absl::InvalidArgumentError("not true or false");
+    }
+    case FieldType::kTimestamp: {
+      ASSIGN_OR_RETURN(int64_t ms, ParseTimestamp(cell));
+      return Value::Int(ms);
+    }
+    case FieldType::kStringList:
+    case FieldType::kIdList:
+      if (cell.front() != '[') {
+        Value::List items;
+        for (absl::string_view item : absl::StrSplit(cell, ';', absl::SkipWhitespace())) {
+          items.push_back(Value::String(std::string(absl::StripAsciiWhitespace(item))));
+        }
+        return Value::ListOf(std::move(items));
+      }
+      [[fallthrough]];
+    case FieldType::kStruct:
+    case FieldType::kStructList: {
+      google::protobuf::Value json;
+      if (!google::protobuf::util::JsonStringToMessage(cell, &json).ok()) {
+        return absl::InvalidArgumentError("not JSON");
+      }
+      return FromJson(json, field);
+    }
+    default:
+      return Value::String(cell);
+  }
+}
+
+// A value as its cell: the inverse of CellValue.
+std::string CellText(const FieldSpec& field, const Value& value) {
+  if (value.is_null()) return "";
+  switch (field.type) {
+    case FieldType::kTimestamp:
+      return value.is_int() ? FormatTimestamp(value.int_value()) : "";
+    case FieldType::kStringList:
+    case FieldType::kIdList: {
+      // ";"-separated unless an item holds a ";" or spaces at its ends: then JSON.
+      std::vector<std::string> items;
+      bool plain = value.is_list();
+      if (plain) {
+        for (const Value& item : value.list_value()) {
+          const std::string text = item.is_string() ? item.string_value() : "";
+          plain = plain && !text.empty() && text.find(';') == std::string::npos &&
+                  text.front() != ' ' && text.back() != ' ' && text.front() != '[';
+          items.push_back(text);
+        }
+      }
+      return plain ? absl::StrJoin(items, ";") : JsonOf(value);
+    }
+    case FieldType::kStruct:
+    case FieldType::kStructList:
+      return JsonOf(value);
+    case FieldType::kBool:
+      return value.is_bool() && value.bool_value() ? "true" : "false";
+    case FieldType::kInt:
+      return value.is_int() ? absl::StrCat(value.int_value()) : "";
+    case FieldType::kDouble:
+      return value.is_double() ? absl::StrCat(value.double_value()) : "";
+    default:
+      return value.is_string() ? value.string_value() : "";
+  }
+}
+
+// Problems an answer lists; the rest are counted.
+constexpr int kMaxListedProblems = 1000;
+
+void AddProblem(v1::ImportCsvResponse& response, int64_t line, absl::string_view column,
+                absl::string_view reason) {
+  if (response.problems_size() >= kMaxListedProblems) {
+    response.set_problems_left_out(response.problems_left_out() + 1);
+    return;
+  }
+  v1::ImportProblem* problem = response.add_problems();
+  problem->set_line(line);
+  problem->set_column(std::string(column));
+  problem->set_reason(std::string(reason));
+}
+
+// How the file's columns map to fields.
+struct Columns {
+  int key = -1;  // the id or key column
+  bool by_id = false;
+  std::vector<const FieldSpec*> fields;  // per column; nullptr for the key and ignored columns
+};
+
+absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<std::string>& header,
+                                   v1::ImportCsvResponse& response, int64_t header_line) {
+  Columns columns;
+  columns.fields.assign(header.size(), nullptr);
+  for (size_t c = 0; c < header.size(); ++c) {
+    const std::string& name = header[c];
+    if (name == kIdColumn || name == kKeyColumn) {
+      if (columns.key >= 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("header: both an id and a key column; keep one"));
+      }
+      columns.key = static_cast<int>(c);
+      columns.by_id = name == kIdColumn;
+      continue;
+    }
+    const FieldSpec* field = entity.FieldByName(name);
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header: column ", Quoted(name), ": ", entity.name, " has no such field"));
+    }
+    if (field->server_computed) {
+      // Exported for reading; the server computes it, so an import leaves it alone.
+      AddProblem(response, header_line, name, "computed by the server: the column is ignored");
+      continue;
+    }
+    columns.fields[c] = field;
+  }
+  if (columns.key < 0) {
+    return absl::InvalidArgumentError(
+        "header: a column \"key\" (each row's stable key) or \"id\" (record ids) is required");
+  }
+  return columns;
+}
+
+// One row on its way.
+struct PendingRow {
+  int64_t line = 0;
+  std::string id;
+  FieldMap fields;           // the row's values; null for empty cells
+  std::vector<int> columns;  // the columns of `fields`, for the problem reports
+};
+
+// Writes one batch: creates for new ids, updates of the fields that differ for stored ones.
+absl::Status WriteBatchOfRows(Store& store, WritePath& writes, const Caller& caller,
+                              EntityType entity, std::vector<PendingRow>& rows, bool dry_run,
+                              v1::ImportCsvResponse& response) {
+  std::vector<std::string> ids;
+  for (const PendingRow& row : rows) ids.push_back(row.id);
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> stored, store.ReadRecords(ids));
+  absl::flat_hash_map<std::string, const Record*> current;
+  for (const StoredRecord& r : stored) current[r.record.id] = &r.record;
+
+  std::vector<ChangeSet> changes;
+  std::vector<const PendingRow*> change_rows;
+  for (const PendingRow& row : rows) {
+    const auto it = current.find(row.id);
+    ChangeSet change;
+    change.entity = entity;
+    change.record_id = row.id;
+    if (it == current.end() || it->second->meta.deleted) {
+      if (it != current.end()) {
+        AddProblem(response, row.line, "", "the record was deleted; it is not made again");
+        response.set_refused(response.refused() + 1);
+        continue;
+      }
+      for (const auto& [number, value] : row.fields) {
+        if (!value.is_null()) change.changed[number] = value;
+      }
+    } else {
+      const Record& record = *it->second;
+      if (record.entity != entity) {
+        AddProblem(response, row.line, "",
+                   absl::StrCat("the id names a ", EntityName(record.entity)));
+        response.set_refused(response.refused() + 1);
+        continue;
+      }
+      change.base_version = record.meta.server_version;
+      for (const auto& [number, value] : row.fields) {
+        if (record.Get(number) != value) change.changed[number] = value;
+      }
+      if (change.changed.empty()) {
+        response.set_unchanged(response.unchanged() + 1);
+        continue;
+      }
+    }
+    changes.push_back(std::move(change));
+    change_rows.push_back(&row);
+  }
+  if (changes.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<WriteResult> results,
+                   writes.Write(Author::Import(caller), std::move(changes), dry_run));
+  for (size_t i = 0; i < results.size(); ++i) {
+    const WriteResult& result = results[i];
+    if (result.result == MergeResult::kRejected) {
+      AddProblem(response, change_rows[i]->line, "", result.status.message());
+      response.set_refused(response.refused() + 1);
+    } else if (current.contains(change_rows[i]->id)) {
+      response.set_updated(response.updated() + 1);
+    } else {
+      response.set_created(response.created() + 1);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsImportable(EntityType entity) {
+  return entity == EntityType::kAccount || entity == EntityType::kContact ||
+         entity == EntityType::kSite || entity == EntityType::kProduct ||
+         entity == EntityType::kOrder;
+}
+
+std::string IdOfKey(EntityType entity, absl::string_view key) {
+  // A keyed hash of entity and key: the same key names the same record, in any file.
+  unsigned char digest[16];
+  const std::string input = absl::StrCat(EntityName(entity), "\n", key);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  uint64_t a = 0, b = 0;
+  for (int i = 0; i < 8; ++i) {
+    a = (a << 8) | digest[i];
+    b = (b << 8) | digest[8 + i];
+  }
+  // The time bits come from the hash too (any 48-bit value is a valid UUIDv7 time).
+  return MakeUuidV7(static_cast<int64_t>(a >> 24), a, b).ToString();
+}
+
+absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
+                                                const Caller& caller,
+                                                const v1::ImportCsvRequest& request) {
+  ASSIGN_OR_RETURN(EntityType entity, wire::EntityFromName(request.entity(), "entity"));
+  if (!IsImportable(entity)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("entity: ", request.entity(),
+                     " is not imported from CSV (account, contact, site, "
+                     "product and order are)"));
+  }
+  const int64_t offset = std::max<int64_t>(request.first_line(), 1) - 1;
+  v1::ImportCsvResponse response;
+  response.set_dry_run(request.dry_run());
+  std::vector<CsvProblem> problems;
+  ASSIGN_OR_RETURN(CsvTable table, ReadCsv(request.csv(), &problems));
+  response.set_encoding(table.encoding);
+  for (const CsvProblem& p : problems) {
+    AddProblem(response, p.line + offset, p.column, p.reason);
+    if (p.line > 1) response.set_refused(response.refused() + 1);
+  }
+  const EntitySpec& spec = Spec(entity);
+  ASSIGN_OR_RETURN(Columns columns,
+                   MapColumns(spec, table.header, response, table.header_line + offset));
+
+  absl::flat_hash_map<std::string, int64_t> seen;  // id -> line
+  std::vector<PendingRow> batch;
+  for (const CsvRow& row : table.rows) {
+    const int64_t line = row.line + offset;
+    response.set_rows(response.rows() + 1);
+    const std::string& key = row.cells[static_cast<size_t>(columns.key)];
+    const std::string& key_name = table.header[static_cast<size_t>(columns.key)];
+    PendingRow pending;
+    pending.line = line;
+    if (key.empty() || key.size() > kMaxKeyBytes) {
+      AddProblem(response, line, key_name,
+                 key.empty() ? "empty: every row needs its key"
+                             : absl::StrCat("longer than ", kMaxKeyBytes, " bytes"));
+      response.set_refused(response.refused() + 1);
+      continue;
+    }
+    if (columns.by_id) {
+      if (absl::Status id = CheckUuidV7(key, kIdColumn); !id.ok()) {
+        AddProblem(response, line, key_name, id.message());
+        response.set_refused(response.refused() + 1);
+        continue;
+      }
+      pending.id = key;
+    } else {
+      pending.id = IdOfKey(entity, key);
+    }
+    if (auto [it, fresh] = seen.emplace(pending.id, line); !fresh) {
+      AddProblem(response, line, key_name, absl::StrCat("repeats line ", it->second));
+      response.set_refused(response.refused() + 1);
+      continue;
+    }
+    bool good = true;
+    for (size_t c = 0; c < row.cells.size() && good; ++c) {
+      const FieldSpec* field = columns.fields[c];
+      if (field == nullptr) continue;
+      auto value = CellValue(*field, row.cells[c]);
+      if (!value.ok()) {
+        AddProblem(response, line, field->name, value.status().message());
+        good = false;
+        break;
+      }
+      // The field's own rules, named by its column.
+      if (absl::Status valid = ValidateFieldValue(*field, *value, field->name); !valid.ok()) {
+        AddProblem(response, line, field->name, valid.message());
+        good = false;
+        break;
+      }
+      pending.fields[field->number] = *std::move(value);
+    }
+    if (!good) {
+      response.set_refused(response.refused() + 1);
+      continue;
+    }
+    batch.push_back(std::move(pending));
+    if (static_cast<int>(batch.size()) == kImportBatchRows) {
+      RETURN_IF_ERROR(
+          WriteBatchOfRows(store, writes, caller, entity, batch, request.dry_run(), response));
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) {
+    RETURN_IF_ERROR(
+        WriteBatchOfRows(store, writes, caller, entity, batch, request.dry_run(), response));
+  }
+  // In the order of the file, whichever check found them.
+  std::stable_sort(
+      response.mutable_problems()->begin(), response.mutable_problems()->end(),
+      [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
+  return response;
+}
+
+absl::StatusOr<v1::ExportCsvResponse> ExportCsv(Store& store, const v1::ExportCsvRequest& request) {
+  ASSIGN_OR_RETURN(EntityType entity, wire::EntityFromName(request.entity(), "entity"));
+  const EntitySpec& spec = Spec(entity);
+  FindQuery query;
+  query.entity = entity;
+  query.limit = 200;
+  query.page_token = request.page_token();
+  std::vector<std::string> header = {kIdColumn};
+  for (const FieldSpec& field : spec.fields) header.push_back(field.name);
+
+  v1::ExportCsvResponse response;
+  std::string csv;
+  int64_t bytes = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(FoundPage page, store.Find(query));
+    std::vector<std::vector<std::string>> rows;
+    for (const StoredRecord& stored : page.records) {
+      std::vector<std::string> cells = {stored.record.id};
+      for (const FieldSpec& field : spec.fields) {
+        cells.push_back(CellText(field, stored.record.Get(field.number)));
+      }
+      rows.push_back(std::move(cells));
+    }
+    csv += query.page_token.empty() && request.page_token().empty() && response.rows() == 0
+               ? WriteCsv(header, rows)
+               : WriteCsvRows(rows);
+    response.set_rows(response.rows() + static_cast<uint32_t>(rows.size()));
+    bytes = static_cast<int64_t>(csv.size());
+    query.page_token = page.next_page_token;
+    // A page of the answer stays well within what a default client receives.
+    if (page.next_page_token.empty() || bytes > kMaxAnswerBytes / 2) break;
+  }
+  response.set_csv(std::move(csv));
+  response.set_next_page_token(query.page_token);
+  return response;
+}
+
+}  // namespace mcrm::server

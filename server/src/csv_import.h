@@ -1,0 +1,46 @@
+// CSV import and export of records, for the back office: columns named after the schema's
+// fields, a stable key per row, every row checked and reported by line and column, the valid
+// rows written in batches through the write path (as Author::Import), and export that imports
+// back unchanged.
+//
+// Cells: text, enum values, dates (YYYY-MM-DD) and ids as they are; numbers in decimal; booleans
+// true/false (also yes/no, 1/0); timestamps in ISO 8601 UTC (also ms since the Unix epoch);
+// lists of strings or ids separated by ";" (or a JSON array); structs and lists of structs as
+// JSON, members by name. An empty cell is an unset field.
+//
+// Keys: a column "id" holds record ids (canonical UUIDv7) as exported; otherwise a column "key"
+// holds the row's stable key from the system the file comes from, and the record id is made
+// from it, so the same key always names the same record: importing a file twice creates nothing
+// twice, and an edited file updates exactly the rows that changed.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "mcrm/scope_rule.h"
+#include "mcrm/v1/back_office.pb.h"
+#include "store/store.h"
+#include "write_path.h"
+
+namespace mcrm::server {
+
+// Rows written per transaction.
+inline constexpr int kImportBatchRows = 500;
+
+// The entities a CSV file may hold.
+bool IsImportable(EntityType entity);
+
+// Imports `request.csv` for `caller` (checked by the caller of this function). INVALID_ARGUMENT
+// for a file that cannot be read as a whole (its encoding, its header, malformed quoting); row
+// problems are reported in the answer and those rows left out.
+absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
+                                                const Caller& caller,
+                                                const v1::ImportCsvRequest& request);
+
+// One page of an entity's records as CSV (the first page with the header), at most about 3 MiB.
+absl::StatusOr<v1::ExportCsvResponse> ExportCsv(Store& store, const v1::ExportCsvRequest& request);
+
+// The record id a stable key names for `entity`: a UUIDv7 made from a hash of both.
+std::string IdOfKey(EntityType entity, absl::string_view key);
+
+}  // namespace mcrm::server
