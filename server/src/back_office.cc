@@ -388,4 +388,24 @@ absl::StatusOr<v1::ExportCsvResponse> BackOffice::ExportCsv(const Caller& caller
   return server::ExportCsv(store_, request);
 }
 
+absl::StatusOr<v1::ListDevicesResponse> BackOffice::ListDevices(
+    const Caller& caller, const v1::ListDevicesRequest& request) {
+  RETURN_IF_ERROR(CheckBackOffice(caller));
+  if (!request.user_id().empty()) RETURN_IF_ERROR(CheckUuidV7(request.user_id(), "user_id"));
+  constexpr int kMaxDevices = 1000;
+  ASSIGN_OR_RETURN(std::vector<DeviceInfo> devices,
+                   store_.ListDevices(request.user_id(), kMaxDevices));
+  v1::ListDevicesResponse response;
+  for (const DeviceInfo& device : devices) {
+    v1::DeviceInfo* out = response.add_devices();
+    out->set_device_id(device.device_id);
+    out->set_user_id(device.user_id);
+    out->set_last_sync_ms(device.last_sync_ms);
+    out->set_unsent_changes(static_cast<uint32_t>(std::max<int64_t>(device.unsent_changes, 0)));
+    out->set_revoked(device.revoked_ms.has_value());
+    out->set_revoked_at_ms(device.revoked_ms.value_or(0));
+  }
+  return response;
+}
+
 }  // namespace mcrm::server

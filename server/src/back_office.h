@@ -40,6 +40,8 @@ class BackOffice {
                                                   const v1::ImportCsvRequest& request);
   absl::StatusOr<v1::ExportCsvResponse> ExportCsv(const Caller& caller,
                                                   const v1::ExportCsvRequest& request);
+  absl::StatusOr<v1::ListDevicesResponse> ListDevices(const Caller& caller,
+                                                      const v1::ListDevicesRequest& request);
   // Admins only.
   absl::StatusOr<v1::SetPasswordResponse> SetPassword(const Caller& caller,
                                                       const v1::SetPasswordRequest& request);

@@ -19,7 +19,8 @@ using Base = v1::BackOffice::WithRawCallbackMethod_DescribeSchema<
                                 v1::BackOffice::WithRawCallbackMethod_UndoConflict<
                                     v1::BackOffice::WithRawCallbackMethod_ImportCsv<
                                         v1::BackOffice::WithRawCallbackMethod_ExportCsv<
-                                            v1::BackOffice::CallbackService>>>>>>>>>>>;
+                                            v1::BackOffice::WithRawCallbackMethod_ListDevices<
+                                                v1::BackOffice::CallbackService>>>>>>>>>>>>;
 
 class BackOfficeService final : public Base {
  public:
@@ -124,6 +125,15 @@ class BackOfficeService final : public Base {
                                       [this](const Caller& caller, const v1::ExportCsvRequest& r) {
                                         return back_office_.ExportCsv(caller, r);
                                       });
+  }
+
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override {
+    return Call<v1::ListDevicesRequest>(
+        context, request, response, [this](const Caller& caller, const v1::ListDevicesRequest& r) {
+          return back_office_.ListDevices(caller, r);
+        });
   }
 
  private:

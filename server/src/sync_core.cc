@@ -189,7 +189,7 @@ absl::StatusOr<v1::PushResponse> SyncCore::Push(
 }
 
 absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_view cursor,
-                                           uint32_t limit) {
+                                           uint32_t limit, int64_t unsent_changes) {
   // A cursor this server made is a position and a record id: far shorter than this.
   if (cursor.size() > kMaxCursorLength) {
     return absl::InvalidArgumentError(absl::StrCat("cursor: longer than ", kMaxCursorLength,
@@ -208,6 +208,10 @@ absl::StatusOr<std::string> SyncCore::Pull(const Caller& caller, absl::string_vi
   for (std::string& encoded : page.encoded_records) response.add_records(std::move(encoded));
   response.set_next_cursor(std::move(page.next_cursor));
   response.set_more(page.more);
+  if (!page.more) {
+    // The device is up to date: what the back office's device list shows.
+    RETURN_IF_ERROR(store_.NoteDeviceSync(caller.device_id, writes_.now_ms(), unsent_changes));
+  }
   if (cursor.empty()) {
     ASSIGN_OR_RETURN(int64_t total, store_.CountScope(scope));
     response.set_estimated_total(static_cast<uint64_t>(total));

@@ -43,8 +43,10 @@ class SyncCore {
       const Caller& caller, const google::protobuf::RepeatedPtrField<v1::Mutation>& mutations,
       absl::Span<const absl::Status> unreadable = {});
 
-  // The encoded mcrm.v1.PullResponse: stored records are copied in, never parsed.
-  absl::StatusOr<std::string> Pull(const Caller& caller, absl::string_view cursor, uint32_t limit);
+  // The encoded mcrm.v1.PullResponse: stored records are copied in, never parsed. A page that
+  // ends the pull records the device's sync, with the `unsent_changes` it reported.
+  absl::StatusOr<std::string> Pull(const Caller& caller, absl::string_view cursor, uint32_t limit,
+                                   int64_t unsent_changes = 0);
 
   absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const Caller& caller,
                                                           const v1::ListConflictsRequest& request);

@@ -230,7 +230,8 @@ class SyncService final
                     RETURN_IF_ERROR(ParseRequest(*raw_request, request));
                     auto caller = deps_.auth.Authenticate(authorization, request.device_id());
                     if (!caller.ok()) return caller.status();
-                    auto response = deps_.core.Pull(*caller, request.cursor(), request.limit());
+                    auto response = deps_.core.Pull(*caller, request.cursor(), request.limit(),
+                                                    request.unsent_changes());
                     if (!response.ok()) return response.status();
                     // The page's bytes are handed to gRPC as they are, not copied (a page is
                     // a megabyte or more).

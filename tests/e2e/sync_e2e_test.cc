@@ -1187,6 +1187,37 @@ TEST_F(SyncE2e, TheOfficeUndoesAConflictAndTheLosingValueReachesTheDevice) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(SyncE2e, TheOfficeSeesEachDevicesLastSyncAndItsUnsentChanges) {
+  auto rep = SignedIn("rep6");  // pulled to the end once
+  v1::PullRequest pull;         // a later sync, holding three changes the server has not accepted
+  pull.set_device_id(rep->device_id());
+  pull.set_unsent_changes(3);
+  v1::PullResponse page;
+  {
+    auto context = rep->Context();
+    ASSERT_TRUE(rep->sync().Pull(context.get(), pull, &page).ok());
+  }
+  ASSERT_FALSE(page.more());
+  auto dispatcher = SignedIn("dispatch");
+  auto office = v1::BackOffice::NewStub(channel_);
+  v1::ListDevicesRequest request;
+  request.set_user_id(rep->user_id());
+  v1::ListDevicesResponse devices;
+  {
+    auto context = dispatcher->Context();
+    const grpc::Status status = office->ListDevices(context.get(), request, &devices);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  const v1::DeviceInfo* found = nullptr;
+  for (const auto& device : devices.devices()) {
+    if (device.device_id() == rep->device_id()) found = &device;
+  }
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->unsent_changes(), 3u);
+  EXPECT_GT(found->last_sync_ms(), 0);
+  EXPECT_FALSE(found->revoked());
+}
+
 // The office's CSV import: what it says of each row, and what it stores.
 class CsvImport {
  public:

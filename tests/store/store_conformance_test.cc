@@ -470,6 +470,33 @@ TEST_F(StoreConformance, StoresCredentialsSessionsAndRevokesDevices) {
   EXPECT_FALSE(looked_up->session.has_value());
 }
 
+TEST_F(StoreConformance, KeepsEachDevicesLastSyncForTheBackOffice) {
+  const std::string anna = NewId(), ben = NewId();
+  ASSERT_TRUE(store_->SaveSession("token-a", {anna, "anna-phone", kT + 1000}).ok());
+  ASSERT_TRUE(store_->SaveSession("token-b", {anna, "anna-tablet", kT + 1000}).ok());
+  ASSERT_TRUE(store_->SaveSession("token-c", {ben, "ben-phone", kT + 1000}).ok());
+  ASSERT_TRUE(store_->NoteDeviceSync("anna-phone", kT + 10, 3).ok());
+  ASSERT_TRUE(store_->NoteDeviceSync("anna-tablet", kT + 20, 0).ok());
+  ASSERT_TRUE(store_->RevokeDevice("anna-tablet", kT + 30).ok());
+
+  auto annas = store_->ListDevices(anna, 100);
+  ASSERT_TRUE(annas.ok()) << annas.status();
+  ASSERT_EQ(annas->size(), 2u);
+  EXPECT_EQ((*annas)[0].device_id, "anna-tablet") << "the most recently synced first";
+  EXPECT_EQ((*annas)[0].revoked_ms, kT + 30);
+  EXPECT_EQ((*annas)[1].device_id, "anna-phone");
+  EXPECT_EQ((*annas)[1].last_sync_ms, kT + 10);
+  EXPECT_EQ((*annas)[1].unsent_changes, 3);
+  EXPECT_FALSE((*annas)[1].revoked_ms.has_value());
+  auto everyone = store_->ListDevices("", 2);
+  ASSERT_TRUE(everyone.ok());
+  EXPECT_EQ(everyone->size(), 2u) << "bounded";
+  auto bens = store_->ListDevices(ben, 100);
+  ASSERT_TRUE(bens.ok());
+  ASSERT_EQ(bens->size(), 1u);
+  EXPECT_EQ((*bens)[0].last_sync_ms, 0) << "signed in, never synced";
+}
+
 TEST_F(StoreConformance, ReopensWithoutMigratingTwice) {
   ASSERT_TRUE(Save({Make(EntityType::kProduct)}).ok());
   store_.reset();

@@ -953,6 +953,12 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
   });
 }
 
+absl::StatusOr<int64_t> Replica::UnsentCount() {
+  Statement stmt(db_, "SELECT count(*) FROM outbox");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
 absl::StatusOr<std::vector<OutboxEntry>> Replica::Outbox() {
   std::vector<OutboxEntry> out;
   Statement stmt(db_, "SELECT seq, mutation, rejected, code, reason FROM outbox ORDER BY seq");

@@ -125,6 +125,9 @@ class Replica {
   absl::Status ApplyPushResults(const v1::PushResponse& response);
 
   absl::StatusOr<std::vector<OutboxEntry>> Outbox();
+  // How many local changes the server has not accepted yet (pending or rejected): what a pull
+  // reports, so that the back office sees which devices hold unsent work.
+  absl::StatusOr<int64_t> UnsentCount();
   absl::StatusOr<std::vector<LocalConflict>> Conflicts();
   // Undoes the server's resolution of a conflict: the value that lost (this device's, or the
   // server's when this device won) is written back as a new local change, and the conflict leaves

@@ -247,6 +247,8 @@ std::unique_ptr<SyncClient::PendingPull> SyncClient::StartPull(const std::string
   request.set_device_id(device_id_);
   request.set_cursor(cursor);
   request.set_limit(limit);
+  request.set_unsent_changes(
+      static_cast<uint32_t>(std::clamp<int64_t>(unsent_changes_, 0, UINT32_MAX)));
   return std::make_unique<PullCall>(*stubs_, token_, std::move(request));
 }
 
@@ -376,6 +378,8 @@ class PageStream {
 
 absl::Status SyncEngine::Pull(SyncReport& report) {
   ASSIGN_OR_RETURN(std::string cursor, replica_.Cursor());
+  ASSIGN_OR_RETURN(int64_t unsent, replica_.UnsentCount());
+  client_.set_unsent_changes(unsent);
   auto pages = std::make_unique<PageStream>(client_, cursor, pull_page_);
   // Records held, for progress: counted once, then followed page by page (a count per page
   // would scan the growing table fifty times in an initial sync of 100,000 records).

@@ -43,6 +43,9 @@ class SyncClient {
   };
   // Asks for the page after `cursor` and returns at once.
   std::unique_ptr<PendingPull> StartPull(const std::string& cursor, uint32_t limit);
+  // How many local changes the server has not accepted: reported with each pull, for the back
+  // office's device list. Set before a pull starts.
+  void set_unsent_changes(int64_t count) { unsent_changes_ = count; }
   // Listens to the server's pokes: calls `on_poke` for each (the first comes as soon as the
   // stream is live) and returns when the stream ends, with its status.
   absl::Status Subscribe(const std::function<void()>& on_poke);
@@ -66,6 +69,7 @@ class SyncClient {
   std::string device_id_;
   std::string token_;
   std::string user_id_;
+  int64_t unsent_changes_ = 0;
 };
 
 // True for the server's "this device is revoked: wipe yourself" answer.

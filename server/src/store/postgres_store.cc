@@ -41,6 +41,15 @@ class PostgresStore final : public Store {
     });
   }
 
+  absl::Status NoteDeviceSync(absl::string_view device_id, int64_t at_ms,
+                              int64_t unsent_changes) override {
+    return NoteDeviceSyncPostgres(runner_, device_id, at_ms, unsent_changes);
+  }
+  absl::StatusOr<std::vector<DeviceInfo>> ListDevices(absl::string_view user_id,
+                                                      int limit) override {
+    return ListDevicesPostgres(runner_, user_id, limit);
+  }
+
   absl::StatusOr<FoundPage> Find(const FindQuery& query) override {
     return FindPostgres(runner_, query);
   }

@@ -133,6 +133,13 @@ DROP INDEX records_by_owner;
 DROP INDEX records_by_territory;
 DROP INDEX records_by_assignee;
 )sql",
+    // 7: each device's last completed sync and what it held unsent then (the back office's
+    // device list).
+    R"sql(
+ALTER TABLE devices ADD COLUMN last_sync_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN unsent_changes INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX devices_by_user ON devices(user_id);
+)sql",
 };
 
 // The database's clock in ms since the Unix epoch, as SQL.
@@ -515,6 +522,38 @@ class SqliteStore final : public Store {
       return results.Run();
     }));
     return purged;
+  }
+
+  absl::Status NoteDeviceSync(absl::string_view device_id, int64_t at_ms,
+                              int64_t unsent_changes) override {
+    std::lock_guard lock(mutex_);
+    Statement stmt(
+        db_, "UPDATE devices SET last_sync_ms = ?2, unsent_changes = ?3 WHERE device_id = ?1");
+    stmt.Text(1, device_id).Int(2, at_ms).Int(3, unsent_changes);
+    return stmt.Run();
+  }
+
+  absl::StatusOr<std::vector<DeviceInfo>> ListDevices(absl::string_view user_id,
+                                                      int limit) override {
+    std::lock_guard lock(mutex_);
+    Statement stmt(db_,
+                   "SELECT device_id, user_id, last_sync_ms, unsent_changes, revoked_ms FROM "
+                   "devices WHERE (?1 = '' OR user_id = ?1) ORDER BY last_sync_ms DESC, device_id "
+                   "LIMIT ?2");
+    stmt.Text(1, user_id).Int(2, limit);
+    std::vector<DeviceInfo> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      DeviceInfo device;
+      device.device_id = stmt.ColumnText(0);
+      device.user_id = stmt.ColumnText(1);
+      device.last_sync_ms = stmt.ColumnInt(2);
+      device.unsent_changes = stmt.ColumnInt(3);
+      if (!stmt.ColumnIsNull(4)) device.revoked_ms = stmt.ColumnInt(4);
+      out.push_back(std::move(device));
+    }
+    return out;
   }
 
   absl::StatusOr<FoundPage> Find(const FindQuery& query) override {

@@ -64,6 +64,15 @@ struct Credentials {
   std::string password_hash;  // libsodium crypto_pwhash_str (Argon2id)
 };
 
+// A device that signed in, as the back office sees it.
+struct DeviceInfo {
+  std::string device_id;
+  std::string user_id;
+  int64_t last_sync_ms = 0;  // 0: never completed a pull
+  int64_t unsent_changes = 0;
+  std::optional<int64_t> revoked_ms;
+};
+
 // A session bound to one device.
 struct Session {
   std::string user_id;
@@ -204,6 +213,13 @@ class Store {
   // Marks the device revoked and ends its sessions. NOT_FOUND for a device never seen.
   virtual absl::Status RevokeDevice(absl::string_view device_id, int64_t at_ms) = 0;
   virtual absl::StatusOr<bool> IsDeviceRevoked(absl::string_view device_id) = 0;
+  // A device completed a pull at `at_ms`, holding `unsent_changes` changes the server had not
+  // accepted.
+  virtual absl::Status NoteDeviceSync(absl::string_view device_id, int64_t at_ms,
+                                      int64_t unsent_changes) = 0;
+  // The devices of `user_id` ("" for all, at most `limit`), the most recently synced first.
+  virtual absl::StatusOr<std::vector<DeviceInfo>> ListDevices(absl::string_view user_id,
+                                                              int limit) = 0;
   // Whether `device_id` is revoked, the session of `token_hash` and its user: what every request
   // needs. By default three reads; a store that pays a round trip per read does it in one.
   virtual absl::StatusOr<SessionLookup> LookUpSession(absl::string_view token_hash,
@@ -218,6 +234,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
 
 // The newest schema migration this build knows; a database beyond it is refused.
-inline constexpr int kStoreSchemaVersion = 6;
+inline constexpr int kStoreSchemaVersion = 7;
 
 }  // namespace mcrm::server

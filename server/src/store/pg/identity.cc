@@ -111,4 +111,36 @@ absl::StatusOr<bool> IsDeviceRevokedPostgres(PgRunner& runner, absl::string_view
   return revoked;
 }
 
+absl::Status NoteDeviceSyncPostgres(PgRunner& runner, absl::string_view device_id, int64_t at_ms,
+                                    int64_t unsent_changes) {
+  return runner.Run([&](pqxx::work& tx) {
+    tx.exec_params0(
+        "UPDATE devices SET last_sync_ms = $2, unsent_changes = $3 WHERE device_id = $1",
+        std::string(device_id), at_ms, unsent_changes);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<DeviceInfo>> ListDevicesPostgres(PgRunner& runner,
+                                                            absl::string_view user_id, int limit) {
+  std::vector<DeviceInfo> out;
+  RETURN_IF_ERROR(runner.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    const pqxx::result rows = tx.exec_params(
+        "SELECT device_id, user_id, last_sync_ms, unsent_changes, revoked_ms FROM devices WHERE "
+        "($1 = '' OR user_id = $1) ORDER BY last_sync_ms DESC, device_id LIMIT $2",
+        std::string(user_id), limit);
+    for (const auto& row : rows) {
+      DeviceInfo device;
+      device.device_id = row[0].as<std::string>();
+      device.user_id = row[1].as<std::string>();
+      device.last_sync_ms = row[2].as<int64_t>();
+      device.unsent_changes = row[3].as<int64_t>();
+      if (!row[4].is_null()) device.revoked_ms = row[4].as<int64_t>();
+      out.push_back(std::move(device));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 }  // namespace mcrm::server

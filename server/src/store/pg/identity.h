@@ -25,4 +25,9 @@ absl::StatusOr<SessionLookup> LookUpSessionPostgres(PgRunner& runner, absl::stri
                                                     absl::string_view device_id);
 absl::StatusOr<bool> IsDeviceRevokedPostgres(PgRunner& runner, absl::string_view device_id);
 
+absl::Status NoteDeviceSyncPostgres(PgRunner& runner, absl::string_view device_id, int64_t at_ms,
+                                    int64_t unsent_changes);
+absl::StatusOr<std::vector<DeviceInfo>> ListDevicesPostgres(PgRunner& runner,
+                                                            absl::string_view user_id, int limit);
+
 }  // namespace mcrm::server

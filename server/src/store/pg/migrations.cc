@@ -118,6 +118,13 @@ DROP INDEX records_by_owner;
 DROP INDEX records_by_territory;
 DROP INDEX records_by_assignee;
 )sql",
+    // 7: each device's last completed sync and what it held unsent then (the back office's
+    // device list).
+    R"sql(
+ALTER TABLE devices ADD COLUMN last_sync_ms bigint NOT NULL DEFAULT 0,
+  ADD COLUMN unsent_changes integer NOT NULL DEFAULT 0;
+CREATE INDEX devices_by_user ON devices (user_id);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
