@@ -1,13 +1,24 @@
 #include "commands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <set>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "csv_parts.h"
+#include "google/protobuf/struct.pb.h"
 #include "password_input.h"
+#include "progress.h"
 #include "table.h"
 #include "values.h"
 
@@ -230,6 +241,117 @@ absl::Status AddConditions(const v1::EntityDescription& entity,
   }
   return absl::OkStatus();
 }
+
+// Adds the answer to `part` (the first part when `first`) to the sums in `total`.
+void AddPart(const v1::ImportCsvResponse& answer, const CsvPart& part, bool first,
+             v1::ImportCsvResponse& total) {
+  total.set_rows(total.rows() + answer.rows());
+  total.set_created(total.created() + answer.created());
+  total.set_updated(total.updated() + answer.updated());
+  total.set_unchanged(total.unchanged() + answer.unchanged());
+  total.set_refused(total.refused() + answer.refused());
+  if (total.encoding().empty()) total.set_encoding(answer.encoding());
+  for (const v1::ImportProblem& problem : answer.problems()) {
+    // Every part repeats the header, and with it the header's problems (a column the server
+    // computes, ...): they are reported once, with the first part, on the header's own line.
+    if (!first && problem.line() < part.rows_line) continue;
+    *total.add_problems() = problem;
+  }
+  total.set_problems_left_out(total.problems_left_out() + answer.problems_left_out());
+}
+
+std::string ImportCounts(const v1::ImportCsvResponse& total) {
+  return absl::StrFormat("%d created, %d updated, %d unchanged, %d refused", total.created(),
+                         total.updated(), total.unchanged(), total.refused());
+}
+
+// Where an export goes: standard output, or a file written beside its path and renamed onto it
+// once complete, so that a failed export leaves no half file behind (and an earlier file as it
+// was). A path that is there and not a regular file (a device, a pipe, a symbolic link) is
+// written in place.
+class ExportSink {
+ public:
+  ExportSink() = default;
+  ExportSink(const ExportSink&) = delete;
+  ExportSink& operator=(const ExportSink&) = delete;
+  ~ExportSink() {
+    if (fd_ >= 0) close(fd_);
+    if (!temp_.empty()) unlink(temp_.c_str());
+  }
+
+  // `path` "" for standard output.
+  absl::Status Open(const std::string& path) {
+    path_ = path;
+    if (path_.empty()) return absl::OkStatus();
+    struct stat st = {};
+    const bool in_place = lstat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    if (in_place) {
+      flags |= O_TRUNC;
+    } else {
+      temp_ = absl::StrCat(path_, ".mcrm-admin-", getpid(), ".part");
+      flags |= O_EXCL;
+    }
+    fd_ = open(in_place ? path_.c_str() : temp_.c_str(), flags, 0644);
+    if (fd_ < 0) {
+      const int error = errno;
+      temp_.clear();
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create ", path_, ": ", std::strerror(error)));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Write(absl::string_view bytes) {
+    if (path_.empty()) {
+      if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot write to standard output: ", std::strerror(errno)));
+      }
+      return absl::OkStatus();
+    }
+    while (!bytes.empty()) {
+      const ssize_t n = write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot write ", path_, ": ", std::strerror(errno)));
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return absl::OkStatus();
+  }
+
+  // Everything is written: the file takes its place.
+  absl::Status Finish() {
+    if (path_.empty()) {
+      if (std::fflush(stdout) != 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot write to standard output: ", std::strerror(errno)));
+      }
+      return absl::OkStatus();
+    }
+    const int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot write ", path_, ": ", std::strerror(errno)));
+    }
+    if (!temp_.empty()) {
+      if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot create ", path_, ": ", std::strerror(errno)));
+      }
+      temp_.clear();
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string path_;
+  std::string temp_;  // the file being written, until it is renamed to path_
+  int fd_ = -1;
+};
 
 }  // namespace
 
@@ -554,6 +676,148 @@ int RunRevokeDevice(const Session& session, bool json, const std::string& device
   absl::PrintF(
       "device %s revoked: its sessions have ended, and it wipes its local data at its next call\n",
       device_id);
+  return 0;
+}
+
+int ReadImportFile(ImportArgs& args) {
+  const int fd = open(args.file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Fail(absl::StrCat("cannot open ", args.file, ": ", std::strerror(errno)));
+  }
+  std::string content;
+  struct stat st = {};
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    content.reserve(static_cast<size_t>(st.st_size));
+  }
+  std::vector<char> buffer(size_t{1} << 16);
+  while (true) {
+    const ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      close(fd);
+      return Fail(absl::StrCat("cannot read ", args.file, ": ", std::strerror(error)));
+    }
+    if (n == 0) break;
+    content.append(buffer.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  args.content = std::move(content);
+  return 0;
+}
+
+int RunImport(const Session& session, bool json, const ImportArgs& args) {
+  auto parts = SplitCsv(args.content, kImportPartBytes);
+  if (!parts.ok()) return Fail(absl::StrCat(args.file, ": ", parts.status().message()));
+  v1::ImportCsvResponse total;
+  total.set_dry_run(args.dry_run);
+  // A file of one part is one call: nothing to show progress of.
+  TerminalProgress progress(parts->size() > 1 && isatty(STDERR_FILENO) == 1, args.content.size());
+  progress.Update(0, 0);
+  for (size_t i = 0; i < parts->size(); ++i) {
+    const CsvPart& part = (*parts)[i];
+    v1::ImportCsvRequest request;
+    request.set_entity(args.entity);
+    request.set_csv(PartBytes(args.content, part));
+    request.set_dry_run(args.dry_run);
+    request.set_first_line(part.first_line);
+    v1::ImportCsvResponse answer;
+    grpc::Status status = session.Run([&](grpc::ClientContext* context) {
+      return session.office().ImportCsv(context, request, &answer);
+    });
+    if (!status.ok()) {
+      progress.Clear();
+      // The server names the lines of the part it received: made the file's.
+      if (i > 0 && status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+        status = grpc::Status(status.error_code(),
+                              WithFileLines(status.error_message(), part.first_line));
+      }
+      const int refused = session.Refused(status);
+      if (i == 0) return refused;
+      // The parts before this one were imported (or checked, in a dry run).
+      if (args.dry_run) {
+        return Fail(absl::StrCat("the dry run stopped at line ", part.rows_line, " of ", args.file,
+                                 "; nothing was changed"));
+      }
+      return Fail(absl::StrCat("the import stopped at line ", part.rows_line, " of ", args.file,
+                               "; the rows before it were imported (", total.rows(),
+                               " read: ", ImportCounts(total),
+                               "). Importing the whole file again is safe: rows already "
+                               "imported stay unchanged"));
+    }
+    AddPart(answer, part, i == 0, total);
+    progress.Update(part.end, total.rows());
+  }
+  progress.Clear();
+
+  // In the order of the file (each part's are; the header's come first).
+  std::stable_sort(
+      total.mutable_problems()->begin(), total.mutable_problems()->end(),
+      [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
+  if (json) {
+    if (Json(total) != 0) return 1;
+  } else {
+    for (const v1::ImportProblem& problem : total.problems()) {
+      if (problem.column().empty()) {
+        absl::PrintF("line %d: %s\n", problem.line(), problem.reason());
+      } else {
+        absl::PrintF("line %d, column %s: %s\n", problem.line(), problem.column(),
+                     problem.reason());
+      }
+    }
+    if (total.problems_left_out() > 0) {
+      absl::PrintF("and %d more problems\n", total.problems_left_out());
+    }
+    absl::PrintF("read %d rows: %s%s\n", total.rows(), ImportCounts(total),
+                 total.dry_run() ? " (dry run: nothing was changed)" : "");
+    if (total.encoding() == "GB18030") {
+      absl::PrintF("the file was read as GB18030, the encoding of Chinese spreadsheet programs\n");
+    }
+  }
+  // Rows left out: a script must notice.
+  if (total.refused() > 0) {
+    return Fail(absl::StrCat(total.refused(), " of ", total.rows(),
+                             total.rows() == 1 ? " row " : " rows ",
+                             args.dry_run ? "would be" : "were",
+                             " refused (see the problems listed): correct them and import the "
+                             "file again; rows already imported stay unchanged"));
+  }
+  return 0;
+}
+
+int RunExport(const Session& session, bool json, const std::string& entity,
+              const std::string& output) {
+  ExportSink sink;
+  if (absl::Status opened = sink.Open(output); !opened.ok()) return Fail(opened.message());
+  v1::ExportCsvRequest request;
+  request.set_entity(entity);
+  uint64_t rows = 0;
+  // Every page, each a call of its own; appended, they are one file.
+  while (true) {
+    v1::ExportCsvResponse page;
+    if (grpc::Status status = session.Run([&](grpc::ClientContext* context) {
+          return session.office().ExportCsv(context, request, &page);
+        });
+        !status.ok()) {
+      return session.Refused(status);
+    }
+    if (absl::Status written = sink.Write(page.csv()); !written.ok()) {
+      return Fail(written.message());
+    }
+    rows += page.rows();
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  if (absl::Status finished = sink.Finish(); !finished.ok()) return Fail(finished.message());
+  // On standard output the CSV is all there is; the count goes to stderr with a file only.
+  if (output.empty()) return 0;
+  if (json) {
+    google::protobuf::Struct summary;
+    (*summary.mutable_fields())["rows"].set_number_value(static_cast<double>(rows));
+    (*summary.mutable_fields())["output"].set_string_value(output);
+    if (Json(summary) != 0) return 1;
+  }
+  absl::FPrintF(stderr, "exported %d %s to %s\n", rows, rows == 1 ? "row" : "rows", output);
   return 0;
 }
 

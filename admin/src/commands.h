@@ -51,4 +51,24 @@ int RunConflicts(const Session& session, bool json, const std::string& record_id
 int RunUndo(const Session& session, bool json, int64_t seq);
 int RunRevokeDevice(const Session& session, bool json, const std::string& device_id);
 
+struct ImportArgs {
+  std::string entity;
+  // The CSV file's path, and its bytes (ReadImportFile).
+  std::string file;
+  std::string content;
+  bool dry_run = false;
+};
+// Reads `args.file` into `args.content`, before signing in, so that a mistyped path is told
+// first: 0, or 1 with the reason on stderr.
+int ReadImportFile(ImportArgs& args);
+// Sends the file in parts (csv_parts.h), sums their answers and prints each problem by its line
+// and column in the file, then the counts. 1 when a row was refused (so that a script notices),
+// or when the server refused a part as a whole (its header, its encoding, its quoting).
+int RunImport(const Session& session, bool json, const ImportArgs& args);
+
+// Every page of the entity's CSV, to `output` (created with mode 0644, and put in place once
+// complete) or, when it is empty, to standard output.
+int RunExport(const Session& session, bool json, const std::string& entity,
+              const std::string& output);
+
 }  // namespace mcrm::admin

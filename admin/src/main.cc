@@ -51,7 +51,9 @@ constexpr char kFooter[] =
     "  mcrm-admin get account 0190b1e4-5f2a-7c3d-8e4f-0123456789ab\n"
     "  mcrm-admin update account 0190b1e4-5f2a-7c3d-8e4f-0123456789ab --base-version 3 "
     "industry=Bakery\n"
-    "  mcrm-admin find account --where owner_id=USER_ID --all --json > accounts.json";
+    "  mcrm-admin find account --where owner_id=USER_ID --all --json > accounts.json\n"
+    "  mcrm-admin export account --output accounts.csv\n"
+    "  mcrm-admin import account accounts.csv --dry-run";
 
 // FIELD=VALUE arguments are checked for their form while parsing, so that a malformed one is a
 // usage error (status 2) before anything is sent.
@@ -89,6 +91,9 @@ int main(int argc, char** argv) {
 
   // What the chosen subcommand does once signed in; its callback sets it.
   std::function<int(const Session&)> run;
+  // What it checks before signing in (import: that its file can be read), when anything: 0, or
+  // the exit status of the refusal (already reported).
+  std::function<int()> prepare;
 
   // ---- schema ---------------------------------------------------------------------------------
   std::string schema_entity;
@@ -321,11 +326,65 @@ int main(int argc, char** argv) {
     run = [&](const Session& s) { return mcrm::admin::RunRevokeDevice(s, json, revoke_device); };
   });
 
-  // ---- import / export: NOT BUILT YET ---------------------------------------------------------
-  // `import ENTITY FILE.csv [--dry-run]` (create or update records from CSV rows, by field name)
-  // and `export ENTITY > FILE.csv` (every page appended) belong here, beside find, over the
-  // server's CSV calls once those are part of the BackOffice service. They are deliberately not
-  // registered until they work: a dispatcher must never meet a command that pretends to.
+  // ---- import ---------------------------------------------------------------------------------
+  mcrm::admin::ImportArgs import_args;
+  CLI::App* import_command = app.add_subcommand(
+      "import",
+      "Create and update records from a CSV file with a column per field: every row is checked, "
+      "each bad one is reported by its line and column and left out, and the others are written. "
+      "Importing the same file again changes nothing; an edited file updates the rows that "
+      "changed");
+  import_command
+      ->add_option("entity", import_args.entity,
+                   "the entity of the rows: account, contact, site, product or order")
+      ->required()
+      ->type_name("ENTITY");
+  import_command
+      ->add_option("file", import_args.file,
+                   "the CSV file, as a spreadsheet program saves it: UTF-8 (with or without a "
+                   "byte-order mark) or GB18030; of any size (a large file is sent in parts)")
+      ->required()
+      ->type_name("FILE");
+  import_command->add_flag("--dry-run", import_args.dry_run,
+                           "check every row and count what would be created, updated and "
+                           "refused, but change nothing");
+  import_command->footer(
+      "The file:\n"
+      "  line 1 names the columns: the entity's fields (mcrm-admin schema ENTITY), and a column\n"
+      "  key with each row's stable key from the system the file comes from (the same key always\n"
+      "  names the same record), or a column id with record ids, as export writes them.\n"
+      "  Cells: text, enum values, dates (2024-05-01) and ids as they are; numbers in decimal;\n"
+      "  true/false; times in ISO 8601 UTC (2026-11-02T09:00:00Z); lists separated by\n"
+      "  semicolons (vip;north); phones, addresses and other structs as JSON. An empty cell\n"
+      "  leaves the field unset.\n"
+      "  Columns the server computes (as export writes them) are ignored.\n"
+      "Prints each problem as: line N, column C: reason; then the counts.\n"
+      "Exit status 1 when a row was refused, so that a script notices; the others are written.\n"
+      "Example: mcrm-admin import account accounts.csv --dry-run");
+  import_command->callback([&] {
+    prepare = [&] { return mcrm::admin::ReadImportFile(import_args); };
+    run = [&](const Session& s) { return mcrm::admin::RunImport(s, json, import_args); };
+  });
+
+  // ---- export ---------------------------------------------------------------------------------
+  std::string export_entity, export_output;
+  CLI::App* export_command = app.add_subcommand(
+      "export",
+      "Write every record of an entity as CSV (UTF-8 with a byte-order mark, which spreadsheet "
+      "programs open), a column per field: a file that import reads back unchanged");
+  export_command->add_option("entity", export_entity, "the entity to export, e.g. account")
+      ->required()
+      ->type_name("ENTITY");
+  export_command
+      ->add_option("--output,-o", export_output,
+                   "write to this file (mode 0644; it replaces an earlier one once the export is "
+                   "complete) instead of standard output")
+      ->type_name("FILE");
+  export_command->callback([&] {
+    run = [&](const Session& s) {
+      return mcrm::admin::RunExport(s, json, export_entity, export_output);
+    };
+  });
 
   try {
     app.parse(argc, argv);
@@ -341,6 +400,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mcrm-admin: --server (or MCRM_SERVER): %s\n",
                  std::string(endpoint.status().message()).c_str());
     return 2;
+  }
+  if (prepare) {
+    if (int refused = prepare(); refused != 0) return refused;
   }
   auto credentials = mcrm::admin::ReadCredentials(credentials_file);
   if (!credentials.ok()) return mcrm::admin::Fail(credentials.status().message());

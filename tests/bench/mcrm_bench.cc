@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,11 +25,16 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "back_office.h"
+#include "csv_import.h"
 #include "demo_data.h"
 #include "mcrm/command_line.h"
 #include "mcrm/store/v1/stored.pb.h"
 #include "mcrm/uuid.h"
+#include "mcrm/v1/back_office.pb.h"
 #include "mcrm/v1/sync.grpc.pb.h"
 #include "replica.h"
 #include "sample_records.h"
@@ -120,7 +126,8 @@ Target OpenTarget(Cluster& cluster) {
       pqxx::work tx(c);
       tx.exec0(
           "DROP TABLE IF EXISTS records, mutation_results, conflicts, credentials, devices, "
-          "sessions, scope_exits, user_resync, store_state, mcrm_store_schema, bench_limit "
+          "sessions, scope_exits, user_resync, store_state, mcrm_store_schema, bench_limit, "
+          "bench_copy "
           "CASCADE");
       tx.commit();
     } catch (const std::exception& e) {
@@ -772,6 +779,134 @@ int Propagation() {
 }  // namespace
 }  // namespace mcrm::bench
 
+namespace mcrm::bench {
+
+double Percentile95(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, values.size() * 95 / 100)];
+}
+
+// CSV import through the back office's import (ImportCsv, in process: parsing, checks, the write
+// path in batches of 500 into both tables), against PostgreSQL's COPY of the same rows into a
+// plain table with the same columns, in the same run.
+int Import() {
+  Cluster cluster;
+  Target target = OpenTarget(cluster);
+  const int n = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 100000;
+  std::string csv = "key,name,kind,industry,emails,tags,website\n";
+  std::vector<std::array<std::string, 7>> rows;
+  rows.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    rows.push_back({absl::StrCat("CRM-", i), absl::StrFormat("Account %07d GmbH", i),
+                    "organization", "Retail", absl::StrCat("info", i, "@example.com"),
+                    "import;bench", absl::StrCat("www.account", i, ".example")});
+    absl::StrAppend(&csv, absl::StrJoin(rows.back(), ","), "\n");
+  }
+  HybridClock clock("server", WallMs);
+  server::WritePath writes(*target.store, clock, WallMs);
+  const Caller office{"bench-office", "bench-office-pc", kRoleDispatcher, {}};
+  v1::ImportCsvRequest request;
+  request.set_entity("account");
+  request.set_csv(csv);
+  const auto start = Clock::now();
+  auto imported = server::ImportCsv(*target.store, writes, office, request);
+  const double seconds = Seconds(start);
+  if (!imported.ok()) Die(imported.status().message());
+  if (imported->created() != static_cast<uint32_t>(n)) {
+    Die(absl::StrCat("import created ", imported->created(), " of ", n, " rows"));
+  }
+  double limit = 0;
+  if (target.kind == "pg") {
+    pqxx::connection c(target.location);
+    pqxx::work tx(c);
+    tx.exec0(
+        "CREATE TABLE bench_copy (key text, name text, kind text, industry text, emails text[], "
+        "tags text[], website text)");
+    const auto copy_start = Clock::now();
+    pqxx::stream_to copy(tx, "bench_copy");
+    for (const auto& r : rows) {
+      copy << std::make_tuple(r[0], r[1], r[2], r[3], absl::StrCat("{", r[4], "}"),
+                              absl::StrCat("{", absl::StrReplaceAll(r[5], {{";", ","}}), "}"),
+                              r[6]);
+    }
+    copy.complete();
+    tx.commit();
+    limit = n / Seconds(copy_start);
+  }
+  const double rate = n / seconds;
+  std::printf(
+      "{\"bench\":\"import\",\"store\":\"%s\",\"path\":\"BackOffice ImportCsv in process (CSV "
+      "reading, per-row checks, the write path in batches of %d)\",\"rows\":%d,\"bytes\":%zu,"
+      "\"seconds\":%.3f,\"rows_per_s\":%.0f,\"limit_rows_per_s\":%.0f,\"ratio\":%.3f}\n",
+      target.kind.c_str(), server::kImportBatchRows, n, csv.size(), seconds, rate, limit,
+      limit > 0 ? rate / limit : 0.0);
+  return 0;
+}
+
+// Finds on many accounts: a list filtered by territory and tier and sorted by name (its first
+// page), and a name search, each timed over many runs.
+int Find() {
+  Cluster cluster;
+  Target target = OpenTarget(cluster);
+  const int n = absl::GetFlag(FLAGS_accounts) > 0 ? absl::GetFlag(FLAGS_accounts) : 1000000;
+  UuidV7Generator ids;
+  std::vector<std::string> territories;
+  for (int i = 0; i < 20; ++i) territories.push_back(ids.NextString(WallMs()));
+  const char* const words[] = {"Müller", "Schmidt", "Technik", "Handel",   "Bau",     "华为",
+                               "电气",   "Nord",    "Süd",     "Logistik", "Energie", "Medien"};
+  std::vector<StoredRecord> batch;
+  const std::vector<StoredRecord> shape = Accounts(1);
+  for (int i = 0; i < n; ++i) {
+    StoredRecord account = shape[0];
+    account.record.id = ids.NextString(WallMs());
+    account.record.Set("name", Value::String(absl::StrFormat("%s %s %07d", words[i % 12],
+                                                             words[(i / 12) % 12], i)));
+    account.record.Set("territory_id", Value::String(territories[static_cast<size_t>(i % 20)]));
+    account.record.Set("value_tier", Value::String(std::string(1, "abc"[(i / 20) % 3])));
+    account.record.meta.scope = ComputeScopeKeys(account.record);
+    batch.push_back(std::move(account));
+    if (batch.size() == 5000 || i == n - 1) {
+      Seed(*target.store, batch);
+      batch.clear();
+    }
+  }
+  if (target.kind == "pg") {
+    pqxx::connection c(target.location);
+    pqxx::nontransaction tx(c);
+    tx.exec0("VACUUM (ANALYZE) crm.accounts");
+  }
+  constexpr int kRuns = 200;
+  std::vector<double> filter_ms, search_ms;
+  for (int run = 0; run < kRuns; ++run) {
+    server::FindQuery query;
+    query.where = {{"territory_id", server::FieldCondition::Op::kEquals,
+                    Value::String(territories[static_cast<size_t>(run % 20)])},
+                   {"value_tier", server::FieldCondition::Op::kEquals,
+                    Value::String(std::string(1, "abc"[run % 3]))}};
+    query.order_by = "name";
+    auto start = Clock::now();
+    auto page = target.store->Find(query);
+    filter_ms.push_back(Seconds(start) * 1000);
+    if (!page.ok() || page->records.empty()) Die("filter: no first page");
+    server::FindQuery search;
+    search.search = absl::StrCat(words[run % 12], " ", absl::StrFormat("%05d", run * 37 % 99999));
+    search.order_by = "name";
+    start = Clock::now();
+    auto found = target.store->Find(search);
+    search_ms.push_back(Seconds(start) * 1000);
+    if (!found.ok()) Die(found.status().message());
+  }
+  std::printf(
+      "{\"bench\":\"find\",\"store\":\"%s\",\"path\":\"Store::Find on the typed accounts "
+      "table\",\"accounts\":%d,\"runs\":%d,\"filter_p95_ms\":%.2f,\"filter_median_ms\":%.2f,"
+      "\"search_p95_ms\":%.2f,\"search_median_ms\":%.2f}\n",
+      target.kind.c_str(), n, kRuns, Percentile95(filter_ms), Median(filter_ms),
+      Percentile95(search_ms), Median(search_ms));
+  return 0;
+}
+
+}  // namespace mcrm::bench
+
 int main(int argc, char** argv) {
   mcrm::DashesToUnderscoresInFlagNames(argc, argv);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
@@ -781,8 +916,11 @@ int main(int argc, char** argv) {
   if (command == "streams") return mcrm::bench::Streams();
   if (command == "initial-sync") return mcrm::bench::InitialSync();
   if (command == "propagation") return mcrm::bench::Propagation();
+  if (command == "import") return mcrm::bench::Import();
+  if (command == "find") return mcrm::bench::Find();
   std::fprintf(stderr,
-               "usage: mcrm-bench push|pull|streams|initial-sync|propagation [flags]  (--helpfull "
+               "usage: mcrm-bench push|pull|streams|initial-sync|propagation|import|find [flags]  "
+               "(--helpfull "
                "lists them)\n");
   return 2;
 }

@@ -17,11 +17,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "mcrm/utf8.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/back_office.pb.h"
@@ -404,6 +406,8 @@ TEST_F(AdminE2e, UsageErrorsExitWithTwoAndHelpWithZero) {
   EXPECT_EQ(As("dispatch", {"reassign", "some-id"}).status, 2) << "neither --owner nor --territory";
   EXPECT_EQ(As("dispatch", {"conflicts"}).status, 2) << "neither --record nor --user";
   EXPECT_EQ(As("dispatch", {"find", "account", "--limit", "0"}).status, 2);
+  EXPECT_EQ(As("dispatch", {"import", "account"}).status, 2) << "no file";
+  EXPECT_EQ(As("dispatch", {"export"}).status, 2) << "no entity";
 
   const Outcome help = As("dispatch", {"--help"});
   EXPECT_EQ(help.status, 0);
@@ -412,6 +416,9 @@ TEST_F(AdminE2e, UsageErrorsExitWithTwoAndHelpWithZero) {
   const Outcome find_help = As("dispatch", {"find", "--help"});
   EXPECT_EQ(find_help.status, 0);
   EXPECT_THAT(find_help.out, HasSubstr("--at-least"));
+  const Outcome import_help = As("dispatch", {"import", "--help"});
+  EXPECT_EQ(import_help.status, 0);
+  EXPECT_THAT(import_help.out, HasSubstr("--dry-run"));
 }
 
 TEST_F(AdminE2e, AnAdminSetsAPasswordFromStandardInputAndTheUserSignsIn) {
@@ -499,6 +506,150 @@ TEST_F(AdminE2e, OnlyAnAdminRevokesADevice) {
   const Outcome admin = As("admin", {"revoke-device", "lost-phone-1"});
   EXPECT_EQ(admin.status, 0) << admin.err;
   EXPECT_THAT(admin.out, HasSubstr("revoked"));
+}
+
+// The accounts found by a search, as find --json gives them.
+v1::FindRecordsResponse FoundAccounts(const Outcome& found) {
+  EXPECT_EQ(found.status, 0) << found.err;
+  return Parsed<v1::FindRecordsResponse>(found.out);
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+TEST_F(AdminE2e, AnExportedFileImportsBackChangingNothing) {
+  const std::filesystem::path file = data_dir_ / "accounts-export.csv";
+  const Outcome exported = As("dispatch", {"export", "account", "--output", file.string()});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  EXPECT_THAT(exported.err, HasSubstr("exported "));
+  EXPECT_THAT(exported.err, HasSubstr(" rows to " + file.string()));
+  EXPECT_EQ(exported.out, "");
+  struct stat st = {};
+  ASSERT_EQ(stat(file.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0111, 0u) << "a data file, not a program";
+  const std::string csv = ReadFile(file);
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF") << "UTF-8 with a byte-order mark, for spreadsheets";
+  EXPECT_THAT(csv, HasSubstr("id,name,kind"));
+  // To standard output, the same file.
+  const Outcome piped = As("dispatch", {"export", "account"});
+  ASSERT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(piped.out, csv);
+
+  const Outcome back = As("dispatch", {"import", "account", file.string()});
+  EXPECT_EQ(back.status, 0) << back.out << back.err;
+  EXPECT_THAT(back.out, HasSubstr(" rows: 0 created, 0 updated, "));
+  EXPECT_THAT(back.out, HasSubstr(" unchanged, 0 refused"));
+  const Outcome json = As("dispatch", {"import", "account", file.string(), "--json"});
+  ASSERT_EQ(json.status, 0) << json.err;
+  const auto counts = Parsed<v1::ImportCsvResponse>(json.out);
+  EXPECT_GE(counts.rows(), 20u) << "the demo's accounts";
+  EXPECT_EQ(counts.unchanged(), counts.rows());
+  EXPECT_EQ(counts.refused(), 0u);
+  EXPECT_EQ(counts.encoding(), "UTF-8");
+}
+
+TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
+  const std::filesystem::path file = data_dir_ / "two-accounts.csv";
+  WriteFile(file,
+            "key,name,kind,emails\n"
+            "e2e-quitte,Quittenhof Import GmbH,organization,info@quittenhof.example\n"
+            "e2e-quark,Quarkwerk Import AG,organization,not an address\n");
+  const Outcome first = As("dispatch", {"import", "account", file.string()});
+  EXPECT_EQ(first.status, 1) << "a script notices the refused row";
+  EXPECT_THAT(first.out, HasSubstr("line 3, column emails: "));
+  EXPECT_THAT(first.out, HasSubstr("read 2 rows: 1 created, 0 updated, 0 unchanged, 1 refused"));
+  EXPECT_THAT(first.err, HasSubstr("refused"));
+  const auto good =
+      FoundAccounts(As("dispatch", {"find", "account", "--search", "quittenhof", "--json"}));
+  ASSERT_EQ(good.records_size(), 1);
+  EXPECT_EQ(good.records(0).fields().at("name").string_value(), "Quittenhof Import GmbH");
+  EXPECT_EQ(FoundAccounts(As("dispatch", {"find", "account", "--search", "quarkwerk", "--json"}))
+                .records_size(),
+            0);
+
+  // The same file again creates nothing twice.
+  const Outcome again = As("dispatch", {"import", "account", file.string()});
+  EXPECT_EQ(again.status, 1);
+  EXPECT_THAT(again.out, HasSubstr("read 2 rows: 0 created, 0 updated, 1 unchanged, 1 refused"));
+
+  // A dry run says what would happen and changes nothing.
+  const std::filesystem::path dry = data_dir_ / "one-more-account.csv";
+  WriteFile(dry, "key,name,kind\ne2e-dattel,Dattelhain Import KG,organization\n");
+  const Outcome checked = As("dispatch", {"import", "account", dry.string(), "--dry-run"});
+  EXPECT_EQ(checked.status, 0) << checked.out << checked.err;
+  EXPECT_THAT(checked.out, HasSubstr("1 created"));
+  EXPECT_THAT(checked.out, HasSubstr("dry run: nothing was changed"));
+  EXPECT_EQ(FoundAccounts(As("dispatch", {"find", "account", "--search", "dattelhain", "--json"}))
+                .records_size(),
+            0);
+
+  // A file that is not there is said so, before anything is sent.
+  const std::string missing = (data_dir_ / "no-such-file.csv").string();
+  const Outcome none = As("dispatch", {"import", "account", missing});
+  EXPECT_EQ(none.status, 1);
+  EXPECT_THAT(none.err, HasSubstr("cannot open " + missing));
+  // A file the server cannot read as a whole is refused with the server's reason.
+  const std::filesystem::path keyless = data_dir_ / "keyless.csv";
+  WriteFile(keyless, "name,kind\nOhne Schlüssel,organization\n");
+  const Outcome refused = As("dispatch", {"import", "account", keyless.string()});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_THAT(refused.err, HasSubstr("key"));
+}
+
+// Last: it adds 20,000 accounts.
+TEST_F(AdminE2e, ALargeFileIsImportedInPartsWithProblemsOnTheFilesLines) {
+  // About 10 MB: more than one call's worth (8 MiB). Some names hold a comma and some notes a
+  // line break, in quotes, so that records and lines differ; one bad row early, one near the end.
+  constexpr int kRows = 20000;
+  constexpr int kLastPartRow = kRows - 100;  // its name has a comma, its notes a line break
+  const std::string padding(460, 'p');
+  std::string csv = "key,name,kind,notes\n";
+  int64_t line = 2;  // of the next row
+  int64_t early_bad_line = 0, late_bad_line = 0;
+  for (int i = 0; i < kRows; ++i) {
+    const bool comma = i % 97 == 0 || i == kLastPartRow;
+    const bool line_break = i % 89 == 0 || i == kLastPartRow;
+    const bool bad = i == 10 || i == kRows - 7;
+    if (i == 10) early_bad_line = line;
+    if (i == kRows - 7) late_bad_line = line;
+    absl::StrAppend(&csv, "bulk-", i, ",",
+                    comma ? absl::StrCat("\"Großhandel ", i, ", Nord\"") : absl::StrCat("Bulk ", i),
+                    ",", bad ? "robot" : "organization", ",",
+                    line_break ? absl::StrCat("\"erste Zeile\nzweite ", padding, "\"") : padding,
+                    "\n");
+    line += line_break ? 2 : 1;
+  }
+  ASSERT_GT(csv.size(), size_t{9} << 20);
+  const std::filesystem::path file = data_dir_ / "bulk-accounts.csv";
+  WriteFile(file, csv);
+
+  // Each call may take a while on a busy machine: no deadline but ctest's.
+  const Outcome bulk = As("dispatch", {"--timeout", "3600", "import", "account", file.string()});
+  EXPECT_EQ(bulk.status, 1) << bulk.err;
+  EXPECT_THAT(bulk.out, HasSubstr(absl::StrCat("read ", kRows, " rows: ", kRows - 2,
+                                               " created, 0 updated, 0 unchanged, 2 refused")));
+  const std::vector<std::string> problems = Lines(bulk.out);
+  ASSERT_EQ(problems.size(), 3u) << bulk.out;
+  EXPECT_THAT(problems[0], HasSubstr(absl::StrCat("line ", early_bad_line, ", column kind: ")));
+  EXPECT_THAT(problems[1], HasSubstr(absl::StrCat("line ", late_bad_line, ", column kind: ")));
+  EXPECT_THAT(bulk.err, Not(HasSubstr("\r"))) << "no progress bar where stderr is no terminal";
+
+  // A row of the last part, with its comma and its line break.
+  const auto found = FoundAccounts(
+      As("dispatch", {"find", "account", "--where",
+                      absl::StrCat("name=Großhandel ", kLastPartRow, ", Nord"), "--json"}));
+  ASSERT_EQ(found.records_size(), 1);
+  EXPECT_THAT(found.records(0).fields().at("notes").string_value(),
+              HasSubstr("erste Zeile\nzweite "));
 }
 
 }  // namespace
