@@ -258,10 +258,19 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
           ? absl::StrCat("t.id", direction)
           : absl::StrCat(column, direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
                          ", t.id", direction);
-  out.sql = absl::StrCat("SELECT r.record, r.stamps FROM ", table,
-                         " t JOIN records r ON r.id = ", d.id_as_text,
-                         where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "),
-                         " ORDER BY ", order_sql, " LIMIT ", query.limit + 1);
+  // The page's ids come from the typed table alone (its indexes, its LIMIT); only those rows
+  // are then joined to their records. Joined first, the planner may read the whole records table
+  // to join it before it limits.
+  const std::string outer_order =
+      order == nullptr
+          ? absl::StrCat("k.id", direction)
+          : absl::StrCat("k.o", direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
+                         ", k.id", direction);
+  out.sql = absl::StrCat(
+      "SELECT r.record, r.stamps FROM (SELECT t.id, ", d.id_as_text, " AS id_text",
+      order == nullptr ? "" : absl::StrCat(", ", column, " AS o"), " FROM ", table, " t",
+      where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY ", order_sql,
+      " LIMIT ", query.limit + 1, ") k JOIN records r ON r.id = k.id_text ORDER BY ", outer_order);
   return out;
 }
 
