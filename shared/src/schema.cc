@@ -553,6 +553,22 @@ std::vector<EntitySpec> BuildEntities() {
                  },
                  {},
                  &ValidateTerritory});
+  // The lists people open most (EntitySpec::list_indexes).
+  const std::pair<EntityType, std::vector<std::pair<std::string, std::string>>> kListIndexes[] = {
+      {EntityType::kAccount,
+       {{"territory_id", "name"}, {"owner_id", "name"}, {"value_tier", "name"}}},
+      {EntityType::kContact, {{"account_id", "last_name"}}},
+      {EntityType::kInteraction, {{"account_id", "actual_start"}}},
+      {EntityType::kOpportunity, {{"account_id", "expected_close"}}},
+      {EntityType::kOrder, {{"account_id", "ordered_at"}}},
+      {EntityType::kCase, {{"account_id", "opened_at"}}},
+      {EntityType::kServiceTask, {{"assignee_id", "window_start"}}},
+  };
+  for (const auto& [entity, indexes] : kListIndexes) {
+    for (EntitySpec& spec : all) {
+      if (spec.type == entity) spec.list_indexes = indexes;
+    }
+  }
   return all;
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace mcrm {
 
@@ -97,6 +98,14 @@ std::string SqlViewMarkdown() {
     }
     absl::StrAppend(&out, "| `search_terms` | tsvector | FTS5 table `", table,
                     "_search` | yes | The terms full-text search finds the record by. |\n");
+    if (!entity.list_indexes.empty()) {
+      std::vector<std::string> lists;
+      for (const auto& [filter, sort] : entity.list_indexes) {
+        lists.push_back(absl::StrCat("(`", filter, "`, `", sort, "`, `id`)"));
+      }
+      absl::StrAppend(&out, "\nLists also read from the indexes on ", absl::StrJoin(lists, ", "),
+                      ".\n");
+    }
   }
   return out;
 }

@@ -135,6 +135,20 @@ TEST(Schema, NoFieldIsNamedLikeAColumnEveryTypedTableHas) {
   }
 }
 
+TEST(Schema, ListIndexesNameAFilterFieldAndASortableField) {
+  for (const EntitySpec& entity : AllEntities()) {
+    for (const auto& [filter, sort] : entity.list_indexes) {
+      const FieldSpec* f = entity.FieldByName(filter);
+      const FieldSpec* o = entity.FieldByName(sort);
+      ASSERT_NE(f, nullptr) << entity.name << ": " << filter;
+      ASSERT_NE(o, nullptr) << entity.name << ": " << sort;
+      EXPECT_TRUE(IsScalar(SqlTypeOf(f->type))) << entity.name << "." << filter;
+      EXPECT_TRUE(IsIndexed(*o) && IsScalar(SqlTypeOf(o->type)))
+          << entity.name << "." << sort << ": lists sort only by indexed fields";
+    }
+  }
+}
+
 TEST(SchemaDoc, RefusesADocumentWithoutMarkers) {
   auto replaced = ReplaceSchemaSection("# no markers here\n");
   EXPECT_EQ(replaced.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -232,6 +232,11 @@ std::string SqliteTypedTablesDdl() {
                         Column(field), ", id);\n");
       }
     }
+    // A list of one filter value sorted by a field, read in order from one index.
+    for (const auto& [filter, sort] : entity.list_indexes) {
+      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", filter, "_", sort, " ON ", table,
+                      "(\"", filter, "\", \"", sort, "\", id);\n");
+    }
     // The terms are made by the shared rule already: the tokenizer must only split them at the
     // spaces between them. "ascii" keeps every non-ASCII character inside a token and folds
     // nothing beyond ASCII (unicode61 would split at punctuation of other scripts and fold cases

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -115,6 +116,11 @@ struct EntitySpec {
   std::vector<FieldSpec> fields;
   std::vector<uint32_t> reserved;  // numbers of removed fields, never to be reused
   Validator validate = nullptr;
+  // Indexes for the lists people open most: each names a field lists filter by (equality) and
+  // one they sort by, e.g. an account list of one territory sorted by name. The stores keep an
+  // index on (filter field, sort field, id) for each, so the first page of such a list is read
+  // in order from the index whatever else it filters by.
+  std::vector<std::pair<std::string, std::string>> list_indexes;
 
   const FieldSpec* Field(uint32_t number) const;
   const FieldSpec* FieldByName(absl::string_view name) const;
