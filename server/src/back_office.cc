@@ -160,6 +160,12 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::CreateRecord(
   } else {
     RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
     change.record_id = request.id();
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({request.id()}));
+    if (!found.empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("id: ", request.id(), " is already a ", EntityName(found[0].record.entity),
+                       "; a retry of a create that went through finds it with GetRecord"));
+    }
   }
   ASSIGN_OR_RETURN(change.changed,
                    wire::FromNamedFields(change.entity, request.fields(), "fields"));
@@ -362,7 +368,7 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::UndoConflict(
     return absl::NotFoundError(absl::StrCat("seq: no conflict log entry ", request.seq()));
   }
   ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({entry->record_id}));
-  if (found.empty() || found[0].record.meta.deleted) {
+  if (found.empty() || found[0].record.meta.deleted || found[0].record.entity != entry->entity) {
     return absl::FailedPreconditionError(
         absl::StrCat(EntityName(entry->entity), " ", entry->record_id, ": deleted since"));
   }

@@ -23,6 +23,7 @@
 #include "mcrm/validation.h"
 #include "mcrm/value_json.h"
 #include "mcrm/version.h"
+#include "store/find_query.h"
 #include "wire_codec.h"
 
 namespace mcrm::server {
@@ -366,6 +367,9 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
     AddProblem(response, p.line + offset, p.column, p.reason);
     if (p.line > 1) response.set_refused(response.refused() + 1);
   }
+  response.set_refused(response.refused() + static_cast<uint32_t>(table.problems_left_out));
+  response.set_problems_left_out(response.problems_left_out() +
+                                 static_cast<uint32_t>(table.problems_left_out));
   const EntitySpec& spec = Spec(entity);
   ASSIGN_OR_RETURN(Columns columns,
                    MapColumns(spec, table.header, response, table.header_line + offset));
@@ -453,28 +457,37 @@ absl::StatusOr<v1::ExportCsvResponse> ExportCsv(Store& store, const v1::ExportCs
 
   v1::ExportCsvResponse response;
   std::string csv;
-  int64_t bytes = 0;
-  while (true) {
+  const bool first_page = request.page_token().empty();
+  std::string next_token;
+  bool full = false;
+  while (!full) {
     ASSIGN_OR_RETURN(FoundPage page, store.Find(query));
-    std::vector<std::vector<std::string>> rows;
-    for (const StoredRecord& stored : page.records) {
-      std::vector<std::string> cells = {stored.record.id};
+    next_token = page.next_page_token;
+    for (size_t i = 0; i < page.records.size(); ++i) {
+      const Record& record = page.records[i].record;
+      std::vector<std::string> cells = {record.id};
       for (const FieldSpec& field : spec.fields) {
-        cells.push_back(CellText(field, stored.record.Get(field.number)));
+        cells.push_back(CellText(field, record.Get(field.number)));
       }
-      rows.push_back(std::move(cells));
+      std::string row =
+          first_page && response.rows() == 0 ? WriteCsv(header, {cells}) : WriteCsvRows({cells});
+      // An answer stays well within what a default client receives; the first row always goes
+      // (a record is at most 1 MiB).
+      if (response.rows() > 0 && csv.size() + row.size() > kMaxAnswerBytes / 2) {
+        next_token = EncodePageToken(query, page.records[i - 1].record);
+        if (i == 0) next_token = query.page_token;  // resume at this page's start
+        full = true;
+        break;
+      }
+      csv += row;
+      response.set_rows(response.rows() + 1);
     }
-    csv += query.page_token.empty() && request.page_token().empty() && response.rows() == 0
-               ? WriteCsv(header, rows)
-               : WriteCsvRows(rows);
-    response.set_rows(response.rows() + static_cast<uint32_t>(rows.size()));
-    bytes = static_cast<int64_t>(csv.size());
+    if (!full && page.next_page_token.empty()) break;
     query.page_token = page.next_page_token;
-    // A page of the answer stays well within what a default client receives.
-    if (page.next_page_token.empty() || bytes > kMaxAnswerBytes / 2) break;
   }
+  if (first_page && response.rows() == 0) csv = WriteCsv(header, {});
+  response.set_next_page_token(next_token);
   response.set_csv(std::move(csv));
-  response.set_next_page_token(query.page_token);
   return response;
 }
 

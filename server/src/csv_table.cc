@@ -242,17 +242,16 @@ class CsvReader {
     // apostrophe, and reads it back as text.)
     for (size_t c = 0; c < cells.size() && c < table_.header.size(); ++c) {
       if (!cells[c].empty() && cells[c][0] == '=') {
-        problems_.push_back({record_line_, table_.header[c],
-                             "a spreadsheet formula, not a value: save the sheet's values"});
+        Problem({record_line_, table_.header[c],
+                 "a spreadsheet formula, not a value: save the sheet's values"});
         return;
       }
     }
     for (std::string& cell : cells) RemoveInertPrefix(cell);
     if (cells.size() != table_.header.size()) {
-      problems_.push_back(
-          {record_line_, "",
-           absl::StrCat("has ", cells.size(), cells.size() == 1 ? " cell" : " cells",
-                        ", the header has ", table_.header.size())});
+      Problem({record_line_, "",
+               absl::StrCat("has ", cells.size(), cells.size() == 1 ? " cell" : " cells",
+                            ", the header has ", table_.header.size())});
       return;
     }
     table_.rows.push_back(CsvRow{record_line_, std::move(cells)});
@@ -283,13 +282,22 @@ class CsvReader {
   // `pos`: reports it, and moves `pos` (and `line`) to the line end that ends it, without reading
   // it. Its end is the first line end outside quotes: in well-formed CSV, a quote count that is
   // odd means inside a quoted cell. Quoting inside the skipped part is not checked further.
+  // Records a row left out; beyond kMaxCsvProblems, only counts it.
+  void Problem(CsvProblem problem) {
+    if (problems_.size() < kMaxCsvProblems) {
+      problems_.push_back(std::move(problem));
+    } else {
+      ++table_.problems_left_out;
+    }
+  }
+
   absl::Status SkipLongRecord(size_t& pos, int64_t& line) {
     if (!have_header_) {
       return absl::InvalidArgumentError(absl::StrCat(
           "line ", record_line_, ": the header is longer than ", kMaxCsvRecordBytes, " bytes"));
     }
-    problems_.push_back({record_line_, "",
-                         absl::StrCat("longer than ", kMaxCsvRecordBytes >> 20, " MiB: left out")});
+    Problem({record_line_, "",
+             absl::StrCat("longer than ", kMaxCsvRecordBytes >> 20, " MiB: left out")});
     // The parser holds the start of the record: start afresh after its end.
     csv_free(&parser_);
     StartParser();

@@ -20,7 +20,7 @@ namespace mcrm::server {
 // be read into one cell.
 inline constexpr size_t kMaxCsvRecordBytes = 1 << 20;
 // A whole file: INVALID_ARGUMENT beyond it.
-inline constexpr size_t kMaxCsvBytes = 256 << 20;
+inline constexpr size_t kMaxCsvBytes = 32 << 20;  // what the server receives in one call
 
 struct CsvRow {
   int64_t line = 0;                // 1-based line in the file where the record starts
@@ -32,7 +32,11 @@ struct CsvTable {
   std::vector<std::string> header;  // trimmed, not empty, not repeated
   std::vector<CsvRow> rows;
   std::string encoding;  // what the file was read as: "UTF-8" or "GB18030"
+  // Rows left out for a problem beyond the first kMaxCsvProblems, counted only (a file of
+  // millions of bad rows must not cost a problem's strings each).
+  int64_t problems_left_out = 0;
 };
+inline constexpr size_t kMaxCsvProblems = 1000;
 
 // Something wrong with one row (or one cell) that does not stop the reading of the others.
 struct CsvProblem {

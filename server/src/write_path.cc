@@ -117,6 +117,10 @@ WriteResult WriteBatch::Apply(const ChangeSet& change) {
     out.status = allowed;
     return out;
   }
+  if (absl::Status role = CheckMayChangeRole(caller, change.entity, change.changed); !role.ok()) {
+    out.status = role;
+    return out;
+  }
   MergeOutcome outcome = MergeChange(current, change, version + 1);
   if (outcome.result == MergeResult::kRejected) {
     out.status = outcome.status;

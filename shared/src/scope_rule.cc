@@ -121,6 +121,13 @@ absl::Status CheckMayChange(const Caller& caller, EntityType entity, const std::
   return absl::OkStatus();
 }
 
+absl::Status CheckMayChangeRole(const Caller& caller, EntityType entity, const FieldMap& changed) {
+  if (entity != EntityType::kUser || caller.is_admin()) return absl::OkStatus();
+  static const uint32_t kRole = Spec(EntityType::kUser).FieldByName("role")->number;
+  if (!changed.contains(kRole)) return absl::OkStatus();
+  return absl::PermissionDeniedError("user.role: only admins give or change roles");
+}
+
 absl::Status CheckStaysInScope(const Caller& caller, const Record& after,
                                const Record* account_after, bool created) {
   if (caller.sees_everything() || after.meta.deleted || CallerSees(caller, after, account_after)) {

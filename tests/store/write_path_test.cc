@@ -182,6 +182,34 @@ TEST_F(WritePathTest, ADeviceChangeWithoutItsOwnClockOrIdIsRefusedNotStamped) {
   EXPECT_TRUE(commits_.empty()) << "nothing was written";
 }
 
+TEST_F(WritePathTest, OnlyAnAdminGivesOrChangesARole) {
+  Record user = ValidSample(EntityType::kUser);
+  ChangeSet create;
+  create.entity = EntityType::kUser;
+  create.record_id = office_.user_id;  // the dispatcher's own user record
+  create.changed = user.fields;
+  create.changed[F(EntityType::kUser, "role")] = Value::String(kRoleDispatcher);
+  auto made = core_->write_path().Write(Author::ServerJob("setup"), {create});
+  ASSERT_TRUE(made.ok());
+  ASSERT_NE((*made)[0].result, MergeResult::kRejected) << (*made)[0].status;
+
+  ChangeSet promote;
+  promote.entity = EntityType::kUser;
+  promote.record_id = office_.user_id;
+  promote.base_version = 1;
+  promote.changed[F(EntityType::kUser, "role")] = Value::String(kRoleAdmin);
+  const WriteResult refused = Office(promote);
+  EXPECT_EQ(refused.status.code(), absl::StatusCode::kPermissionDenied) << refused.status;
+  EXPECT_THAT(refused.status.message(), HasSubstr("role"));
+  EXPECT_EQ(Stored(office_.user_id).Get("role"), Value::String(kRoleDispatcher));
+
+  Caller admin = office_;
+  admin.role = kRoleAdmin;
+  auto promoted = core_->write_path().Write(Author::BackOffice(admin), {promote});
+  ASSERT_TRUE(promoted.ok());
+  EXPECT_NE((*promoted)[0].result, MergeResult::kRejected) << (*promoted)[0].status;
+}
+
 TEST_F(WritePathTest, TheBackOfficeIsRefusedWhatADeviceIsRefused) {
   Record account = ValidSample(EntityType::kAccount);
   for (const FieldSpec& field : Spec(EntityType::kAccount).fields) {

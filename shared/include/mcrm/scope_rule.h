@@ -87,6 +87,10 @@ bool CallerSees(const Caller& caller, const Record& record, const Record* accoun
 absl::Status CheckMayChange(const Caller& caller, EntityType entity, const std::string& id,
                             const Record* before, const Record* account_before);
 
+// Before a change is merged: a user's role is an admin's to give (a dispatcher who could set
+// roles could make themself an admin). PERMISSION_DENIED otherwise.
+absl::Status CheckMayChangeRole(const Caller& caller, EntityType entity, const FieldMap& changed);
+
 // After the merge: OK when the result stays in `caller`'s scope (a rep cannot create a record
 // outside it, nor move one out of it).
 absl::Status CheckStaysInScope(const Caller& caller, const Record& after,
