@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "mcrm/text_lines.h"
 #include "mcrm/utf8.h"
 
 namespace mcrm::admin {
@@ -52,28 +53,6 @@ class Records {
 // skips such records, before the header too.
 bool IsBlank(absl::string_view record) {
   return record.find_first_not_of(",\r\n") == absl::string_view::npos;
-}
-
-// The 1-based line of file[offset], counted as Records counts lines.
-int64_t LineOf(absl::string_view file, size_t offset) {
-  int64_t line = 1;
-  for (size_t i = 0; i < offset && i < file.size(); ++i) {
-    if (file[i] == '\n' || (file[i] == '\r' && (i + 1 == file.size() || file[i + 1] != '\n'))) {
-      ++line;
-    }
-  }
-  return line;
-}
-
-// The offset of the first byte of `text` that does not start a well-formed UTF-8 sequence, or
-// npos.
-size_t FirstInvalidUtf8(absl::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t len = 0;
-    if (DecodeUtf8At(text, i, len) == kInvalidCodePoint) return i;
-    i += len;
-  }
-  return absl::string_view::npos;
 }
 
 }  // namespace

@@ -116,6 +116,21 @@ FieldCondition::Op OpOf(v1::Condition::Op op) {
   }
 }
 
+// A change (or delete) of the stored record `id` of `entity`, made on `base_version`.
+absl::StatusOr<ChangeSet> ChangeOfStored(absl::string_view entity, const std::string& id,
+                                         int64_t base_version) {
+  ChangeSet change;
+  ASSIGN_OR_RETURN(change.entity, EntityOf(entity));
+  RETURN_IF_ERROR(CheckUuidV7(id, "id"));
+  if (base_version < 1) {
+    return absl::InvalidArgumentError(
+        "base_version: the version the change was made on (GetRecord's server_version)");
+  }
+  change.record_id = id;
+  change.base_version = base_version;
+  return change;
+}
+
 }  // namespace
 
 BackOffice::BackOffice(Store& store, WritePath& writes) : store_(store), writes_(writes) {}
@@ -175,15 +190,8 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::CreateRecord(
 absl::StatusOr<v1::WriteRecordResponse> BackOffice::UpdateRecord(
     const Caller& caller, const v1::UpdateRecordRequest& request) {
   RETURN_IF_ERROR(CheckBackOffice(caller));
-  ChangeSet change;
-  ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
-  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
-  if (request.base_version() < 1) {
-    return absl::InvalidArgumentError(
-        "base_version: the version the change was made on (GetRecord's server_version)");
-  }
-  change.record_id = request.id();
-  change.base_version = request.base_version();
+  ASSIGN_OR_RETURN(ChangeSet change,
+                   ChangeOfStored(request.entity(), request.id(), request.base_version()));
   ASSIGN_OR_RETURN(change.changed,
                    wire::FromNamedFields(change.entity, request.fields(), "fields"));
   if (change.changed.empty()) return absl::InvalidArgumentError("fields: nothing to change");
@@ -193,15 +201,8 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::UpdateRecord(
 absl::StatusOr<v1::WriteRecordResponse> BackOffice::DeleteRecord(
     const Caller& caller, const v1::DeleteRecordRequest& request) {
   RETURN_IF_ERROR(CheckBackOffice(caller));
-  ChangeSet change;
-  ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
-  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
-  if (request.base_version() < 1) {
-    return absl::InvalidArgumentError(
-        "base_version: the version the delete was decided on (GetRecord's server_version)");
-  }
-  change.record_id = request.id();
-  change.base_version = request.base_version();
+  ASSIGN_OR_RETURN(ChangeSet change,
+                   ChangeOfStored(request.entity(), request.id(), request.base_version()));
   change.op = ChangeSet::Op::kDelete;
   return Write(caller, std::move(change));
 }

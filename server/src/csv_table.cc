@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/text_lines.h"
 #include "mcrm/utf8.h"
 
 namespace mcrm::server {
@@ -39,30 +40,6 @@ bool NeedsInertPrefix(absl::string_view cell) {
 
 void RemoveInertPrefix(std::string& cell) {
   if (!cell.empty() && cell[0] == '\'' && NeedsInertPrefix(cell)) cell.erase(0, 1);
-}
-
-// True when the CR or LF at text[i] ends a line: a CR followed by LF is one line end, at the LF.
-bool EndsLine(absl::string_view text, size_t i) {
-  return text[i] == '\n' || i + 1 == text.size() || text[i + 1] != '\n';
-}
-
-// The 1-based line of text[offset].
-int64_t LineOf(absl::string_view text, size_t offset) {
-  int64_t line = 1;
-  for (size_t i = text.find_first_of(kLineEnds); i < offset;
-       i = text.find_first_of(kLineEnds, i + 1)) {
-    if (EndsLine(text, i)) ++line;
-  }
-  return line;
-}
-
-size_t FirstInvalidUtf8(absl::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t len = 0;
-    if (DecodeUtf8At(text, i, len) == kInvalidCodePoint) return i;
-    i += len;
-  }
-  return absl::string_view::npos;
 }
 
 class Iconv {

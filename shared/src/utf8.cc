@@ -62,6 +62,15 @@ uint32_t DecodeUtf8At(absl::string_view text, size_t i, size_t& len) {
   return cp;
 }
 
+size_t FirstInvalidUtf8(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 0;
+    if (DecodeUtf8At(text, i, len) == kInvalidCodePoint) return i;
+    i += len;
+  }
+  return absl::string_view::npos;
+}
+
 std::string Quoted(absl::string_view text) {
   constexpr size_t kShown = 64;
   if (text.size() <= kShown) return absl::StrCat("\"", text, "\"");

@@ -21,6 +21,9 @@ bool IsValidUtf8(absl::string_view s);
 inline constexpr uint32_t kInvalidCodePoint = 0xFFFFFFFF;
 uint32_t DecodeUtf8At(absl::string_view text, size_t i, size_t& len);
 
+// The offset of the first byte of `text` that does not start a well-formed sequence, or npos.
+size_t FirstInvalidUtf8(absl::string_view text);
+
 // Text a client sent, quoted for an error message: whole when short, else its first 64 bytes (cut
 // at a character boundary) and its length, so that an answer never grows with the input and
 // stays valid UTF-8. `"NEW"`, `"aaaa…" (1048576 bytes)`.
