@@ -20,6 +20,7 @@ packages=(
   libpq-dev                        # libpq itself, for results in binary format
   libabsl-dev                      # absl::Status, flags, containers, synchronization
   libsqlite3-dev                   # embedded server store and the device replica
+  libicu-dev                       # the replica's Chinese (pinyin) sort order of names
   libsodium-dev                    # Argon2id password hashing, random tokens
   libcli11-dev                     # mcrm-admin's argument parser
   libcsv-dev                       # CSV reading and writing for the back office's import and export
@@ -37,6 +38,9 @@ packages=(
   qml6-module-qtqml-workerscript   # needed by QtQuick list views
   qml6-module-qttest               # Qt Quick Test (app tests)
   libqt6sql6-sqlite                # Qt's SQLite driver
+  qt6-tools-dev                    # Qt6LinguistTools for CMake (the app's translations)
+  qt6-l10n-tools                   # lupdate and lrelease
+  fonts-wqy-microhei               # a CJK font: Chinese renders as boxes without one
   xvfb                             # optional real display for app screenshots
   xauth                            # needed by xvfb-run
   postgresql-15                    # throwaway clusters for pg tests and benchmarks

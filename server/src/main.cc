@@ -40,6 +40,8 @@ ABSL_FLAG(std::string, database, "",
 ABSL_FLAG(bool, demo, false, "fill an empty store with demo data and print the demo logins");
 ABSL_FLAG(int, demo_accounts, 200, "accounts in the demo data");
 ABSL_FLAG(uint64_t, demo_seed, 1, "seed of the demo data (same seed, same data)");
+ABSL_FLAG(std::string, demo_locale, "de",
+          "language of the demo data: de (German) or zh (Simplified Chinese)");
 ABSL_FLAG(int, workers, 8, "threads (and PostgreSQL connections) for database work");
 ABSL_FLAG(bool, stop_on_stdin_eof, false,
           "stop when standard input closes (for a parent process that may die without asking)");
@@ -94,6 +96,10 @@ int main(int argc, char** argv) {
 
   const int workers = absl::GetFlag(FLAGS_workers);
   if (workers < 1 || workers > 256) return Fail("--workers: must be between 1 and 256");
+  const std::string demo_locale = absl::GetFlag(FLAGS_demo_locale);
+  if (absl::Status locale = mcrm::server::CheckDemoLocale(demo_locale); !locale.ok()) {
+    return Fail(locale.message());
+  }
   auto store = config->store.kind == mcrm::server::StoreSpec::Kind::kSqlite
                    ? mcrm::server::OpenSqliteStore(config->store.location)
                    : mcrm::server::OpenPostgresStore(config->store.location, workers);
@@ -114,6 +120,7 @@ int main(int argc, char** argv) {
     mcrm::server::DemoOptions demo;
     demo.seed = absl::GetFlag(FLAGS_demo_seed);
     demo.accounts = absl::GetFlag(FLAGS_demo_accounts);
+    demo.locale = demo_locale;
     auto logins = mcrm::server::SeedDemoData(core.write_path(), **store, demo);
     if (!logins.ok()) return Fail(logins.status().message());
     if (logins->empty()) {

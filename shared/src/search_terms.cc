@@ -368,4 +368,23 @@ std::string SearchedFieldsOf(const EntitySpec& entity) {
   return names.empty() ? "nothing" : absl::StrJoin(names, ", ");
 }
 
+std::string Fts5MatchText(const SearchQuery& query) {
+  std::vector<std::string> groups;
+  for (const std::vector<QueryTerm>& group : query) {
+    std::vector<std::string> terms;
+    for (const QueryTerm& term : group) {
+      std::string quoted = "\"";
+      for (const char c : term.text) {
+        if (c == '"') quoted.push_back('"');
+        quoted.push_back(c);
+      }
+      quoted += term.prefix ? "\" *" : "\"";
+      terms.push_back(std::move(quoted));
+    }
+    groups.push_back(terms.size() == 1 ? terms.front()
+                                       : absl::StrCat("(", absl::StrJoin(terms, " OR "), ")"));
+  }
+  return absl::StrJoin(groups, " AND ");
+}
+
 }  // namespace mcrm

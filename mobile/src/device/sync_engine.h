@@ -29,6 +29,15 @@ class SyncClient {
   // Signs in; later calls carry the session. The revoked answer comes back as
   // IsDeviceRevoked(status).
   absl::Status Login(const std::string& login, const std::string& password);
+  // Carries on a session an earlier Login made (its token and user), without a call: a device
+  // that restarts syncs without asking for the password again. A token the server no longer
+  // takes answers UNAUTHENTICATED at the next call.
+  void Resume(std::string token, std::string user_id) {
+    token_ = std::move(token);
+    user_id_ = std::move(user_id);
+  }
+  // The session's token (empty before Login), for the device to keep.
+  const std::string& token() const { return token_; }
   absl::StatusOr<v1::PushResponse> Push(const std::vector<v1::Mutation>& mutations);
   // A Sync.Pull under way. Destroying it cancels the call if it still runs, and waits for it.
   class PendingPull {

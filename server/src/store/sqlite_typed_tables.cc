@@ -182,27 +182,7 @@ std::string SqliteSearchMatch(EntityType entity, const std::string& placeholder)
                       placeholder, ")");
 }
 
-// An FTS5 query: each term a quoted string (so no character of it is read as query syntax;
-// the tokenizer keeps a term, which has no spaces or punctuation, as one token), "*" after it
-// for a prefix; the terms of a group joined by OR, the groups by AND.
-std::string SqliteSearchQueryText(const SearchQuery& query) {
-  std::vector<std::string> groups;
-  for (const std::vector<QueryTerm>& group : query) {
-    std::vector<std::string> terms;
-    for (const QueryTerm& term : group) {
-      std::string quoted = "\"";
-      for (const char c : term.text) {
-        if (c == '"') quoted.push_back('"');
-        quoted.push_back(c);
-      }
-      quoted += term.prefix ? "\" *" : "\"";
-      terms.push_back(std::move(quoted));
-    }
-    groups.push_back(terms.size() == 1 ? terms.front()
-                                       : absl::StrCat("(", absl::StrJoin(terms, " OR "), ")"));
-  }
-  return absl::StrJoin(groups, " AND ");
-}
+std::string SqliteSearchQueryText(const SearchQuery& query) { return Fts5MatchText(query); }
 
 constexpr SqlDialect kSqliteDialect{&SqlitePlaceholder, &SqliteTyped,           &SqliteListContains,
                                     &SqliteSearchMatch, &SqliteSearchQueryText, "t.id"};
@@ -237,13 +217,10 @@ std::string SqliteTypedTablesDdl() {
       absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", filter, "_", sort, " ON ", table,
                       "(\"", filter, "\", \"", sort, "\", id);\n");
     }
-    // The terms are made by the shared rule already: the tokenizer must only split them at the
-    // spaces between them. "ascii" keeps every non-ASCII character inside a token and folds
-    // nothing beyond ASCII (unicode61 would split at punctuation of other scripts and fold cases
-    // the rule leaves alone); '~' starts the reversed digits of a number.
+    // The terms are made by the shared rule already: the tokenizer splits them at spaces only.
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
-                    SearchTable(entity.type),
-                    " USING fts5(terms, tokenize = \"ascii tokenchars '~'\");\n");
+                    SearchTable(entity.type), " USING fts5(terms, tokenize = \"",
+                    kFts5TermsTokenizer, "\");\n");
   }
   return ddl;
 }

@@ -77,4 +77,15 @@ using SearchQuery = std::vector<std::vector<QueryTerm>>;
 // spaces or punctuation). At most kMaxQueryGroups groups (the rest ignored).
 SearchQuery ParseSearchQuery(absl::string_view query);
 
+// An FTS5 table of terms (each record's SearchTermsOf joined by spaces) splits them with this
+// tokenizer, and only at the spaces: "ascii" keeps every non-ASCII character inside a token and
+// folds nothing beyond ASCII (unicode61 would split at punctuation of other scripts and fold
+// cases the rule leaves alone); '~' starts the reversed digits of a number.
+inline constexpr char kFts5TermsTokenizer[] = "ascii tokenchars '~'";
+
+// `query` as an FTS5 MATCH expression over such a table: each term a quoted string (so no
+// character of it is read as query syntax; a term has no spaces or punctuation and stays one
+// token), "*" after it for a prefix; the terms of a group joined by OR, the groups by AND.
+std::string Fts5MatchText(const SearchQuery& query);
+
 }  // namespace mcrm

@@ -1,0 +1,528 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import MCrm.Core
+import MCrm
+
+// One customer: the computed indicators, contact data that open the phone's dialer, mail and map
+// apps, and the account's records by section. Forms are pushed onto the StackView this page is in.
+Page {
+    id: page
+    objectName: "customerPage"
+
+    property string recordId
+
+    readonly property var rec: ctl.record || ({})
+    readonly property bool loaded: Labels.isSet(rec.id) || ctl.exists
+    readonly property var phones: Labels.list(rec.phones)
+    readonly property var emails: Labels.list(rec.emails)
+    readonly property var addresses: Labels.list(rec.addresses)
+    readonly property var messagingIds: Labels.list(rec.messaging_ids)
+    readonly property bool hasContactData: phones.length + emails.length + addresses.length
+                                           + messagingIds.length > 0 || Labels.isSet(rec.website)
+
+    title: Labels.isSet(rec.name) ? rec.name : qsTr("Customer")
+
+    RecordController {
+        id: ctl
+        entity: "account"
+        recordId: page.recordId
+    }
+
+    Component {
+        id: formComponent
+        RecordFormPage {}
+    }
+
+    // The full list of one section, scrolling and paging like the customer list.
+    Component {
+        id: allRowsComponent
+        Page {
+            id: allPage
+            property string entity
+            property string parentId
+            property string orderBy
+            property bool descending
+
+            RecordListModel {
+                id: allRows
+                entity: allPage.entity
+                parentId: allPage.parentId
+                orderBy: allPage.orderBy
+                descending: allPage.descending
+            }
+            ListView {
+                anchors.fill: parent
+                anchors.leftMargin: 12
+                anchors.rightMargin: 12
+                clip: true
+                model: allRows
+                ScrollBar.vertical: ScrollBar {}
+                delegate: RecordRowDelegate {
+                    required property var model
+                    width: ListView.view.width
+                    entity: allPage.entity
+                    record: model
+                    onClicked: page.openRecord(allPage.entity, model.recordId)
+                }
+            }
+        }
+    }
+
+    function push(component, properties) {
+        const view = page.StackView.view;
+        return view ? view.push(component, properties) : null;
+    }
+
+    function edit() {
+        push(formComponent, {
+            "entity": "account",
+            "recordId": page.recordId,
+            "title": qsTr("Edit customer")
+        });
+    }
+
+    function logInteraction() {
+        push(formComponent, {
+            "entity": "interaction",
+            "title": qsTr("Log interaction"),
+            "shownFields": ["channel", "direction", "subject", "actual_start", "outcome", "satisfaction",
+                            "feedback", "notes", "contact_id"],
+            "presets": {
+                "account_id": page.recordId,
+                "actual_start": Date.now()
+            }
+        });
+    }
+
+    // Forms of the sections' records; the default fields are all editable ones except ids.
+    readonly property var addFields: ({
+        "opportunity": ["name", "stage", "probability_percent", "amount_minor", "currency", "expected_close",
+                        "next_step", "competitors", "contact_id"],
+        "case": ["subject", "type", "priority", "status", "channel", "description", "contact_id"],
+        "competitor_note": ["competitor", "product", "price_seen_minor", "currency", "observed_on", "strengths",
+                            "weaknesses", "opportunity_id"]
+    })
+
+    function addRecord(entity, title) {
+        const properties = {
+            "entity": entity,
+            "title": title,
+            "presets": { "account_id": page.recordId }
+        };
+        if (addFields[entity])
+            properties.shownFields = addFields[entity];
+        push(formComponent, properties);
+    }
+
+    function openRecord(entity, id) {
+        push(formComponent, {
+            "entity": entity,
+            "recordId": id
+        });
+    }
+
+    function showAll(title, entity, orderBy, descending) {
+        push(allRowsComponent, {
+            "title": title,
+            "entity": entity,
+            "parentId": page.recordId,
+            "orderBy": orderBy,
+            "descending": descending
+        });
+    }
+
+    function dial(number) {
+        Qt.openUrlExternally("tel:" + String(number).replace(/[^0-9+*#]/g, ""));
+    }
+
+    function message(number) {
+        Qt.openUrlExternally("sms:" + String(number).replace(/[^0-9+*#]/g, ""));
+    }
+
+    function openMap(address) {
+        const text = Labels.addressText(address);
+        const hasPosition = Labels.isSet(address.latitude) && Labels.isSet(address.longitude);
+        const where = hasPosition ? address.latitude + "," + address.longitude : "0,0";
+        Qt.openUrlExternally("geo:" + where + "?q=" + encodeURIComponent(text !== "" ? text : where));
+    }
+
+    function openWebsite(site) {
+        Qt.openUrlExternally(/^[a-z]+:\/\//i.test(site) ? site : "https://" + site);
+    }
+
+    BusyIndicator {
+        anchors.centerIn: parent
+        running: !page.loaded && page.recordId !== ""
+        visible: running
+    }
+
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        visible: page.loaded
+        contentHeight: content.implicitHeight + 32
+        clip: true
+        ScrollBar.vertical: ScrollBar {}
+
+        ColumnLayout {
+            id: content
+            x: 16
+            y: 16
+            width: flick.width - 32
+            spacing: 8
+
+            // ---- header ----------------------------------------------------------------------
+
+            Label {
+                objectName: "customerName"
+                text: page.title
+                font.pixelSize: 22
+                font.bold: true
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: text !== ""
+                text: [Labels.enumValue("account", "kind", page.rec.kind), page.rec.industry]
+                      .filter(Labels.isSet).join(" · ")
+                opacity: 0.7
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            RowLayout {
+                objectName: "customerPendingMark"
+                visible: ctl.pending
+                spacing: 6
+                Rectangle {
+                    implicitWidth: 8
+                    implicitHeight: 8
+                    radius: 4
+                    color: "#ef6c00"
+                }
+                Label {
+                    text: qsTr("Changes not sent yet")
+                    color: "#ef6c00"
+                }
+            }
+            Flow {
+                spacing: 8
+                Layout.fillWidth: true
+                Layout.topMargin: 4
+
+                Button {
+                    objectName: "logInteractionButton"
+                    text: qsTr("Log interaction")
+                    highlighted: true
+                    height: 44
+                    onClicked: page.logInteraction()
+                }
+                Button {
+                    objectName: "editButton"
+                    text: qsTr("Edit")
+                    height: 44
+                    onClicked: page.edit()
+                }
+            }
+
+            // ---- indicators (computed by the server) -------------------------------------------
+
+            SectionHeader {
+                text: qsTr("Indicators")
+            }
+            GridLayout {
+                objectName: "indicators"
+                columns: 2
+                columnSpacing: 16
+                rowSpacing: 6
+                Layout.fillWidth: true
+
+                Label {
+                    text: Labels.fieldLabel("account", "lifecycle_stage")
+                    opacity: 0.7
+                }
+                Label {
+                    objectName: "lifecycleValue"
+                    text: Labels.isSet(page.rec.lifecycle_stage) ? Labels.lifecycleStage(page.rec.lifecycle_stage)
+                                                                  : Labels.notComputed()
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Label {
+                    text: Labels.fieldLabel("account", "segment")
+                    opacity: 0.7
+                }
+                Label {
+                    objectName: "segmentValue"
+                    text: Labels.isSet(page.rec.segment) ? page.rec.segment : Labels.notComputed()
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Label {
+                    text: Labels.fieldLabel("account", "value_tier")
+                    opacity: 0.7
+                }
+                Label {
+                    objectName: "tierValue"
+                    text: Labels.isSet(page.rec.value_tier) ? Labels.tier(page.rec.value_tier) : Labels.notComputed()
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Label {
+                    text: Labels.fieldLabel("account", "health_score")
+                    opacity: 0.7
+                    Layout.alignment: Qt.AlignTop
+                }
+                ColumnLayout {
+                    id: health
+                    spacing: 4
+                    Layout.fillWidth: true
+
+                    readonly property bool hasScore: Labels.isSet(page.rec.health_score)
+                    readonly property int score: hasScore ? Number(page.rec.health_score) : 0
+
+                    Label {
+                        objectName: "healthValue"
+                        text: health.hasScore ? qsTr("%1 of 100").arg(health.score) : Labels.notComputed()
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    Rectangle {
+                        visible: health.hasScore
+                        color: "#e0e0e0"
+                        radius: 3
+                        implicitHeight: 6
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: 200
+                        Rectangle {
+                            width: parent.width * Math.max(0, Math.min(100, health.score)) / 100
+                            height: parent.height
+                            radius: 3
+                            color: health.score >= 70 ? "#2e7d32" : health.score >= 40 ? "#ef6c00" : "#c62828"
+                        }
+                    }
+                    Label {
+                        objectName: "rfmValue"
+                        visible: parts.some(p => Labels.isSet(p[1]))
+                        readonly property var parts: [
+                            [Labels.fieldLabel("account", "rfm_recency"), page.rec.rfm_recency],
+                            [Labels.fieldLabel("account", "rfm_frequency"), page.rec.rfm_frequency],
+                            [Labels.fieldLabel("account", "rfm_monetary"), page.rec.rfm_monetary]
+                        ]
+                        text: parts.map(p => qsTr("%1 %2/5").arg(p[0]).arg(Labels.isSet(p[1]) ? p[1] : "–")).join(" · ")
+                        opacity: 0.7
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+
+            // ---- contact data -------------------------------------------------------------------
+
+            SectionHeader {
+                text: qsTr("Contact")
+            }
+            Label {
+                visible: !page.hasContactData
+                text: qsTr("No phone, email or address yet")
+                opacity: 0.7
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Repeater {
+                model: page.phones
+                RowLayout {
+                    required property var modelData
+                    required property int index
+                    spacing: 8
+                    Layout.fillWidth: true
+
+                    Label {
+                        text: "☎ " + (modelData.number || "")
+                              + (Labels.isSet(modelData.kind) ? "  (" + Labels.enumValue("account", "kind", modelData.kind) + ")" : "")
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        objectName: "callButton_" + index
+                        text: qsTr("Call")
+                        visible: modelData.kind !== "fax"
+                        Layout.preferredHeight: 44
+                        onClicked: page.dial(modelData.number)
+                    }
+                    Button {
+                        objectName: "messageButton_" + index
+                        text: qsTr("Message")
+                        visible: modelData.kind !== "fax"
+                        Layout.preferredHeight: 44
+                        onClicked: page.message(modelData.number)
+                    }
+                }
+            }
+            Repeater {
+                model: page.emails
+                RowLayout {
+                    required property var modelData
+                    required property int index
+                    spacing: 8
+                    Layout.fillWidth: true
+
+                    Label {
+                        text: "@ " + modelData
+                        elide: Text.ElideMiddle
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        objectName: "emailButton_" + index
+                        text: qsTr("Email")
+                        Layout.preferredHeight: 44
+                        onClicked: Qt.openUrlExternally("mailto:" + modelData)
+                    }
+                }
+            }
+            Repeater {
+                model: page.messagingIds
+                Label {
+                    required property var modelData
+                    text: Labels.enumValue("account", "network", modelData.network) + ": " + (modelData.handle || "")
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                    Layout.minimumHeight: 32
+                    verticalAlignment: Text.AlignVCenter
+                }
+            }
+            Repeater {
+                model: page.addresses
+                RowLayout {
+                    required property var modelData
+                    required property int index
+                    spacing: 8
+                    Layout.fillWidth: true
+
+                    Label {
+                        text: (Labels.isSet(modelData.kind) ? Labels.enumValue("account", "kind", modelData.kind) + ": " : "")
+                              + Labels.addressText(modelData)
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        objectName: "mapButton_" + index
+                        text: qsTr("Map")
+                        Layout.preferredHeight: 44
+                        onClicked: page.openMap(modelData)
+                    }
+                }
+            }
+            RowLayout {
+                visible: Labels.isSet(page.rec.website)
+                spacing: 8
+                Layout.fillWidth: true
+                Label {
+                    text: page.rec.website || ""
+                    elide: Text.ElideMiddle
+                    Layout.fillWidth: true
+                }
+                Button {
+                    text: qsTr("Open")
+                    Layout.preferredHeight: 44
+                    onClicked: page.openWebsite(page.rec.website)
+                }
+            }
+
+            // ---- the account's records ----------------------------------------------------------
+
+            RecordSection {
+                title: qsTr("Contacts")
+                entity: "contact"
+                parentId: page.recordId
+                orderBy: "last_name"
+                emptyText: qsTr("No contacts yet")
+                canAdd: true
+                onAddRequested: page.addRecord(entity, qsTr("New contact"))
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Sites")
+                entity: "site"
+                parentId: page.recordId
+                orderBy: "name"
+                emptyText: qsTr("No sites yet")
+                canAdd: true
+                onAddRequested: page.addRecord(entity, qsTr("New site"))
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                objectName: "timeline"
+                title: qsTr("Timeline")
+                entity: "interaction"
+                parentId: page.recordId
+                orderBy: "actual_start"
+                descending: true
+                emptyText: qsTr("No interactions yet")
+                canAdd: true
+                addText: qsTr("Log")
+                onAddRequested: page.logInteraction()
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Orders")
+                entity: "order"
+                parentId: page.recordId
+                orderBy: "ordered_at"
+                descending: true
+                emptyText: qsTr("No orders yet")
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Open opportunities")
+                entity: "opportunity"
+                parentId: page.recordId
+                orderBy: "expected_close"
+                emptyText: qsTr("No open opportunities")
+                canAdd: true
+                accept: r => r.stage !== "closed_won" && r.stage !== "closed_lost"
+                onAddRequested: page.addRecord(entity, qsTr("New opportunity"))
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Cases")
+                entity: "case"
+                parentId: page.recordId
+                orderBy: "opened_at"
+                descending: true
+                emptyText: qsTr("No cases")
+                canAdd: true
+                onAddRequested: page.addRecord(entity, qsTr("New case"))
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Service tasks")
+                entity: "service_task"
+                parentId: page.recordId
+                orderBy: "window_start"
+                descending: true
+                emptyText: qsTr("No service tasks")
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+            RecordSection {
+                title: qsTr("Competitor notes")
+                entity: "competitor_note"
+                parentId: page.recordId
+                orderBy: "observed_on"
+                descending: true
+                emptyText: qsTr("No competitor notes yet")
+                canAdd: true
+                onAddRequested: page.addRecord(entity, qsTr("New competitor note"))
+                onOpenRequested: id => page.openRecord(entity, id)
+                onShowAllRequested: page.showAll(title, entity, orderBy, descending)
+            }
+        }
+    }
+}
