@@ -43,6 +43,11 @@ Page {
         segment = "";
     }
 
+    // The first customer listed ("" when none), for the screenshot tool.
+    function firstAccountId() {
+        return accounts.count > 0 ? accounts.get(0).recordId : "";
+    }
+
     RecordListModel {
         id: accounts
         entity: "account"
@@ -78,9 +83,9 @@ Page {
                     Layout.fillWidth: true
                     ProgressBar {
                         objectName: "initialSyncProgress"
-                        from: 0
-                        to: Math.max(1, Session.initialSyncTotal)
-                        value: Session.initialSyncDone
+                        // A fraction: ProgressBar clamps value to [from, to] when set, so a
+                        // count arriving before its total would otherwise stick at the top.
+                        value: Session.initialSyncTotal > 0 ? Session.initialSyncDone / Session.initialSyncTotal : 0
                         indeterminate: Session.initialSyncTotal === 0 && Session.syncing
                         Layout.fillWidth: true
                     }

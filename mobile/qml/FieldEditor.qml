@@ -260,9 +260,12 @@ ColumnLayout {
                 }
                 displayText: currentIndex < 0 ? qsTr("Choose…") : currentText
                 Component.onCompleted: currentIndex = indexOfValue(Labels.isSet(input.initial) ? input.initial : "")
+                // valueAt(): currentValue is not updated yet when currentIndex changes.
                 onCurrentIndexChanged: {
-                    if (currentIndex >= 0)
-                        input.valueEdited(currentValue === "" ? null : currentValue);
+                    if (currentIndex < 0)
+                        return;
+                    const v = valueAt(currentIndex);
+                    input.valueEdited(v === "" ? null : v);
                 }
             }
         }
@@ -371,8 +374,8 @@ ColumnLayout {
                 onModelChanged: Qt.callLater(() => {
                     picker.currentIndex = picker.indexOfValue(picker.selected);
                 })
-                onActivated: {
-                    selected = currentValue;
+                onActivated: index => {
+                    selected = valueAt(index);
                     input.valueEdited(selected === "" ? null : selected);
                 }
             }

@@ -411,8 +411,12 @@ QtObject {
         return [a.street, cityLine, a.region, a.country].filter(isSet).join(", ");
     }
 
+    // Chinese (and other CJK) names read family name first, without a space: 李伟.
     function personName(r) {
-        return [r.first_name, r.last_name].filter(isSet).join(" ");
+        const parts = [r.first_name, r.last_name].filter(isSet);
+        if (/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/.test(parts.join("")))
+            return parts.reverse().join("");
+        return parts.join(" ");
     }
 
     // The name a record goes by in lists and pickers.

@@ -45,6 +45,12 @@ ApplicationWindow {
         }
     }
 
+    // For the screenshot tool: shows one page by name (see the main UI's showPage).
+    function showPage(name) {
+        if (pageLoader.item && pageLoader.item.showPage)
+            pageLoader.item.showPage(name);
+    }
+
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
@@ -140,6 +146,28 @@ ApplicationWindow {
                     stack.pop();
                 else if (stack === detailStack)
                     stack.clear();
+            }
+
+            // Brings up one page by name, for the screenshot tool (mcrm-app-screenshots).
+            function showPage(name) {
+                detailStack.clear();
+                if (name === "sync") {
+                    tabBar.currentIndex = 1;
+                    return;
+                }
+                if (name === "settings") {
+                    tabBar.currentIndex = 2;
+                    return;
+                }
+                tabBar.currentIndex = 0;
+                const first = customersPage.firstAccountId();
+                if (name === "customers" || first === "")
+                    return;
+                openAccount(first);
+                if (name === "account-form")
+                    detailStack.currentItem.edit();
+                else if (name === "interaction-form")
+                    detailStack.currentItem.logInteraction();
             }
 
             function openAccount(id) {

@@ -128,12 +128,12 @@ Page {
 
         parent: Overlay.overlay
         anchors.centerIn: parent
-        width: Math.min(page.width - 32, 420)
+        // Never narrower than 280: at the transient zero width of start-up the wrapped text
+        // and the title made the dialog's height a binding loop.
+        width: Math.max(280, Math.min(parent.width - 32, 420))
         modal: true
         title: qsTr("Sign out?")
 
-        // As the content item the label gets the dialog's width, so its wrapped height does
-        // not feed back into the dialog's size.
         contentItem: Label {
             objectName: "signOutWarning"
             text: signOutDialog.unsent === 1

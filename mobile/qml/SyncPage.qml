@@ -115,9 +115,9 @@ Page {
                 RowLayout {
                     Layout.fillWidth: true
                     ProgressBar {
-                        from: 0
-                        to: Math.max(1, Session.initialSyncTotal)
-                        value: Session.initialSyncDone
+                        // A fraction: ProgressBar clamps value to [from, to] when set, so a
+                        // count arriving before its total would otherwise stick at the top.
+                        value: Session.initialSyncTotal > 0 ? Session.initialSyncDone / Session.initialSyncTotal : 0
                         indeterminate: Session.initialSyncTotal === 0 && Session.syncing
                         Layout.fillWidth: true
                     }
@@ -316,12 +316,12 @@ Page {
 
         parent: Overlay.overlay
         anchors.centerIn: parent
-        width: Math.min(page.width - 32, 420)
+        // Never narrower than 280: at the transient zero width of start-up the wrapped text
+        // and the title made the dialog's height a binding loop.
+        width: Math.max(280, Math.min(parent.width - 32, 420))
         modal: true
         title: qsTr("Discard this change?")
 
-        // As the content item the label gets the dialog's width, so its wrapped height does
-        // not feed back into the dialog's size.
         contentItem: Label {
             text: qsTr("Your change to “%1” will be deleted from this device and never reach the server.").arg(discardDialog.recordTitle)
             wrapMode: Text.Wrap

@@ -3,9 +3,8 @@ import QtTest
 import MCrm.Core
 
 // The app as a rep uses it, against a real mcrm-server with Chinese demo data: sign in (a wrong
-// password first), the customers after the first sync, a Chinese search inside a name, an
-// account created while sync is paused (its pending mark, then the mark clearing once the server
-// has it), and an interaction logged on the customer's timeline. The functions run in order.
+// password first), the customers after the first sync, and a Chinese search inside a name.
+// The functions run in order.
 TestCase {
     id: testCase
     name: "FieldApp"
@@ -98,8 +97,6 @@ TestCase {
             }
             return false
         }, 10000, "searching " + inside + " did not find " + name)
-        for (let i = 0; i < list.count; ++i)
-            verify(list.model.get(i).name.indexOf(inside) >= 0 || true)
         type(search, "")
     }
 }
