@@ -82,12 +82,23 @@ Page {
         });
     }
 
+    // The fields a rep fills in for the sections' records, for new ones and when opening one;
+    // other entities get the form's default (every editable field except ids).
+    readonly property var formFields: ({
+        "interaction": ["channel", "direction", "subject", "actual_start", "outcome", "satisfaction", "feedback",
+                        "notes", "contact_id"],
+        "opportunity": ["name", "stage", "probability_percent", "amount_minor", "currency", "expected_close",
+                        "next_step", "competitors", "lost_reason", "contact_id"],
+        "case": ["subject", "type", "priority", "status", "channel", "description", "contact_id"],
+        "competitor_note": ["competitor", "product", "price_seen_minor", "currency", "observed_on", "strengths",
+                            "weaknesses", "opportunity_id"]
+    })
+
     function logInteraction() {
         push(formComponent, {
             "entity": "interaction",
             "title": qsTr("Log interaction"),
-            "shownFields": ["channel", "direction", "subject", "actual_start", "outcome", "satisfaction",
-                            "feedback", "notes", "contact_id"],
+            "shownFields": formFields.interaction,
             "presets": {
                 "account_id": page.recordId,
                 "actual_start": Date.now()
@@ -95,31 +106,25 @@ Page {
         });
     }
 
-    // Forms of the sections' records; the default fields are all editable ones except ids.
-    readonly property var addFields: ({
-        "opportunity": ["name", "stage", "probability_percent", "amount_minor", "currency", "expected_close",
-                        "next_step", "competitors", "contact_id"],
-        "case": ["subject", "type", "priority", "status", "channel", "description", "contact_id"],
-        "competitor_note": ["competitor", "product", "price_seen_minor", "currency", "observed_on", "strengths",
-                            "weaknesses", "opportunity_id"]
-    })
-
     function addRecord(entity, title) {
         const properties = {
             "entity": entity,
             "title": title,
             "presets": { "account_id": page.recordId }
         };
-        if (addFields[entity])
-            properties.shownFields = addFields[entity];
+        if (formFields[entity])
+            properties.shownFields = formFields[entity];
         push(formComponent, properties);
     }
 
     function openRecord(entity, id) {
-        push(formComponent, {
+        const properties = {
             "entity": entity,
             "recordId": id
-        });
+        };
+        if (formFields[entity])
+            properties.shownFields = formFields[entity];
+        push(formComponent, properties);
     }
 
     function showAll(title, entity, orderBy, descending) {
@@ -332,51 +337,53 @@ Page {
             Repeater {
                 model: page.phones
                 RowLayout {
+                    id: phoneRow
                     required property var modelData
                     required property int index
                     spacing: 8
                     Layout.fillWidth: true
 
                     Label {
-                        text: "☎ " + (modelData.number || "")
-                              + (Labels.isSet(modelData.kind) ? "  (" + Labels.enumValue("account", "kind", modelData.kind) + ")" : "")
+                        text: "☎ " + (phoneRow.modelData.number || "")
+                              + (Labels.isSet(phoneRow.modelData.kind) ? "  (" + Labels.enumValue("account", "kind", phoneRow.modelData.kind) + ")" : "")
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
                     Button {
-                        objectName: "callButton_" + index
+                        objectName: "callButton_" + phoneRow.index
                         text: qsTr("Call")
-                        visible: modelData.kind !== "fax"
+                        visible: phoneRow.modelData.kind !== "fax"
                         Layout.preferredHeight: 44
-                        onClicked: page.dial(modelData.number)
+                        onClicked: page.dial(phoneRow.modelData.number)
                     }
                     Button {
-                        objectName: "messageButton_" + index
+                        objectName: "messageButton_" + phoneRow.index
                         text: qsTr("Message")
-                        visible: modelData.kind !== "fax"
+                        visible: phoneRow.modelData.kind !== "fax"
                         Layout.preferredHeight: 44
-                        onClicked: page.message(modelData.number)
+                        onClicked: page.message(phoneRow.modelData.number)
                     }
                 }
             }
             Repeater {
                 model: page.emails
                 RowLayout {
+                    id: emailRow
                     required property var modelData
                     required property int index
                     spacing: 8
                     Layout.fillWidth: true
 
                     Label {
-                        text: "@ " + modelData
+                        text: "@ " + emailRow.modelData
                         elide: Text.ElideMiddle
                         Layout.fillWidth: true
                     }
                     Button {
-                        objectName: "emailButton_" + index
+                        objectName: "emailButton_" + emailRow.index
                         text: qsTr("Email")
                         Layout.preferredHeight: 44
-                        onClicked: Qt.openUrlExternally("mailto:" + modelData)
+                        onClicked: Qt.openUrlExternally("mailto:" + emailRow.modelData)
                     }
                 }
             }
@@ -394,22 +401,23 @@ Page {
             Repeater {
                 model: page.addresses
                 RowLayout {
+                    id: addressRow
                     required property var modelData
                     required property int index
                     spacing: 8
                     Layout.fillWidth: true
 
                     Label {
-                        text: (Labels.isSet(modelData.kind) ? Labels.enumValue("account", "kind", modelData.kind) + ": " : "")
-                              + Labels.addressText(modelData)
+                        text: (Labels.isSet(addressRow.modelData.kind) ? Labels.enumValue("account", "kind", addressRow.modelData.kind) + ": " : "")
+                              + Labels.addressText(addressRow.modelData)
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
                     Button {
-                        objectName: "mapButton_" + index
+                        objectName: "mapButton_" + addressRow.index
                         text: qsTr("Map")
                         Layout.preferredHeight: 44
-                        onClicked: page.openMap(modelData)
+                        onClicked: page.openMap(addressRow.modelData)
                     }
                 }
             }

@@ -461,7 +461,7 @@ QtObject {
                                direction(r.direction)]);
             if (isSet(r.outcome))
                 s.lines.push(outcome(r.outcome));
-            if (isSet(r.satisfaction))
+            if (isSet(r.satisfaction) && Number(r.satisfaction) > 0)
                 s.lines.push(qsTr("Satisfaction %1").arg(stars(r.satisfaction)));
             if (isSet(r.feedback))
                 s.lines.push("“" + r.feedback + "”");

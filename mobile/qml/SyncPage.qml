@@ -63,7 +63,12 @@ Page {
                 }
                 Label {
                     objectName: "syncStatusLabel"
-                    text: Session.syncing ? qsTr("Syncing…") : Session.online ? qsTr("Online") : qsTr("Offline")
+                    text: Session.online ? qsTr("Online") : qsTr("Offline")
+                }
+                Label {
+                    visible: Session.syncing
+                    text: qsTr("Syncing…")
+                    opacity: 0.7
                 }
             }
             Label {
