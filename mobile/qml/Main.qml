@@ -181,9 +181,12 @@ ApplicationWindow {
             }
 
             function createAccount() {
+                // A rep's new customer is theirs: the server (and the device, by the same rule)
+                // refuses an account created outside the creator's scope.
                 const form = detailStack.push(formComponent, {
                     "entity": "account",
-                    "title": qsTr("New customer")
+                    "title": qsTr("New customer"),
+                    "presets": { "owner_id": Session.userId }
                 });
                 // Later: the form is still leaving the stack when it reports the new id.
                 form.finished.connect(id => Qt.callLater(ui.openAccount, id));

@@ -42,6 +42,30 @@ TestCase {
         field.text = text
     }
 
+    // The first item under `item` for which `pred` holds (depth first).
+    function findWhere(item, pred) {
+        if (!item) return null
+        if (pred(item)) return item
+        const kids = item.children || []
+        for (let i = 0; i < kids.length; ++i) {
+            const found = findWhere(kids[i], pred)
+            if (found) return found
+        }
+        return null
+    }
+    function textInputIn(item) {
+        return findWhere(item, function(x) { return x.cursorPosition !== undefined && x.text !== undefined })
+    }
+    function comboIn(item) {
+        return findWhere(item, function(x) { return x.indexOfValue !== undefined })
+    }
+    function rowNamed(list, name) {
+        for (let i = 0; i < list.count; ++i) {
+            if (list.model.get(i).name === name) return list.model.get(i)
+        }
+        return null
+    }
+
     function initTestCase() {
         const component = Qt.createComponent("qrc:/MCrm/qml/Main.qml")
         compare(component.status, Component.Ready, component.errorString())
@@ -98,5 +122,42 @@ TestCase {
             return false
         }, 10000, "searching " + inside + " did not find " + name)
         type(search, "")
+    }
+
+    function test_4_anAccountCreatedOfflineIsFoundAndMarkedUntilTheServerHasIt() {
+        Session.pauseSync()  // as if the network were gone: the change stays on the device
+        mouseClick(waitFor("addAccountButton"))
+        const form = waitFor("recordFormPage")
+        tryVerify(function() { return find("field_name") !== null }, 10000)
+        textInputIn(find("field_name")).text = "Bergbauernhof Testalm"
+        const kind = comboIn(find("field_kind"))
+        kind.currentIndex = 0
+        kind.activated(0)
+        const save = waitFor("saveButton")
+        tryVerify(function() { return save.enabled }, 10000, "the form never got ready")
+        mouseClick(save)
+        // Saved: the new customer opens.
+        tryVerify(function() {
+            const name = find("customerName")
+            return name !== null && name.text === "Bergbauernhof Testalm"
+        }, 10000, "not saved: " + form.localError + " " + form.generalError)
+        compare(Session.pendingCount, 1)
+
+        window.showPage("customers")
+        const list = waitFor("customerList")
+        type(waitFor("customerSearch"), "testalm")
+        tryVerify(function() {
+            const row = rowNamed(list, "Bergbauernhof Testalm")
+            return row !== null && row.pending === true
+        }, 10000, "the new account is not listed with its pending mark")
+        tryVerify(function() { return find("pendingMark") !== null && find("pendingMark").visible })
+
+        Session.syncNow()  // the network is back
+        tryVerify(function() {
+            const row = rowNamed(list, "Bergbauernhof Testalm")
+            return row !== null && row.pending === false
+        }, 30000, "the mark did not clear once the server had the account")
+        tryCompare(Session, "pendingCount", 0, 10000)
+        type(waitFor("customerSearch"), "")
     }
 }

@@ -313,9 +313,14 @@ void SessionManager::signOut() {
 
 void SessionManager::syncNow() {
   if (worker_ == nullptr) {
-    // Paused (or not started): start again from the stored cursor.
+    // Paused: start again from the stored cursor, on a new client of the same session (a
+    // stopped worker has cancelled its client for good).
     if (client_ == nullptr || !signed_in_) return;
-    auto client = std::move(client_);
+    auto client = std::make_unique<device::SyncClient>(serverAddress().toStdString(),
+                                                       DeviceId().toStdString());
+    client->Resume(client_->token(), client_->user_id());
+    worker_.reset();
+    client_.reset();
     StartSession(std::move(client));
     return;
   }
