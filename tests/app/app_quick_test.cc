@@ -3,6 +3,7 @@
 // data. The QML tests sign in through the sign-in page as a user would.
 #include <QtQuickTest/quicktest.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QObject>
 #include <QQmlContext>
@@ -12,12 +13,77 @@
 #include <optional>
 
 #include "app/record_repository.h"
+#include "app/record_variant.h"
 #include "app/schema_info.h"
 #include "app/session_manager.h"
 #include "app_setup.h"
+#include "mcrm/hlc.h"
+#include "mcrm/uuid.h"
+#include "replica.h"
 #include "server_process.h"
+#include "sync_engine.h"
 
 namespace {
+
+int64_t NowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// The back office at work while the rep's device is offline: the dispatcher's own device
+// (the real device core, signed in as "dispatch"), which changes records on the server. Tests
+// call it from QML as `office`.
+class OfficeDevice : public QObject {
+  Q_OBJECT
+
+ public:
+  OfficeDevice(std::string address, QString dir, QObject* parent)
+      : QObject(parent), address_(std::move(address)), dir_(std::move(dir)) {}
+
+  // Sets fields of a record on the server (a map of field name to value, null clears), after
+  // bringing the office's replica up to date. Answers "" or what went wrong.
+  Q_INVOKABLE QString change(const QString& entity, const QString& id, const QVariantMap& values) {
+    if (const QString error = Start(); !error.isEmpty()) return error;
+    auto type = mcrm::mobile::EntityNamed(entity);
+    if (!type.ok()) return QString::fromStdString(type.status().ToString());
+    auto fields = mcrm::mobile::FromVariantMap(*type, values);
+    if (!fields.ok()) return QString::fromStdString(fields.status().ToString());
+    mcrm::device::SyncEngine engine(*replica_, *client_);
+    if (auto synced = engine.SyncOnce(); !synced.ok()) {
+      return QString::fromStdString(synced.status().ToString());
+    }
+    auto written =
+        replica_->Write(*type, id.toStdString(), *fields, clock_.Now(), ids_.NextString(NowMs()));
+    if (!written.ok()) return QString::fromStdString(written.status().ToString());
+    auto pushed = engine.SyncOnce();
+    if (!pushed.ok()) return QString::fromStdString(pushed.status().ToString());
+    if (pushed->rejected > 0) return QStringLiteral("the server refused the office's change");
+    return {};
+  }
+
+  // The dispatcher's user id.
+  Q_INVOKABLE QString userId() {
+    Start();
+    return client_ ? QString::fromStdString(client_->user_id()) : QString();
+  }
+
+ private:
+  QString Start() {
+    if (replica_ != nullptr) return {};
+    client_ = std::make_unique<mcrm::device::SyncClient>(address_, "office-device");
+    if (auto login = client_->Login("dispatch", "demo"); !login.ok()) {
+      return QString::fromStdString(login.ToString());
+    }
+    auto replica = mcrm::device::Replica::Open((dir_ + "/office.sqlite3").toStdString());
+    if (!replica.ok()) return QString::fromStdString(replica.status().ToString());
+    replica_ = *std::move(replica);
+    return {};
+  }
+
+  const std::string address_;
+  const QString dir_;
+  std::unique_ptr<mcrm::device::SyncClient> client_;
+  std::unique_ptr<mcrm::device::Replica> replica_;
+  mcrm::HybridClock clock_{"office-device", &NowMs};
+  mcrm::UuidV7Generator ids_;
+};
 
 class AppSetup : public QObject {
   Q_OBJECT
@@ -37,6 +103,7 @@ class AppSetup : public QObject {
     session_ = new mcrm::mobile::SessionManager(*repository_, app_dir_->path(),
                                                 QString::fromStdString(server_->address()), this);
     schema_ = new mcrm::mobile::SchemaInfo(this);
+    office_ = new OfficeDevice(server_->address(), server_dir_->path(), this);
     mcrm::mobile::RegisterQmlTypes(session_, schema_);
   }
 
@@ -44,6 +111,7 @@ class AppSetup : public QObject {
     mcrm::mobile::AddAppImportPath(engine);
     engine->rootContext()->setContextProperty(QStringLiteral("testServerAddress"),
                                               QString::fromStdString(server_->address()));
+    engine->rootContext()->setContextProperty(QStringLiteral("office"), office_);
   }
 
   void cleanupTestCase() {
@@ -58,6 +126,7 @@ class AppSetup : public QObject {
   mcrm::mobile::RecordRepository* repository_ = nullptr;
   mcrm::mobile::SessionManager* session_ = nullptr;
   mcrm::mobile::SchemaInfo* schema_ = nullptr;
+  OfficeDevice* office_ = nullptr;
 };
 
 }  // namespace

@@ -3,8 +3,10 @@ import QtTest
 import MCrm.Core
 
 // The app as a rep uses it, against a real mcrm-server with Chinese demo data: sign in (a wrong
-// password first), the customers after the first sync, and a Chinese search inside a name.
-// The functions run in order.
+// password first), the customers after the first sync, a Chinese search inside a name, an
+// account created while sync is paused (its pending mark, then the mark clearing once the server
+// has it), a conflict with the office shown with both values and kept, and a change the server
+// refuses shown with its reason and discarded. The functions run in order.
 TestCase {
     id: testCase
     name: "FieldApp"
@@ -27,7 +29,9 @@ TestCase {
         return null
     }
     function find(name) {
-        const found = findChild(window.contentItem, name) || findChild(window.overlay, name)
+        // From the window's root item: the pages, the header and footer, and the overlay that
+        // holds the open dialogs.
+        const found = findChild(window.contentItem.parent, name)
             || (window.header ? findChild(window.header, name) : null)
             || (window.footer ? findChild(window.footer, name) : null)
         return found
@@ -159,5 +163,77 @@ TestCase {
         }, 30000, "the mark did not clear once the server had the account")
         tryCompare(Session, "pendingCount", 0, 10000)
         type(waitFor("customerSearch"), "")
+    }
+
+    // A customer of the rep's, by its row in the list (not the one made in test 4).
+    function someAccount(skip) {
+        const list = waitFor("customerList")
+        tryVerify(function() { return list.count > skip + 1 }, 20000)
+        return list.model.get(skip)
+    }
+    function editAsRep(id, values) {
+        const ctl = Qt.createQmlObject("import MCrm.Core; RecordController { entity: \"account\" }",
+                                       testCase)
+        ctl.recordId = id
+        tryVerify(function() { return ctl.exists }, 10000)
+        const saved = createTemporaryObject(signalSpyComponent, testCase, { target: ctl, signalName: "saved" })
+        ctl.save(values)
+        saved.wait(10000)
+        ctl.destroy()
+    }
+    Component {
+        id: signalSpyComponent
+        SignalSpy {}
+    }
+
+    function test_5_aConflictShowsBothValuesAndKeepMineWins() {
+        const account = someAccount(1)
+        Session.pauseSync()
+        editAsRep(account.recordId, { "website": "https://mine.example.cn" })
+        // Later, the office changes the same field on the server.
+        compare(office.change("account", account.recordId, { "website": "https://theirs.example.cn" }), "")
+        Session.syncNow()
+        tryCompare(Session, "conflictCount", 1, 30000)
+        const conflict = Session.conflicts[0]
+        compare(conflict.field, "website")
+        compare(conflict.mine, "https://mine.example.cn")
+        compare(conflict.theirs, "https://theirs.example.cn")
+        verify(!conflict.mineWon, "the later change (the office's) won")
+
+        window.showPage("sync")
+        mouseClick(waitFor("keepMineButton"))
+        tryCompare(Session, "conflictCount", 0, 10000)
+        // Keeping mine is a new change: it reaches the server, and the rep's view shows it.
+        tryCompare(Session, "pendingCount", 0, 30000)
+        const ctl = Qt.createQmlObject("import MCrm.Core; RecordController { entity: \"account\" }",
+                                       testCase)
+        ctl.recordId = account.recordId
+        tryVerify(function() { return ctl.record.website === "https://mine.example.cn" }, 10000)
+        ctl.destroy()
+        window.showPage("customers")
+    }
+
+    function test_6_aRejectedChangeShowsItsReasonAndCanBeDiscarded() {
+        const account = someAccount(2)
+        Session.pauseSync()
+        editAsRep(account.recordId, { "notes": "Visited on Monday" })
+        // Meanwhile the office gives the customer to another owner, out of the rep's scope.
+        compare(office.change("account", account.recordId,
+                              { "owner_id": office.userId(), "territory_id": null }), "")
+        Session.syncNow()
+        tryCompare(Session, "rejectedCount", 1, 30000)
+        const rejected = Session.outbox.filter(function(e) { return e.rejected })[0]
+        verify(rejected.reason.length > 0, "no reason")
+        compare(rejected.recordId, account.recordId)
+
+        window.showPage("sync")
+        const discard = waitFor("discardChangeButton")
+        tryVerify(function() { return discard.visible }, 10000)
+        discard.clicked()
+        const confirm = waitFor("confirmDiscardButton")
+        tryVerify(function() { return confirm.visible }, 10000)
+        confirm.clicked()
+        tryCompare(Session, "rejectedCount", 0, 10000)
+        window.showPage("customers")
     }
 }
