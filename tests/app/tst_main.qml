@@ -236,4 +236,32 @@ TestCase {
         tryCompare(Session, "rejectedCount", 0, 10000)
         window.showPage("customers")
     }
+
+    function test_7_anInteractionLoggedOfflineIsOnTheTimelineAtOnce() {
+        Session.pauseSync()
+        window.showPage("customer")  // the first customer listed
+        const log = waitFor("logInteractionButton")
+        tryVerify(function() { return log.visible && log.enabled }, 10000)
+        log.clicked()
+        tryVerify(function() { return find("field_subject") !== null }, 10000)
+        textInputIn(find("field_subject")).text = "试用装置回访"
+        const channel = comboIn(find("field_channel"))
+        channel.currentIndex = channel.indexOfValue("visit")
+        channel.activated(channel.currentIndex)
+        const save = waitFor("saveButton")
+        tryVerify(function() { return save.enabled }, 10000)
+        const form = waitFor("recordFormPage")
+        save.clicked()
+        // Back on the customer: the visit heads the timeline, newest first, marked as not sent.
+        const timeline = waitFor("timeline")
+        tryVerify(function() {
+            return timeline.items.length > 0 && timeline.items[0].subject === "试用装置回访"
+        }, 10000, "the timeline does not start with the new visit: "
+                  + JSON.stringify(timeline.items.length ? timeline.items[0].subject : "none")
+                  + " pending " + Session.pendingCount + " form: " + form.localError + " " + form.generalError)
+        verify(timeline.items[0].pending)
+        Session.syncNow()
+        tryCompare(Session, "pendingCount", 0, 30000)
+        window.showPage("customers")
+    }
 }
