@@ -103,6 +103,8 @@ TestCase {
         const list = waitFor("customerList")
         tryVerify(function() { return list.count > 0 }, 60000, "no customers after the first sync")
         tryVerify(function() { return Session.lastSync.getTime() > 0 }, 60000)
+        tryVerify(function() { return Session.serverVersion !== "" }, 20000,
+                  "the settings cannot say which server version they talk to")
     }
 
     function test_3_aChineseSearchFindsTwoCharactersInsideAName() {

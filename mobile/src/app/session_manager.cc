@@ -1,5 +1,7 @@
 #include "session_manager.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -8,6 +10,7 @@
 #include <thread>
 
 #include "mcrm/endpoint.h"
+#include "mcrm/v1/server_info.grpc.pb.h"
 #include "record_repository.h"
 #include "record_variant.h"
 #include "replica.h"
@@ -247,6 +250,7 @@ void SessionManager::OnWorkerEvent(const device::WorkerEvent& event) {
       emit syncStateChanged();
       if (event.report.pulled > 0 || event.report.pushed > 0) repository_.NotifyRecordsChanged();
       RefreshSyncLists();
+      if (server_version_.isEmpty()) AskServerVersion();
       return;
     case Kind::kFailed:
       syncing_ = false;
@@ -277,6 +281,27 @@ void SessionManager::OnWorkerEvent(const device::WorkerEvent& event) {
       }
       return;
   }
+}
+
+void SessionManager::AskServerVersion() {
+  QPointer<SessionManager> self(this);
+  std::thread([self, target = serverAddress().toStdString()] {
+    auto stub =
+        v1::ServerInfo::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::GetInfoResponse response;
+    if (!stub->GetInfo(&context, v1::GetInfoRequest(), &response).ok()) return;
+    const QString version = QString::fromStdString(response.server_version());
+    QMetaObject::invokeMethod(
+        qApp,
+        [self, version] {
+          if (self.isNull() || self->server_version_ == version) return;
+          self->server_version_ = version;
+          emit self->syncStateChanged();
+        },
+        Qt::QueuedConnection);
+  }).detach();
 }
 
 void SessionManager::EndSession(const QString& message) {

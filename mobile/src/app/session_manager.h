@@ -118,6 +118,8 @@ class SessionManager : public QObject {
   // Re-reads the outbox, the conflicts and the user's own record.
   void RefreshSyncLists();
   void SetSignInError(const QString& message);
+  // Asks the server for its version (shown in the settings), off the UI thread.
+  void AskServerVersion();
   void EndSession(const QString& message);
   // Conflicts are resolved as new changes: the worker is asked to sync after each.
   void Resolve(int conflict_seq, bool keep_theirs);
