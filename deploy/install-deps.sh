@@ -37,6 +37,7 @@ packages=(
   qml6-module-qtquick-window       # QtQuick.Window import
   qml6-module-qtqml-workerscript   # needed by QtQuick list views
   qml6-module-qttest               # Qt Quick Test (app tests)
+  qml6-module-qtpositioning        # the check-in position of a visit (QtPositioning)
   libqt6sql6-sqlite                # Qt's SQLite driver
   qt6-tools-dev                    # Qt6LinguistTools for CMake (the app's translations)
   qt6-l10n-tools                   # lupdate and lrelease

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtPositioning
 import MCrm.Core
 import MCrm
 
@@ -94,15 +95,39 @@ Page {
                             "weaknesses", "opportunity_id"]
     })
 
+    // Where the rep is, for a visit's check-in: a fix of the platform's positioning, when it has
+    // one (none on a desktop without a source, or without the rep's permission: the visit is
+    // logged without a position then).
+    PositionSource {
+        id: position
+        active: page.visible
+        updateInterval: 30000
+    }
+
+    function interactionPresets() {
+        const presets = {
+            "account_id": page.recordId,
+            "actual_start": Date.now()
+        };
+        const fix = position.valid ? position.position : null;
+        if (fix && fix.latitudeValid && fix.longitudeValid) {
+            presets.check_in = {
+                "latitude": fix.coordinate.latitude,
+                "longitude": fix.coordinate.longitude,
+                "at": fix.timestamp.getTime()
+            };
+            if (fix.horizontalAccuracyValid)
+                presets.check_in.accuracy_m = fix.horizontalAccuracy;
+        }
+        return presets;
+    }
+
     function logInteraction() {
         push(formComponent, {
             "entity": "interaction",
             "title": qsTr("Log interaction"),
             "shownFields": formFields.interaction,
-            "presets": {
-                "account_id": page.recordId,
-                "actual_start": Date.now()
-            }
+            "presets": page.interactionPresets()
         });
     }
 
