@@ -6,6 +6,7 @@
 //   mcrm-bench streams [--devices N]
 //   mcrm-bench initial-sync --store pg|sqlite [--database URI] [--accounts N]
 //   mcrm-bench propagation  [--store pg|sqlite] [--database URI] [--trials N]
+//   mcrm-bench app [--accounts N]   (runs mcrm-app-bench, built with the app)
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -13,9 +14,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
@@ -905,9 +908,28 @@ int Find() {
   return 0;
 }
 
+// The app's benchmark is a program of its own (it links the Qt app; this one links the server):
+// it runs in place of this one, with the arguments after "app".
+int App(int argc, char** argv) {
+#ifdef MCRM_APP_BENCH_BINARY
+  std::vector<char*> args = {const_cast<char*>(MCRM_APP_BENCH_BINARY)};
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  std::fflush(nullptr);
+  execv(MCRM_APP_BENCH_BINARY, args.data());
+  Die(absl::StrCat("app: cannot run ", MCRM_APP_BENCH_BINARY, ": ", std::strerror(errno)));
+#else
+  (void)argc;
+  (void)argv;
+  Die("app: not built (configure with -DMCRM_BUILD_APP=ON, which builds mcrm-app-bench)");
+#endif
+}
+
 }  // namespace mcrm::bench
 
 int main(int argc, char** argv) {
+  // Before the flags are read: the app's benchmark reads its own.
+  if (argc > 1 && std::strcmp(argv[1], "app") == 0) return mcrm::bench::App(argc, argv);
   mcrm::DashesToUnderscoresInFlagNames(argc, argv);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string command = args.size() > 1 ? args[1] : "";
@@ -919,7 +941,8 @@ int main(int argc, char** argv) {
   if (command == "import") return mcrm::bench::Import();
   if (command == "find") return mcrm::bench::Find();
   std::fprintf(stderr,
-               "usage: mcrm-bench push|pull|streams|initial-sync|propagation|import|find [flags]  "
+               "usage: mcrm-bench push|pull|streams|initial-sync|propagation|import|find|app "
+               "[flags]  "
                "(--helpfull "
                "lists them)\n");
   return 2;

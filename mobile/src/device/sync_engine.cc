@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -381,14 +382,15 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
   ASSIGN_OR_RETURN(int64_t unsent, replica_.UnsentCount());
   client_.set_unsent_changes(unsent);
   auto pages = std::make_unique<PageStream>(client_, cursor, pull_page_);
-  // Records held, for progress: counted once, then followed page by page (a count per page
-  // would scan the growing table fifty times in an initial sync of 100,000 records).
-  int64_t held = 0;
-  if (progress_) {
-    ASSIGN_OR_RETURN(held, replica_.RecordCount());
-  }
+  // Records held, for progress: counted once, when the first page has come (an offline device
+  // retrying on its backoff never counts its million records), then followed page by page (a
+  // count per page would scan the growing table fifty times in an initial sync).
+  std::optional<int64_t> held;
   while (true) {
     ASSIGN_OR_RETURN(PulledPage page, pages->Next());
+    if (progress_ && !held.has_value()) {
+      ASSIGN_OR_RETURN(held, replica_.RecordCount());
+    }
     if (page.resync_required) {
       if (report.resynced) return absl::InternalError("pull: resync asked twice in one round");
       report.resynced = true;
@@ -402,12 +404,14 @@ absl::Status SyncEngine::Pull(SyncReport& report) {
     // stored cursor still points before it and the next round starts there; the early pages
     // are dropped with the stream.
     ASSIGN_OR_RETURN(const int64_t added, replica_.ApplyPulledPage(page));
-    held += added;
+    if (held.has_value()) *held += added;
     Checkpoint(checkpoint::kPullApplied);
     report.pulled += static_cast<int>(page.records.size());
     if (progress_) {
       ASSIGN_OR_RETURN(int64_t total, replica_.EstimatedTotal());
-      if (!progress_(held, total)) return absl::CancelledError("sync stopped by its caller");
+      if (!progress_(held.value_or(0), total)) {
+        return absl::CancelledError("sync stopped by its caller");
+      }
     }
     if (!page.more) return absl::OkStatus();
   }
