@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 #include <unicode/ucol.h>
+#include <unicode/ustring.h>
 #include <unicode/uvernum.h>
 
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -54,19 +56,39 @@ void BindValue(Statement& stmt, int i, const Value& value) {
   }
 }
 
-int CompareByCollator(void* collator, int a_size, const void* a, int b_size, const void* b) {
-  UErrorCode error = U_ZERO_ERROR;
-  const UCollationResult result =
-      ucol_strcollUTF8(static_cast<UCollator*>(collator), static_cast<const char*>(a), a_size,
-                       static_cast<const char*>(b), b_size, &error);
-  // Text that is not UTF-8 cannot be in the replica (every record is checked on the way in);
-  // were it there, bytes order it, so that the order stays total.
-  if (U_FAILURE(error)) {
-    const int common = std::min(a_size, b_size);
-    const int bytes = std::memcmp(a, b, static_cast<size_t>(common));
-    return bytes != 0 ? bytes : a_size - b_size;
+// crm_sort_key(text): the text's ICU sort key (a blob that sorts bytewise as the collator
+// sorts the texts); NULL for NULL.
+void SortKeyOf(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
   }
-  return result == UCOL_LESS ? -1 : result == UCOL_GREATER ? 1 : 0;
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  const int bytes = sqlite3_value_bytes(args[0]);
+  UErrorCode error = U_ZERO_ERROR;
+  int32_t units = 0;
+  u_strFromUTF8Lenient(nullptr, 0, &units, text, bytes, &error);
+  error = U_ZERO_ERROR;  // U_BUFFER_OVERFLOW_ERROR is how the length is told
+  std::u16string utf16(static_cast<size_t>(units), u'\0');
+  u_strFromUTF8Lenient(utf16.data(), units, nullptr, text, bytes, &error);
+  if (U_FAILURE(error)) {
+    sqlite3_result_error(context, "crm_sort_key: text is not UTF-8", -1);
+    return;
+  }
+  auto* collator = static_cast<UCollator*>(sqlite3_user_data(context));
+  const int32_t size = ucol_getSortKey(collator, utf16.data(), units, nullptr, 0);
+  std::string key(static_cast<size_t>(size), '\0');
+  ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()), size);
+  // The key ends with a 0 byte that adds nothing to the order.
+  sqlite3_result_blob(context, key.data(), size > 0 ? size - 1 : 0, SQLITE_TRANSIENT);
+}
+
+// The column holding the sort keys of text field `name`.
+std::string KeyColumn(absl::string_view name) { return absl::StrCat(name, "__key"); }
+
+// The column a list sorts `field` by: its sort keys for text, else itself.
+std::string SortColumn(const FieldSpec& field) {
+  return field.type == FieldType::kString ? KeyColumn(field.name) : field.name;
 }
 
 }  // namespace
@@ -75,18 +97,18 @@ bool Listed(EntityType entity) {
   return entity == EntityType::kAccount || entity == EntityType::kContact;
 }
 
-absl::Status RegisterListCollation(sqlite3* db) {
+absl::Status RegisterListFunctions(sqlite3* db) {
   UErrorCode error = U_ZERO_ERROR;
   UCollator* collator = ucol_open("zh", &error);
   if (U_FAILURE(error)) {
     return absl::InternalError(absl::StrCat("ICU has no Chinese collation: ", u_errorName(error)));
   }
-  const int rc = sqlite3_create_collation_v2(
-      db, kListCollation, SQLITE_UTF8, collator, &CompareByCollator,
-      +[](void* c) { ucol_close(static_cast<UCollator*>(c)); });
+  const int rc = sqlite3_create_function_v2(
+      db, kSortKeyFunction, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, collator, &SortKeyOf, nullptr,
+      nullptr, +[](void* c) { ucol_close(static_cast<UCollator*>(c)); });
   if (rc != SQLITE_OK) {
     ucol_close(collator);
-    return absl::InternalError(absl::StrCat("replica: collation: ", sqlite3_errstr(rc)));
+    return absl::InternalError(absl::StrCat("replica: sort keys: ", sqlite3_errstr(rc)));
   }
   return absl::OkStatus();
 }
@@ -102,17 +124,18 @@ std::vector<std::string> ListTableNames() {
 }
 
 std::string ListTablesDdl() {
-  std::string ddl = absl::StrCat("-- list tables: search terms v", kSearchTermsVersion, ", ICU ",
-                                 U_ICU_VERSION, "\n");
+  std::string ddl = absl::StrCat("-- list tables: search terms v", kSearchTermsVersion,
+                                 ", sort keys of ICU ", U_ICU_VERSION, " (zh)\n");
   for (const EntitySpec& entity : AllEntities()) {
     if (!Listed(entity.type)) continue;
     const std::string table = TableOf(entity.type);
     std::vector<std::string> columns = {"  id TEXT PRIMARY KEY"};
     for (const FieldSpec* field : ListColumns(entity)) {
-      const SqlType type = SqlTypeOf(field->type);
-      columns.push_back(absl::StrCat(
-          "  ", Quoted(field->name), " ", SqliteTypeName(type),
-          field->type == FieldType::kString ? absl::StrCat(" COLLATE ", kListCollation) : ""));
+      columns.push_back(
+          absl::StrCat("  ", Quoted(field->name), " ", SqliteTypeName(SqlTypeOf(field->type))));
+      if (field->type == FieldType::kString) {
+        columns.push_back(absl::StrCat("  ", Quoted(KeyColumn(field->name)), " BLOB"));
+      }
     }
     columns.push_back("  pending INTEGER NOT NULL");
     absl::StrAppend(&ddl, "CREATE TABLE ", table, " (\n", absl::StrJoin(columns, ",\n"), "\n);\n");
@@ -120,12 +143,13 @@ std::string ListTablesDdl() {
     std::set<std::string> sorts;
     for (const auto& [filter, sort] : entity.list_indexes) {
       absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", filter, "_", sort, " ON ", table, "(",
-                      Quoted(filter), ", ", Quoted(sort), ", id);\n");
+                      Quoted(filter), ", ", Quoted(SortColumn(*entity.FieldByName(sort))),
+                      ", id);\n");
       sorts.insert(sort);
     }
     for (const std::string& sort : sorts) {
-      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", sort, " ON ", table, "(", Quoted(sort),
-                      ", id);\n");
+      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", sort, " ON ", table, "(",
+                      Quoted(SortColumn(*entity.FieldByName(sort))), ", id);\n");
     }
     const std::string search = SearchTableOf(entity.type);
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
@@ -140,28 +164,41 @@ std::string ListTablesDdl() {
   return ddl;
 }
 
+// No RETURNING clause: SQLite answers one with an ephemeral table per run, whose page buffers
+// cost more than the row's own write (an initial sync ran at a fifth of its speed). A row is
+// inserted (the common case in a pull), or found by id and updated.
 struct ListRows::Statements {
   Statements(sqlite3* db, const EntitySpec& entity) : columns(ListColumns(entity)) {
     const std::string table = TableOf(entity.type);
     std::vector<std::string> names = {"id"}, params = {"?1"}, updates;
+    const auto add = [&](const std::string& column, const std::string& value) {
+      names.push_back(Quoted(column));
+      params.push_back(value);
+      updates.push_back(absl::StrCat(Quoted(column), " = ", value));
+    };
     for (size_t i = 0; i < columns.size(); ++i) {
-      names.push_back(Quoted(columns[i]->name));
-      params.push_back(absl::StrCat("?", i + 2));
-      updates.push_back(
-          absl::StrCat(Quoted(columns[i]->name), " = excluded.", Quoted(columns[i]->name)));
+      const std::string param = absl::StrCat("?", i + 2);
+      add(columns[i]->name, param);
+      if (columns[i]->type == FieldType::kString) {
+        add(KeyColumn(columns[i]->name), absl::StrCat(kSortKeyFunction, "(", param, ")"));
+      }
     }
-    names.push_back("pending");
-    params.push_back(absl::StrCat("?", columns.size() + 2));
-    updates.push_back("pending = excluded.pending");
-    upsert = std::make_unique<Statement>(
+    add("pending", absl::StrCat("?", columns.size() + 2));
+    insert = std::make_unique<Statement>(
         db, absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(names, ", "), ") VALUES (",
-                         absl::StrJoin(params, ", "), ") ON CONFLICT (id) DO UPDATE SET ",
-                         absl::StrJoin(updates, ", "), " RETURNING rowid"));
-    drop = std::make_unique<Statement>(
-        db, absl::StrCat("DELETE FROM ", table, " WHERE id = ?1 RETURNING rowid"));
+                         absl::StrJoin(params, ", "), ") ON CONFLICT (id) DO NOTHING"));
+    update = std::make_unique<Statement>(
+        db,
+        absl::StrCat("UPDATE ", table, " SET ", absl::StrJoin(updates, ", "), " WHERE id = ?1"));
+    find = std::make_unique<Statement>(db,
+                                       absl::StrCat("SELECT rowid FROM ", table, " WHERE id = ?1"));
+    drop =
+        std::make_unique<Statement>(db, absl::StrCat("DELETE FROM ", table, " WHERE rowid = ?1"));
     if (entity.scope == ScopeKind::kByAccount) {
+      followers = std::make_unique<Statement>(
+          db, absl::StrCat("SELECT rowid FROM ", table, " WHERE account_id = ?1"));
       drop_followers = std::make_unique<Statement>(
-          db, absl::StrCat("DELETE FROM ", table, " WHERE account_id = ?1 RETURNING rowid"));
+          db, absl::StrCat("DELETE FROM ", table, " WHERE account_id = ?1"));
     }
     const std::string search = SearchTableOf(entity.type);
     unindex =
@@ -169,8 +206,18 @@ struct ListRows::Statements {
     index = std::make_unique<Statement>(
         db, absl::StrCat("INSERT INTO ", search, " (rowid, terms) VALUES (?1, ?2)"));
   }
+  // The rowid of the row of `id`, or nullopt.
+  absl::StatusOr<std::optional<int64_t>> Find(absl::string_view id) {
+    find->Reset();
+    find->Text(1, id);
+    ASSIGN_OR_RETURN(bool row, find->Step());
+    std::optional<int64_t> out;
+    if (row) out = find->ColumnInt(0);
+    find->Reset();
+    return out;
+  }
   std::vector<const FieldSpec*> columns;
-  std::unique_ptr<Statement> upsert, drop, drop_followers, unindex, index;
+  std::unique_ptr<Statement> insert, update, find, drop, followers, drop_followers, unindex, index;
 };
 
 ListRows::ListRows(sqlite3* db) : db_(db) {}
@@ -185,43 +232,55 @@ ListRows::Statements& ListRows::For(EntityType entity) {
 absl::Status ListRows::Put(const Record& record, bool pending) {
   if (!Listed(record.entity)) return absl::OkStatus();
   Statements& s = For(record.entity);
-  Statement& upsert = *s.upsert;
-  upsert.Reset();
-  upsert.Text(1, record.id);
-  int i = 2;
-  for (const FieldSpec* field : s.columns) BindValue(upsert, i++, record.Get(field->number));
-  upsert.Int(i, pending ? 1 : 0);
-  ASSIGN_OR_RETURN(bool row, upsert.Step());
-  if (!row) return absl::InternalError("replica: a list row was written without a rowid");
-  const int64_t rowid = upsert.ColumnInt(0);
-  upsert.Reset();
+  const auto bind = [&](Statement& stmt) {
+    stmt.Reset();
+    stmt.Text(1, record.id);
+    int i = 2;
+    for (const FieldSpec* field : s.columns) BindValue(stmt, i++, record.Get(field->number));
+    stmt.Int(i, pending ? 1 : 0);
+  };
+  bind(*s.insert);
+  RETURN_IF_ERROR(s.insert->Run());
+  int64_t rowid = sqlite3_last_insert_rowid(db_);
+  if (sqlite3_changes(db_) == 0) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> found, s.Find(record.id));
+    if (!found.has_value())
+      return absl::InternalError("replica: a list row is neither new nor there");
+    rowid = *found;
+    bind(*s.update);
+    RETURN_IF_ERROR(s.update->Run());
+  }
   search_changes_.emplace_back(record.entity, rowid, absl::StrJoin(SearchTermsOf(record), " "));
   return absl::OkStatus();
 }
 
 absl::Status ListRows::Drop(EntityType entity, absl::string_view id) {
   if (!Listed(entity)) return absl::OkStatus();
-  Statement& drop = *For(entity).drop;
-  drop.Reset();
-  drop.Text(1, id);
-  ASSIGN_OR_RETURN(bool row, drop.Step());
-  if (row) search_changes_.emplace_back(entity, drop.ColumnInt(0), "");
-  drop.Reset();
+  Statements& s = For(entity);
+  ASSIGN_OR_RETURN(std::optional<int64_t> found, s.Find(id));
+  if (!found.has_value()) return absl::OkStatus();
+  s.drop->Reset();
+  s.drop->Int(1, *found);
+  RETURN_IF_ERROR(s.drop->Run());
+  search_changes_.emplace_back(entity, *found, "");
   return absl::OkStatus();
 }
 
 absl::Status ListRows::DropFollowers(absl::string_view account_id) {
   for (const EntitySpec& entity : AllEntities()) {
     if (!Listed(entity.type) || entity.scope != ScopeKind::kByAccount) continue;
-    Statement& drop = *For(entity.type).drop_followers;
-    drop.Reset();
-    drop.Text(1, account_id);
+    Statements& s = For(entity.type);
+    s.followers->Reset();
+    s.followers->Text(1, account_id);
     while (true) {
-      ASSIGN_OR_RETURN(bool row, drop.Step());
+      ASSIGN_OR_RETURN(bool row, s.followers->Step());
       if (!row) break;
-      search_changes_.emplace_back(entity.type, drop.ColumnInt(0), "");
+      search_changes_.emplace_back(entity.type, s.followers->ColumnInt(0), "");
     }
-    drop.Reset();
+    s.followers->Reset();
+    s.drop_followers->Reset();
+    s.drop_followers->Text(1, account_id);
+    RETURN_IF_ERROR(s.drop_followers->Run());
   }
   return absl::OkStatus();
 }
@@ -318,9 +377,11 @@ absl::StatusOr<std::vector<ListedRow>> RunListQuery(sqlite3* db, const ListQuery
   RETURN_IF_ERROR(CheckListQuery(query));
   const ListWhere where = BuildWhere(query);
   const char* const direction = query.descending ? " DESC" : " ASC";
-  const std::string order = query.order_by.empty() ? absl::StrCat("t.id", direction)
-                                                   : absl::StrCat("t.", Quoted(query.order_by),
-                                                                  direction, ", t.id", direction);
+  const std::string order =
+      query.order_by.empty()
+          ? absl::StrCat("t.id", direction)
+          : absl::StrCat("t.", Quoted(SortColumn(*Spec(query.entity).FieldByName(query.order_by))),
+                         direction, ", t.id", direction);
   Statement stmt(db, absl::StrCat("SELECT t.id, t.pending", where.sql, " ORDER BY ", order,
                                   " LIMIT ", query.limit, " OFFSET ", query.offset));
   for (size_t i = 0; i < where.params.size(); ++i) {

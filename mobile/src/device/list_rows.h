@@ -33,9 +33,12 @@ bool Listed(EntityType entity);
 // Text fields (names) sort by ICU's Chinese collation: Chinese in pinyin order (阿里巴巴, 百度,
 // 北京华为, ..., 中国移动), then Latin script in dictionary order, accents after the plain letter
 // (Muller, Müller, Mutter). One order for every language the app speaks, so that the indexes
-// hold whatever language the user picks. Each connection to the replica registers it.
-inline constexpr char kListCollation[] = "crm_name";
-absl::Status RegisterListCollation(sqlite3* db);
+// hold whatever language the user picks. Each text column that lists sort by has a column of
+// ICU sort keys beside it ("name__key"), made once per row by the SQL function
+// crm_sort_key(text), so that index inserts and sorts compare bytes, not strings through ICU.
+// Each connection to the replica registers the function.
+inline constexpr char kSortKeyFunction[] = "crm_sort_key";
+absl::Status RegisterListFunctions(sqlite3* db);
 
 // The DDL of the list tables, their indexes and their FTS5 tables. It names the schema's
 // indexed fields, the search rule's version and the ICU version whose order the indexes hold.
