@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "mcrm/search_terms.h"
 #include "mcrm/sql_view.h"
+#include "mcrm/sqlite/bind_value.h"
 #include "mcrm/sqlite/statement.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/validation.h"
@@ -20,6 +21,7 @@
 namespace mcrm::device {
 namespace {
 
+using sqlite::BindValue;
 using sqlite::Statement;
 
 std::string TableOf(EntityType entity) { return absl::StrCat("list_", SqlTableName(entity)); }
@@ -35,26 +37,6 @@ std::vector<const FieldSpec*> ListColumns(const EntitySpec& entity) {
 }
 
 std::string Quoted(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
-
-void BindValue(Statement& stmt, int i, const Value& value) {
-  switch (value.kind()) {
-    case Value::Kind::kBool:
-      stmt.Int(i, value.bool_value() ? 1 : 0);
-      return;
-    case Value::Kind::kInt:
-      stmt.Int(i, value.int_value());
-      return;
-    case Value::Kind::kDouble:
-      stmt.Double(i, value.double_value());
-      return;
-    case Value::Kind::kString:
-      stmt.Text(i, value.string_value());
-      return;
-    default:  // null; lists and structs have no column
-      stmt.Null(i);
-      return;
-  }
-}
 
 // crm_sort_key(text): the text's ICU sort key (a blob that sorts bytewise as the collator
 // sorts the texts); NULL for NULL.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "mcrm/search_terms.h"
 #include "mcrm/sql_view.h"
+#include "mcrm/sqlite/bind_value.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/value_json.h"
 #include "store/encoding.h"
@@ -84,39 +85,12 @@ const EntitySql& SqlOf(EntityType entity) {
   return all->at(entity);
 }
 
-// A scalar value as SQLite holds it natively: bool as 0/1, timestamps (ints) as ints, dates and
-// ids (strings) as text. A non-scalar one (which a valid record never has in a scalar field)
-// becomes its JSON text. The view of a string is bound without a copy: `value` outlives the run.
-void BindScalar(Statement& stmt, int i, const Value& value) {
-  switch (value.kind()) {
-    case Value::Kind::kNull:
-      stmt.Null(i);
-      return;
-    case Value::Kind::kBool:
-      stmt.Int(i, value.bool_value() ? 1 : 0);
-      return;
-    case Value::Kind::kInt:
-      stmt.Int(i, value.int_value());
-      return;
-    case Value::Kind::kDouble:
-      stmt.Double(i, value.double_value());
-      return;
-    case Value::Kind::kString:
-      stmt.TextRef(i, value.string_value());
-      return;
-    case Value::Kind::kList:
-    case Value::Kind::kStruct:
-      stmt.Text(i, JsonOf(value));
-      return;
-  }
-}
-
 // A field's value in its column: a missing one is NULL, a list or struct its JSON text.
 void BindField(Statement& stmt, int i, SqlType type, const Value& value) {
   if (!value.is_null() && !IsScalar(type)) {
     stmt.Text(i, JsonOf(value));
   } else {
-    BindScalar(stmt, i, value);
+    sqlite::BindValue(stmt, i, value);
   }
 }
 
@@ -167,7 +141,8 @@ absl::Status Refill(sqlite3* db) {
 
 std::string SqlitePlaceholder(int n) { return absl::StrCat("?", n); }
 
-// Values are bound as SQLite's own types (BindScalar), which compare with the columns as they are.
+// Values are bound as SQLite's own types (sqlite::BindValue), which compare with the columns as
+// they are.
 std::string SqliteTyped(SqlType, const std::string& placeholder) { return placeholder; }
 
 std::string SqliteListContains(SqlType, const std::string& column, const std::string& placeholder) {
@@ -334,7 +309,7 @@ absl::StatusOr<FoundPage> FindSqlite(sqlite3* db, const FindQuery& query) {
   const FindSql find = BuildFindSql(query, after, SqlTableName(query.entity), kSqliteDialect);
   Statement stmt(db, find.sql);
   for (size_t i = 0; i < find.params.size(); ++i) {
-    BindScalar(stmt, static_cast<int>(i) + 1, find.params[i]);
+    sqlite::BindValue(stmt, static_cast<int>(i) + 1, find.params[i]);
   }
   // The SQL asks for one row more than the page holds: whether there is a next page.
   FoundPage page;
