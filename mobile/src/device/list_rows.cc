@@ -16,7 +16,9 @@
 #include "mcrm/sqlite/bind_value.h"
 #include "mcrm/sqlite/statement.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/v1/sync.pb.h"
 #include "mcrm/validation.h"
+#include "wire_codec.h"
 
 namespace mcrm::device {
 namespace {
@@ -38,31 +40,18 @@ std::vector<const FieldSpec*> ListColumns(const EntitySpec& entity) {
 
 std::string Quoted(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
 
-// crm_sort_key(text): the text's ICU sort key (a blob that sorts bytewise as the collator
-// sorts the texts); NULL for NULL.
-void SortKeyOf(sqlite3_context* context, int, sqlite3_value** args) {
-  if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
-  const int bytes = sqlite3_value_bytes(args[0]);
-  UErrorCode error = U_ZERO_ERROR;
-  int32_t units = 0;
-  u_strFromUTF8Lenient(nullptr, 0, &units, text, bytes, &error);
-  error = U_ZERO_ERROR;  // U_BUFFER_OVERFLOW_ERROR is how the length is told
-  std::u16string utf16(static_cast<size_t>(units), u'\0');
-  u_strFromUTF8Lenient(utf16.data(), units, nullptr, text, bytes, &error);
-  if (U_FAILURE(error)) {
-    sqlite3_result_error(context, "crm_sort_key: text is not UTF-8", -1);
-    return;
-  }
-  auto* collator = static_cast<UCollator*>(sqlite3_user_data(context));
-  const int32_t size = ucol_getSortKey(collator, utf16.data(), units, nullptr, 0);
-  std::string key(static_cast<size_t>(size), '\0');
-  ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()), size);
-  // The key ends with a 0 byte that adds nothing to the order.
-  sqlite3_result_blob(context, key.data(), size > 0 ? size - 1 : 0, SQLITE_TRANSIENT);
+// One collator per thread (ICU's collators are not shared between threads), made at its first
+// use and closed when the thread ends.
+UCollator* ThreadCollator() {
+  struct Closer {
+    void operator()(UCollator* c) const { ucol_close(c); }
+  };
+  thread_local std::unique_ptr<UCollator, Closer> collator = [] {
+    UErrorCode error = U_ZERO_ERROR;
+    UCollator* made = ucol_open("zh", &error);
+    return std::unique_ptr<UCollator, Closer>(U_FAILURE(error) ? nullptr : made);
+  }();
+  return collator.get();
 }
 
 // The column holding the sort keys of text field `name`.
@@ -73,26 +62,86 @@ std::string SortColumn(const FieldSpec& field) {
   return field.type == FieldType::kString ? KeyColumn(field.name) : field.name;
 }
 
+// The list indexes of an entity's table, name and columns: the lists people open most (the
+// schema's list indexes), and each order on its own.
+std::vector<std::pair<std::string, std::string>> ListIndexesOf(const EntitySpec& entity) {
+  const std::string table = TableOf(entity.type);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::set<std::string> sorts;
+  for (const auto& [filter, sort] : entity.list_indexes) {
+    out.emplace_back(
+        absl::StrCat(table, "_by_", filter, "_", sort),
+        absl::StrCat(Quoted(filter), ", ", Quoted(SortColumn(*entity.FieldByName(sort))), ", id"));
+    sorts.insert(sort);
+  }
+  for (const std::string& sort : sorts) {
+    out.emplace_back(absl::StrCat(table, "_by_", sort),
+                     absl::StrCat(Quoted(SortColumn(*entity.FieldByName(sort))), ", id"));
+  }
+  return out;
+}
+
 }  // namespace
 
 bool Listed(EntityType entity) {
   return entity == EntityType::kAccount || entity == EntityType::kContact;
 }
 
-absl::Status RegisterListFunctions(sqlite3* db) {
+std::string SortKeyOf(absl::string_view text) {
+  UCollator* collator = ThreadCollator();
+  if (collator == nullptr) return std::string(text);  // no ICU data: bytes order, still total
   UErrorCode error = U_ZERO_ERROR;
-  UCollator* collator = ucol_open("zh", &error);
-  if (U_FAILURE(error)) {
-    return absl::InternalError(absl::StrCat("ICU has no Chinese collation: ", u_errorName(error)));
+  int32_t units = 0;
+  u_strFromUTF8Lenient(nullptr, 0, &units, text.data(), static_cast<int32_t>(text.size()), &error);
+  error = U_ZERO_ERROR;  // U_BUFFER_OVERFLOW_ERROR is how the length is told
+  std::u16string utf16(static_cast<size_t>(units), u'\0');
+  u_strFromUTF8Lenient(utf16.data(), units, nullptr, text.data(), static_cast<int32_t>(text.size()),
+                       &error);
+  if (U_FAILURE(error)) return std::string(text);
+  std::string key(static_cast<size_t>(3 * units + 16), '\0');
+  int32_t size =
+      ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()),
+                      static_cast<int32_t>(key.size()));
+  if (size > static_cast<int32_t>(key.size())) {  // rare: ask again with the room it needs
+    key.resize(static_cast<size_t>(size));
+    size = ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()),
+                           size);
   }
-  const int rc = sqlite3_create_function_v2(
-      db, kSortKeyFunction, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, collator, &SortKeyOf, nullptr,
-      nullptr, +[](void* c) { ucol_close(static_cast<UCollator*>(c)); });
-  if (rc != SQLITE_OK) {
-    ucol_close(collator);
-    return absl::InternalError(absl::StrCat("replica: sort keys: ", sqlite3_errstr(rc)));
+  // The key ends with a 0 byte that adds nothing to the order.
+  key.resize(static_cast<size_t>(size > 0 ? size - 1 : 0));
+  return key;
+}
+
+ListRowValues PrepareListRow(const Record& record) {
+  ListRowValues out;
+  out.entity = record.entity;
+  out.id = record.id;
+  for (const FieldSpec* field : ListColumns(Spec(record.entity))) {
+    const Value& value = record.Get(field->number);
+    out.columns.push_back(value);
+    if (field->type == FieldType::kString) {
+      out.sort_keys.push_back(value.is_string()
+                                  ? std::optional<std::string>(SortKeyOf(value.string_value()))
+                                  : std::nullopt);
+    }
   }
-  return absl::OkStatus();
+  out.terms = absl::StrJoin(SearchTermsOf(record), " ");
+  return out;
+}
+
+Record ListedPartOf(const PulledRecord& pulled) {
+  Record out;
+  out.entity = pulled.entity->type;
+  out.id = std::string(pulled.id);
+  for (const auto& [number, encoded] : pulled.fields) {
+    const FieldSpec* field = pulled.entity->Field(number);
+    if (field == nullptr || !(IsIndexed(*field) || field->searchable)) continue;
+    v1::Value value;
+    if (value.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) {
+      out.fields[number] = wire::FromProto(value);
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> ListTableNames() {
@@ -121,22 +170,13 @@ std::string ListTablesDdl() {
     }
     columns.push_back("  pending INTEGER NOT NULL");
     absl::StrAppend(&ddl, "CREATE TABLE ", table, " (\n", absl::StrJoin(columns, ",\n"), "\n);\n");
-    // The lists people open most (the schema's list indexes), and each order on its own.
-    std::set<std::string> sorts;
-    for (const auto& [filter, sort] : entity.list_indexes) {
-      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", filter, "_", sort, " ON ", table, "(",
-                      Quoted(filter), ", ", Quoted(SortColumn(*entity.FieldByName(sort))),
-                      ", id);\n");
-      sorts.insert(sort);
-    }
-    for (const std::string& sort : sorts) {
-      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", sort, " ON ", table, "(",
-                      Quoted(SortColumn(*entity.FieldByName(sort))), ", id);\n");
+    for (const auto& [name, columns_of] : ListIndexesOf(entity)) {
+      absl::StrAppend(&ddl, "CREATE INDEX ", name, " ON ", table, "(", columns_of, ");\n");
     }
     const std::string search = SearchTableOf(entity.type);
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
-                    search, " USING fts5(terms, columnsize=0, tokenize = \"", kFts5TermsTokenizer,
-                    "\");\n");
+                    search, " USING fts5(terms, columnsize=0, detail=none, tokenize = \"",
+                    kFts5TermsTokenizer, "\");\n");
     // Each commit adds a segment; merging sixteen at a time rewrites each entry half as often
     // during an initial sync (fifty commits) as SQLite's four.
     absl::StrAppend(&ddl, "INSERT INTO ", search, " (", search,
@@ -161,11 +201,14 @@ struct ListRows::Statements {
     for (size_t i = 0; i < columns.size(); ++i) {
       const std::string param = absl::StrCat("?", i + 2);
       add(columns[i]->name, param);
-      if (columns[i]->type == FieldType::kString) {
-        add(KeyColumn(columns[i]->name), absl::StrCat(kSortKeyFunction, "(", param, ")"));
-      }
     }
-    add("pending", absl::StrCat("?", columns.size() + 2));
+    // Then the sort keys of the text columns, in column order, and the mark.
+    int next = static_cast<int>(columns.size()) + 2;
+    for (const FieldSpec* column : columns) {
+      if (column->type == FieldType::kString)
+        add(KeyColumn(column->name), absl::StrCat("?", next++));
+    }
+    add("pending", absl::StrCat("?", next));
     insert = std::make_unique<Statement>(
         db, absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(names, ", "), ") VALUES (",
                          absl::StrJoin(params, ", "), ") ON CONFLICT (id) DO NOTHING"));
@@ -213,26 +256,39 @@ ListRows::Statements& ListRows::For(EntityType entity) {
 
 absl::Status ListRows::Put(const Record& record, bool pending) {
   if (!Listed(record.entity)) return absl::OkStatus();
-  Statements& s = For(record.entity);
+  return Put(PrepareListRow(record), pending);
+}
+
+absl::Status ListRows::Put(const ListRowValues& row, bool pending) {
+  if (!Listed(row.entity)) return absl::OkStatus();
+  Statements& s = For(row.entity);
   const auto bind = [&](Statement& stmt) {
     stmt.Reset();
-    stmt.Text(1, record.id);
+    stmt.TextRef(1, row.id);
     int i = 2;
-    for (const FieldSpec* field : s.columns) BindValue(stmt, i++, record.Get(field->number));
+    for (const Value& value : row.columns) BindValue(stmt, i++, value);
+    for (const std::optional<std::string>& key : row.sort_keys) {
+      if (key.has_value()) {
+        stmt.BlobRef(i++, *key);
+      } else {
+        stmt.Null(i++);
+      }
+    }
     stmt.Int(i, pending ? 1 : 0);
   };
   bind(*s.insert);
   RETURN_IF_ERROR(s.insert->Run());
   int64_t rowid = sqlite3_last_insert_rowid(db_);
   if (sqlite3_changes(db_) == 0) {
-    ASSIGN_OR_RETURN(std::optional<int64_t> found, s.Find(record.id));
-    if (!found.has_value())
+    ASSIGN_OR_RETURN(std::optional<int64_t> found, s.Find(row.id));
+    if (!found.has_value()) {
       return absl::InternalError("replica: a list row is neither new nor there");
+    }
     rowid = *found;
     bind(*s.update);
     RETURN_IF_ERROR(s.update->Run());
   }
-  search_changes_.emplace_back(record.entity, rowid, absl::StrJoin(SearchTermsOf(record), " "));
+  search_changes_.emplace_back(row.entity, rowid, row.terms);
   return absl::OkStatus();
 }
 

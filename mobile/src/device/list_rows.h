@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "mcrm/record.h"
+#include "pulled_page.h"
 
 struct sqlite3;
 
@@ -34,11 +36,24 @@ bool Listed(EntityType entity);
 // 北京华为, ..., 中国移动), then Latin script in dictionary order, accents after the plain letter
 // (Muller, Müller, Mutter). One order for every language the app speaks, so that the indexes
 // hold whatever language the user picks. Each text column that lists sort by has a column of
-// ICU sort keys beside it ("name__key"), made once per row by the SQL function
-// crm_sort_key(text), so that index inserts and sorts compare bytes, not strings through ICU.
-// Each connection to the replica registers the function.
-inline constexpr char kSortKeyFunction[] = "crm_sort_key";
-absl::Status RegisterListFunctions(sqlite3* db);
+// ICU sort keys beside it ("name__key"), so that index inserts and sorts compare bytes, and the
+// file needs no custom collation to be read.
+std::string SortKeyOf(absl::string_view text);
+
+// What a list row holds, worked out before the row is written (a pull does it on the thread
+// that reads pages, beside the one that writes them): the values of the list columns in column
+// order, the sort keys of its text columns (nullopt for an unset one), the search terms.
+struct ListRowValues {
+  EntityType entity = EntityType::kAccount;
+  std::string id;
+  std::vector<Value> columns;
+  std::vector<std::optional<std::string>> sort_keys;
+  std::string terms;  // SearchTermsOf, joined by spaces
+};
+ListRowValues PrepareListRow(const Record& record);
+// What a list row needs of a pulled record: its id and the fields lists filter, sort and search
+// by, read from their wire form one by one (decoding the whole record costs more).
+Record ListedPartOf(const PulledRecord& pulled);
 
 // The DDL of the list tables, their indexes and their FTS5 tables. It names the schema's
 // indexed fields, the search rule's version and the ICU version whose order the indexes hold.
@@ -59,6 +74,7 @@ class ListRows {
   // Writes the row of `record` (of a listed entity; others are ignored), the record as the user
   // sees it, with its pending mark. Its search row follows at Flush().
   absl::Status Put(const Record& record, bool pending);
+  absl::Status Put(const ListRowValues& row, bool pending);
   // Drops the row of `id` (no-op when there is none).
   absl::Status Drop(EntityType entity, absl::string_view id);
   // Drops the rows of the listed records whose scope follows account `account_id` (its

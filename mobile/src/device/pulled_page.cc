@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "list_rows.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/utf8.h"
 #include "mcrm/v1/sync.pb.h"
@@ -368,6 +369,9 @@ absl::Status ReadPageRecords(PulledPage& page) {
     PulledRecord& record = page.records[i];
     ASSIGN_OR_RETURN(record,
                      ReadPulledRecord(record.encoded, absl::StrCat("pull.records[", i, "]")));
+    if (Listed(record.entity->type) && !record.deleted && !record.out_of_scope) {
+      record.list_row = std::make_shared<const ListRowValues>(PrepareListRow(ListedPartOf(record)));
+    }
   }
   return absl::OkStatus();
 }

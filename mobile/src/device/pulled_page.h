@@ -20,6 +20,8 @@ class PullResponse;
 
 namespace mcrm::device {
 
+struct ListRowValues;
+
 // What the replica keeps of a record beside its bytes. The views point into the bytes read.
 struct PulledRecord {
   absl::string_view encoded;  // the whole encoded mcrm.v1.Record, which the replica stores
@@ -31,6 +33,9 @@ struct PulledRecord {
   absl::string_view account_id;
   // Each set field: its schema number and its encoded mcrm.v1.Value.
   std::vector<std::pair<uint32_t, absl::string_view>> fields;
+  // For a live record of a listed entity (list_rows.h), its list row, worked out when the page
+  // is read (ReadPageRecords), on the thread that reads pages ahead of the replica.
+  std::shared_ptr<const ListRowValues> list_row;
 };
 
 // Reads an encoded mcrm.v1.Record, checking all of it (every value, nested lists and structs,
@@ -61,7 +66,8 @@ absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes);
 absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
 
 // ReadPulledPage in two steps, for a reader that asks for the next page in between: the page's
-// own fields and where its records lie (cheap), then every record.
+// own fields and where its records lie (cheap), then every record (and the list rows of those
+// that have one).
 absl::StatusOr<PulledPage> ReadPageFrame(std::string bytes);
 absl::Status ReadPageRecords(PulledPage& page);
 

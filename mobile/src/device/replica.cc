@@ -201,7 +201,8 @@ class RecordRows {
       refreshes_.emplace_back(entity, std::string(record.id));
       return absl::OkStatus();
     }
-    return list_.Put(ListedPart(record), /*pending=*/false);
+    if (record.list_row != nullptr) return list_.Put(*record.list_row, /*pending=*/false);
+    return list_.Put(ListedPartOf(record), /*pending=*/false);
   }
 
   // Drops a record and its list row; an account takes the records that follow it along.
@@ -244,23 +245,6 @@ class RecordRows {
     std::optional<int64_t> out;
     if (row) out = find_.ColumnInt(0);
     find_.Reset();
-    return out;
-  }
-  // What a list row holds of a pulled record: its id and the fields lists filter, sort and
-  // search by, read from their wire form one by one (a whole record's decode cost an initial
-  // sync more than the row's write).
-  static Record ListedPart(const PulledRecord& pulled) {
-    Record out;
-    out.entity = pulled.entity->type;
-    out.id = std::string(pulled.id);
-    for (const auto& [number, encoded] : pulled.fields) {
-      const FieldSpec* field = pulled.entity->Field(number);
-      if (field == nullptr || !(IsIndexed(*field) || field->searchable)) continue;
-      v1::Value value;
-      if (value.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) {
-        out.fields[number] = wire::FromProto(value);
-      }
-    }
     return out;
   }
   // Whether the record has local changes in the outbox (read once per batch: the outbox is
@@ -415,7 +399,6 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(const std::string& path) 
     return status;
   }
   std::unique_ptr<Replica> replica(new Replica(db));
-  RETURN_IF_ERROR(RegisterListFunctions(db));  // the list tables' sort keys
   RETURN_IF_ERROR(replica->Migrate());
   // Once the file is in WAL mode (Migrate sets it), the log is copied back on a thread of its
   // own: the hook replaces SQLite's checkpoint inside the commit.
