@@ -27,188 +27,188 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="24"/>
+        <location filename="../qml/CustomerPage.qml" line="25"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="81"/>
+        <location filename="../qml/CustomerPage.qml" line="82"/>
         <source>Edit customer</source>
         <translation>编辑客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="88"/>
-        <location filename="../qml/CustomerPage.qml" line="215"/>
+        <location filename="../qml/CustomerPage.qml" line="128"/>
+        <location filename="../qml/CustomerPage.qml" line="245"/>
         <source>Log interaction</source>
         <translation>记录互动</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="204"/>
+        <location filename="../qml/CustomerPage.qml" line="234"/>
         <source>Changes not sent yet</source>
         <translation>更改尚未发送</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="222"/>
+        <location filename="../qml/CustomerPage.qml" line="252"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="231"/>
+        <location filename="../qml/CustomerPage.qml" line="261"/>
         <source>Indicators</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="286"/>
+        <location filename="../qml/CustomerPage.qml" line="316"/>
         <source>%1 of 100</source>
         <translation>%1/100</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="312"/>
+        <location filename="../qml/CustomerPage.qml" line="342"/>
         <source>%1 %2/5</source>
         <translation>%1 %2/5</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="323"/>
+        <location filename="../qml/CustomerPage.qml" line="353"/>
         <source>Contact</source>
         <translation>联系方式</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="327"/>
+        <location filename="../qml/CustomerPage.qml" line="357"/>
         <source>No phone, email or address yet</source>
         <translation>暂无电话、邮箱或地址</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="348"/>
+        <location filename="../qml/CustomerPage.qml" line="379"/>
         <source>Call</source>
         <translation>拨打</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="355"/>
+        <location filename="../qml/CustomerPage.qml" line="386"/>
         <source>Message</source>
         <translation>发短信</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="377"/>
+        <location filename="../qml/CustomerPage.qml" line="409"/>
         <source>Email</source>
         <translation>发邮件</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="410"/>
+        <location filename="../qml/CustomerPage.qml" line="443"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="426"/>
+        <location filename="../qml/CustomerPage.qml" line="459"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="435"/>
+        <location filename="../qml/CustomerPage.qml" line="468"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="439"/>
+        <location filename="../qml/CustomerPage.qml" line="472"/>
         <source>No contacts yet</source>
         <translation>暂无联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="441"/>
+        <location filename="../qml/CustomerPage.qml" line="474"/>
         <source>New contact</source>
         <translation>新建联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="446"/>
+        <location filename="../qml/CustomerPage.qml" line="479"/>
         <source>Sites</source>
         <translation>服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="450"/>
+        <location filename="../qml/CustomerPage.qml" line="483"/>
         <source>No sites yet</source>
         <translation>暂无服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="452"/>
+        <location filename="../qml/CustomerPage.qml" line="485"/>
         <source>New site</source>
         <translation>新建服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="458"/>
+        <location filename="../qml/CustomerPage.qml" line="491"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="463"/>
+        <location filename="../qml/CustomerPage.qml" line="496"/>
         <source>No interactions yet</source>
         <translation>暂无互动记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="465"/>
+        <location filename="../qml/CustomerPage.qml" line="498"/>
         <source>Log</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="471"/>
+        <location filename="../qml/CustomerPage.qml" line="504"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="476"/>
+        <location filename="../qml/CustomerPage.qml" line="509"/>
         <source>No orders yet</source>
         <translation>暂无订单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="481"/>
+        <location filename="../qml/CustomerPage.qml" line="514"/>
         <source>Open opportunities</source>
         <translation>进行中的商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="485"/>
+        <location filename="../qml/CustomerPage.qml" line="518"/>
         <source>No open opportunities</source>
         <translation>暂无进行中的商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="488"/>
+        <location filename="../qml/CustomerPage.qml" line="521"/>
         <source>New opportunity</source>
         <translation>新建商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="493"/>
+        <location filename="../qml/CustomerPage.qml" line="526"/>
         <source>Cases</source>
         <translation>服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="498"/>
+        <location filename="../qml/CustomerPage.qml" line="531"/>
         <source>No cases</source>
         <translation>暂无服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="500"/>
+        <location filename="../qml/CustomerPage.qml" line="533"/>
         <source>New case</source>
         <translation>新建服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="505"/>
+        <location filename="../qml/CustomerPage.qml" line="538"/>
         <source>Service tasks</source>
         <translation>服务任务</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="510"/>
+        <location filename="../qml/CustomerPage.qml" line="543"/>
         <source>No service tasks</source>
         <translation>暂无服务任务</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="515"/>
+        <location filename="../qml/CustomerPage.qml" line="548"/>
         <source>Competitor notes</source>
         <translation>竞争对手记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="520"/>
+        <location filename="../qml/CustomerPage.qml" line="553"/>
         <source>No competitor notes yet</source>
         <translation>暂无竞争对手记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="522"/>
+        <location filename="../qml/CustomerPage.qml" line="555"/>
         <source>New competitor note</source>
         <translation>新建竞争对手记录</translation>
     </message>
@@ -221,106 +221,111 @@
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="77"/>
+        <location filename="../qml/CustomersPage.qml" line="88"/>
         <source>%1 of %2 records</source>
         <translation>已下载 %1/%2 条记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="78"/>
+        <location filename="../qml/CustomersPage.qml" line="89"/>
         <source>Downloading your customers…</source>
         <translation>正在下载您的客户…</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="94"/>
+        <location filename="../qml/CustomersPage.qml" line="105"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="94"/>
+        <location filename="../qml/CustomersPage.qml" line="105"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="122"/>
+        <location filename="../qml/CustomersPage.qml" line="133"/>
         <source>Search name, phone, email, city</source>
         <translation>搜索名称、电话、邮箱、城市</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="142"/>
+        <location filename="../qml/CustomersPage.qml" line="153"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="143"/>
-        <location filename="../qml/CustomersPage.qml" line="144"/>
-        <location filename="../qml/CustomersPage.qml" line="145"/>
+        <location filename="../qml/CustomersPage.qml" line="154"/>
+        <location filename="../qml/CustomersPage.qml" line="155"/>
+        <location filename="../qml/CustomersPage.qml" line="156"/>
         <source>Tier %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="157"/>
+        <location filename="../qml/CustomersPage.qml" line="168"/>
         <source>All stages</source>
         <translation>全部阶段</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="168"/>
+        <location filename="../qml/CustomersPage.qml" line="188"/>
+        <source>All territories</source>
+        <translation>全部区域</translation>
+    </message>
+    <message>
+        <location filename="../qml/CustomersPage.qml" line="201"/>
         <source>Segment</source>
         <translation>客户细分</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="180"/>
+        <location filename="../qml/CustomersPage.qml" line="213"/>
         <source>1 customer</source>
         <translation>1 个客户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/CustomersPage.qml" line="180"/>
+        <location filename="../qml/CustomersPage.qml" line="213"/>
         <source>%n customers</source>
         <translation>
             <numerusform>%n 个客户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="218"/>
+        <location filename="../qml/CustomersPage.qml" line="251"/>
         <source>No customer matches “%1”</source>
         <translation>没有与“%1”匹配的客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="220"/>
+        <location filename="../qml/CustomersPage.qml" line="253"/>
         <source>No customer matches these filters</source>
         <translation>没有符合筛选条件的客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="222"/>
+        <location filename="../qml/CustomersPage.qml" line="255"/>
         <source>Your customers are being downloaded…</source>
         <translation>正在下载您的客户…</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="223"/>
+        <location filename="../qml/CustomersPage.qml" line="256"/>
         <source>No customers yet</source>
         <translation>暂无客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="228"/>
+        <location filename="../qml/CustomersPage.qml" line="261"/>
         <source>They appear here after the first sync with the server.</source>
         <translation>与服务器首次同步后，客户将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="229"/>
+        <location filename="../qml/CustomersPage.qml" line="262"/>
         <source>Tap + to add one.</source>
         <translation>点击 + 添加客户。</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="231"/>
+        <location filename="../qml/CustomersPage.qml" line="264"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="232"/>
+        <location filename="../qml/CustomersPage.qml" line="265"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="251"/>
+        <location filename="../qml/CustomersPage.qml" line="284"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -359,7 +364,7 @@
     </message>
     <message>
         <location filename="../qml/FieldEditor.qml" line="256"/>
-        <location filename="../qml/FieldEditor.qml" line="357"/>
+        <location filename="../qml/FieldEditor.qml" line="360"/>
         <source>None</source>
         <translation>无</translation>
     </message>
@@ -369,35 +374,35 @@
         <translation>请选择…</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="279"/>
+        <location filename="../qml/FieldEditor.qml" line="282"/>
         <source>yyyy-MM-dd HH:mm</source>
         <comment>date and time input; the field accepts only this format</comment>
         <translation>yyyy-MM-dd HH:mm</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="296"/>
+        <location filename="../qml/FieldEditor.qml" line="299"/>
         <source>Now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="308"/>
+        <location filename="../qml/FieldEditor.qml" line="311"/>
         <source>yyyy-MM-dd</source>
         <comment>date input; the field accepts only this format</comment>
         <translation>yyyy-MM-dd</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="368"/>
+        <location filename="../qml/FieldEditor.qml" line="371"/>
         <source>Linked %1</source>
         <translation>已关联的%1</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="462"/>
-        <location filename="../qml/FieldEditor.qml" line="566"/>
+        <location filename="../qml/FieldEditor.qml" line="465"/>
+        <location filename="../qml/FieldEditor.qml" line="569"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../qml/FieldEditor.qml" line="561"/>
+        <location filename="../qml/FieldEditor.qml" line="564"/>
         <source>Entry %1</source>
         <translation>第 %1 项</translation>
     </message>
@@ -1643,37 +1648,37 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="186"/>
+        <location filename="../qml/Main.qml" line="188"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="247"/>
+        <location filename="../qml/Main.qml" line="250"/>
         <source>Select a customer</source>
         <translation>请选择客户</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="248"/>
+        <location filename="../qml/Main.qml" line="251"/>
         <source>Their contact details, history and open business appear here.</source>
         <translation>客户的联系方式、往来记录和进行中的业务将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="276"/>
+        <location filename="../qml/Main.qml" line="279"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="283"/>
+        <location filename="../qml/Main.qml" line="286"/>
         <source>Sync (%1)</source>
         <translation>同步（%1）</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="283"/>
+        <location filename="../qml/Main.qml" line="286"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../qml/Main.qml" line="288"/>
+        <location filename="../qml/Main.qml" line="291"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1900,7 +1905,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="66"/>
+        <location filename="../qml/SyncPage.qml" line="70"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -1915,161 +1920,161 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="71"/>
+        <location filename="../qml/SyncPage.qml" line="76"/>
         <source>Last successful sync: %1</source>
         <translation>上次成功同步：%1</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="72"/>
+        <location filename="../qml/SyncPage.qml" line="77"/>
         <source>Last successful sync: Never</source>
         <translation>上次成功同步：从未</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="88"/>
+        <location filename="../qml/SyncPage.qml" line="93"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="110"/>
+        <location filename="../qml/SyncPage.qml" line="115"/>
         <source>%1 of %2 records</source>
         <translation>已下载 %1/%2 条记录</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="111"/>
+        <location filename="../qml/SyncPage.qml" line="116"/>
         <source>Downloading your customers…</source>
         <translation>正在下载您的客户…</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="125"/>
+        <location filename="../qml/SyncPage.qml" line="130"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="125"/>
+        <location filename="../qml/SyncPage.qml" line="130"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="135"/>
+        <location filename="../qml/SyncPage.qml" line="140"/>
         <source>Pending changes (%1)</source>
         <translation>未发送的更改（%1）</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="135"/>
+        <location filename="../qml/SyncPage.qml" line="140"/>
         <source>Pending changes</source>
         <translation>未发送的更改</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="140"/>
+        <location filename="../qml/SyncPage.qml" line="145"/>
         <source>Everything is sent</source>
         <translation>所有更改均已发送</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="147"/>
+        <location filename="../qml/SyncPage.qml" line="152"/>
         <source>The server refused 1 change. Open it to fix it, or discard it.</source>
         <translation>服务器拒绝了 1 项更改。请打开它进行修改，或将其放弃。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/SyncPage.qml" line="148"/>
+        <location filename="../qml/SyncPage.qml" line="153"/>
         <source>The server refused %n changes. Open them to fix them, or discard them.</source>
         <translation>
             <numerusform>服务器拒绝了 %n 项更改。请逐项打开进行修改，或将其放弃。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="180"/>
+        <location filename="../qml/SyncPage.qml" line="185"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="188"/>
+        <location filename="../qml/SyncPage.qml" line="193"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="188"/>
+        <location filename="../qml/SyncPage.qml" line="193"/>
         <source>no reason given</source>
         <translation>未说明原因</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="189"/>
+        <location filename="../qml/SyncPage.qml" line="194"/>
         <source>Waiting to be sent</source>
         <translation>等待发送</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="200"/>
+        <location filename="../qml/SyncPage.qml" line="205"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="206"/>
-        <location filename="../qml/SyncPage.qml" line="333"/>
+        <location filename="../qml/SyncPage.qml" line="211"/>
+        <location filename="../qml/SyncPage.qml" line="338"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="222"/>
+        <location filename="../qml/SyncPage.qml" line="227"/>
         <source>Conflicts (%1)</source>
         <translation>冲突（%1）</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="222"/>
+        <location filename="../qml/SyncPage.qml" line="227"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="227"/>
+        <location filename="../qml/SyncPage.qml" line="232"/>
         <source>No conflicts</source>
         <translation>没有冲突</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="233"/>
+        <location filename="../qml/SyncPage.qml" line="238"/>
         <source>Someone else changed the same field while you did. The marked value is the one kept; choose the other if it is the right one.</source>
         <translation>在您修改的同时，其他人也修改了同一字段。带标记的值是当前保留的值；如果另一个值才是正确的，请选择另一个。</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="258"/>
+        <location filename="../qml/SyncPage.qml" line="263"/>
         <source>Field: %1</source>
         <translation>字段：%1</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="269"/>
+        <location filename="../qml/SyncPage.qml" line="274"/>
         <source>Mine: %1</source>
         <translation>我的：%1</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="269"/>
-        <location filename="../qml/SyncPage.qml" line="279"/>
+        <location filename="../qml/SyncPage.qml" line="274"/>
+        <location filename="../qml/SyncPage.qml" line="284"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="279"/>
+        <location filename="../qml/SyncPage.qml" line="284"/>
         <source>Theirs: %1</source>
         <translation>服务器的：%1</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="293"/>
+        <location filename="../qml/SyncPage.qml" line="298"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="299"/>
+        <location filename="../qml/SyncPage.qml" line="304"/>
         <source>Keep theirs</source>
         <translation>保留服务器的</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="323"/>
+        <location filename="../qml/SyncPage.qml" line="328"/>
         <source>Discard this change?</source>
         <translation>要放弃此更改吗？</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="326"/>
+        <location filename="../qml/SyncPage.qml" line="331"/>
         <source>Your change to “%1” will be deleted from this device and never reach the server.</source>
         <translation>您对“%1”的更改将从本设备删除，且永远不会发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../qml/SyncPage.qml" line="338"/>
+        <location filename="../qml/SyncPage.qml" line="343"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2077,66 +2082,71 @@
 <context>
     <name>mcrm::mobile::RecordListModel</name>
     <message>
-        <location filename="../src/app/record_list_model.cc" line="217"/>
+        <location filename="../src/app/record_list_model.cc" line="225"/>
         <source>Unknown filter: %1</source>
         <translation>未知的筛选条件：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/app/record_list_model.cc" line="235"/>
+        <source>Not a field of an entity: %1</source>
+        <translation>不是实体的字段：%1</translation>
     </message>
 </context>
 <context>
     <name>mcrm::mobile::SessionManager</name>
     <message>
-        <location filename="../src/app/session_manager.cc" line="100"/>
+        <location filename="../src/app/session_manager.cc" line="103"/>
         <source>Sign in again to sync.</source>
         <translation>请重新登录以继续同步。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="114"/>
+        <location filename="../src/app/session_manager.cc" line="117"/>
         <source>The server address is not valid: %1</source>
         <translation>服务器地址无效：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="119"/>
+        <location filename="../src/app/session_manager.cc" line="122"/>
         <source>Enter your login and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="145"/>
-        <location filename="../src/app/session_manager.cc" line="270"/>
+        <location filename="../src/app/session_manager.cc" line="148"/>
+        <location filename="../src/app/session_manager.cc" line="274"/>
         <source>This device was revoked by your administrator. Its data has been removed.</source>
         <translation>此设备的访问权限已被管理员撤销，设备上的数据已被删除。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="147"/>
+        <location filename="../src/app/session_manager.cc" line="150"/>
         <source>Wrong login or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="150"/>
+        <location filename="../src/app/session_manager.cc" line="153"/>
         <source>The server at %1 cannot be reached. Check the address and your network.</source>
         <translation>无法连接到服务器 %1。请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="153"/>
+        <location filename="../src/app/session_manager.cc" line="156"/>
         <source>This user may not sign in. Ask your administrator.</source>
         <translation>此用户无权登录，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="155"/>
+        <location filename="../src/app/session_manager.cc" line="158"/>
         <source>Sign-in failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="182"/>
+        <location filename="../src/app/session_manager.cc" line="185"/>
         <source>The device&apos;s data cannot be opened: %1</source>
         <translation>无法打开本设备上的数据：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="254"/>
+        <location filename="../src/app/session_manager.cc" line="258"/>
         <source>Your session has ended. Sign in again; your unsent changes are kept.</source>
         <translation>您的会话已结束，请重新登录；未发送的更改已保留。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="259"/>
+        <location filename="../src/app/session_manager.cc" line="263"/>
         <source>The server cannot be reached. Changes are kept on this device.</source>
         <translation>无法连接到服务器。更改已保存在本设备上。</translation>
     </message>

@@ -30,6 +30,8 @@ Page {
             f.value_tier = tierBox.currentValue;
         if (stageBox.currentIndex > 0)
             f.lifecycle_stage = stageBox.currentValue;
+        if (territoryBox.currentIndex > 0)
+            f.territory_id = territoryBox.currentValue;
         if (segment !== "")
             f.segment = segment;
         return f;
@@ -39,6 +41,7 @@ Page {
     function clearFilters() {
         tierBox.currentIndex = 0;
         stageBox.currentIndex = 0;
+        territoryBox.currentIndex = 0;
         segmentField.text = "";
         segment = "";
     }
@@ -46,6 +49,14 @@ Page {
     // The first customer listed ("" when none), for the screenshot tool.
     function firstAccountId() {
         return accounts.count > 0 ? accounts.get(0).recordId : "";
+    }
+
+    // The territories the rep's customers are in, for the territory filter.
+    RecordListModel {
+        id: territories
+        entity: "territory"
+        referencedBy: "account.territory_id"
+        orderBy: "name"
     }
 
     RecordListModel {
@@ -125,7 +136,7 @@ Page {
                     Layout.fillWidth: true
                     Layout.preferredHeight: 44
                 }
-                // Three equal parts of one row, so the filters cost one line on a phone.
+                // Two rows of two equal parts: the filters cost two lines on a phone.
                 RowLayout {
                     spacing: 8
                     Layout.fillWidth: true
@@ -157,6 +168,28 @@ Page {
                             const options = [{ "text": qsTr("All stages"), "value": "" }];
                             for (const v of Labels.list(Schema.enumValues("account", "lifecycle_stage")))
                                 options.push({ "text": Labels.lifecycleStage(v), "value": v });
+                            return options;
+                        }
+                    }
+                }
+                RowLayout {
+                    spacing: 8
+                    Layout.fillWidth: true
+
+                    ComboBox {
+                        id: territoryBox
+                        objectName: "territoryFilter"
+                        textRole: "text"
+                        valueRole: "value"
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.preferredHeight: 44
+                        model: {
+                            const options = [{ "text": qsTr("All territories"), "value": "" }];
+                            for (let i = 0; i < territories.count; ++i) {
+                                const t = territories.get(i);
+                                options.push({ "text": t.name || t.code || t.recordId, "value": t.recordId });
+                            }
                             return options;
                         }
                     }

@@ -266,4 +266,23 @@ TestCase {
         tryCompare(Session, "pendingCount", 0, 30000)
         window.showPage("customers")
     }
+
+    function test_8_customersFilterByTerritory() {
+        window.showPage("customers")
+        const list = waitFor("customerList")
+        const box = waitFor("territoryFilter")
+        tryVerify(function() { return box.count > 1 }, 10000, "no territory to choose")
+        const all = list.model.total
+        box.currentIndex = 1
+        const territory = box.currentValue
+        tryVerify(function() {
+            if (list.model.loading || list.count === 0) return false
+            for (let i = 0; i < list.count; ++i) {
+                if (list.model.get(i).territory_id !== territory) return false
+            }
+            return true
+        }, 10000, "the list holds customers of other territories")
+        box.currentIndex = 0
+        tryCompare(list.model, "total", all, 10000)
+    }
 }

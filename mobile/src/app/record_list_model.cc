@@ -4,6 +4,7 @@
 #include <QLocale>
 #include <QTimer>
 #include <algorithm>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "list_rows.h"
@@ -91,6 +92,13 @@ void RecordListModel::setEntity(const QString& entity) {
 void RecordListModel::setParentId(const QString& id) {
   if (id == parent_id_) return;
   parent_id_ = id;
+  emit queryChanged();
+  Restart();
+}
+
+void RecordListModel::setReferencedBy(const QString& field) {
+  if (field == referenced_by_) return;
+  referenced_by_ = field;
   emit queryChanged();
   Restart();
 }
@@ -218,10 +226,42 @@ void RecordListModel::Load(int rows, bool append) {
       return;
     }
   }
+  // "account.territory_id": which listed entity and which of its fields.
+  std::optional<std::pair<EntityType, std::string>> referenced_by;
+  if (!referenced_by_.isEmpty()) {
+    const QStringList parts = referenced_by_.split(QLatin1Char('.'));
+    const auto source = EntityNamed(parts.value(0));
+    if (parts.size() != 2 || !source.ok()) {
+      SetLoading(false, tr("Not a field of an entity: %1").arg(referenced_by_));
+      return;
+    }
+    referenced_by.emplace(*source, parts.value(1).toStdString());
+  }
   repository_->Run<Loaded>(
       this,
-      [query, parent, order_by, descending](device::Replica& replica) {
+      [query, parent, order_by, descending, referenced_by](device::Replica& replica) {
         Loaded out;
+        if (referenced_by.has_value()) {
+          auto ids = replica.ListValues(referenced_by->first, referenced_by->second,
+                                        device::kMaxListLimit);
+          if (!ids.ok()) {
+            out.status = ids.status();
+            return out;
+          }
+          std::vector<Record> records;
+          for (const std::string& id : *ids) {
+            auto record = replica.Read(id);
+            if (record.ok() && record->has_value() && (*record)->entity == query.entity) {
+              records.push_back(**std::move(record));
+            }
+          }
+          SortRecords(records, Spec(query.entity).FieldByName(order_by), descending);
+          for (const Record& record : records) {
+            out.rows.push_back({QString::fromStdString(record.id), false, ToVariantMap(record)});
+          }
+          out.total = static_cast<int>(out.rows.size());
+          return out;
+        }
         if (parent.empty()) {
           auto listed = replica.List(query);
           if (!listed.ok()) {

@@ -19,6 +19,9 @@ class RecordListModel : public QAbstractListModel {
   Q_OBJECT
   Q_PROPERTY(QString entity READ entity WRITE setEntity NOTIFY queryChanged)
   Q_PROPERTY(QString parentId READ parentId WRITE setParentId NOTIFY queryChanged)
+  // "account.territory_id": the records of `entity` that this field of a listed entity points
+  // at (the territories of the rep's customers), for a filter's choices.
+  Q_PROPERTY(QString referencedBy READ referencedBy WRITE setReferencedBy NOTIFY queryChanged)
   Q_PROPERTY(QString search READ search WRITE setSearch NOTIFY queryChanged)
   Q_PROPERTY(QVariantMap filters READ filters WRITE setFilters NOTIFY queryChanged)
   Q_PROPERTY(QString orderBy READ orderBy WRITE setOrderBy NOTIFY queryChanged)
@@ -40,6 +43,8 @@ class RecordListModel : public QAbstractListModel {
   void setEntity(const QString& entity);
   QString parentId() const { return parent_id_; }
   void setParentId(const QString& id);
+  QString referencedBy() const { return referenced_by_; }
+  void setReferencedBy(const QString& field);
   QString search() const { return search_; }
   void setSearch(const QString& search);
   QVariantMap filters() const { return filters_; }
@@ -90,6 +95,7 @@ class RecordListModel : public QAbstractListModel {
   RecordRepository* repository_;
   QString entity_ = QStringLiteral("account");
   QString parent_id_;
+  QString referenced_by_;
   QString search_;
   QVariantMap filters_;
   QString order_by_;

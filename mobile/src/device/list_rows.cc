@@ -433,6 +433,22 @@ absl::StatusOr<std::vector<ListedRow>> RunListQuery(sqlite3* db, const ListQuery
   }
 }
 
+absl::StatusOr<std::vector<std::string>> DistinctListValues(sqlite3* db, EntityType entity,
+                                                            const std::string& field, int limit) {
+  ListQuery check;
+  check.entity = entity;
+  check.order_by = field;
+  RETURN_IF_ERROR(CheckListQuery(check));  // a listed entity, an indexed scalar field
+  Statement stmt(db, absl::StrCat("SELECT DISTINCT ", Quoted(field), " FROM ", TableOf(entity),
+                                  " WHERE ", Quoted(field), " IS NOT NULL LIMIT ", limit));
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(stmt.ColumnText(0));
+  }
+}
+
 absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query) {
   RETURN_IF_ERROR(CheckListQuery(query));
   const ListWhere where = BuildWhere(query);

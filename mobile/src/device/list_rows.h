@@ -126,4 +126,9 @@ absl::StatusOr<std::vector<ListedRow>> RunListQuery(sqlite3* db, const ListQuery
 // How many rows the query has in all (offset and limit ignored).
 absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query);
 
+// The values a list column of `entity` holds (each once, unset left out, at most `limit`), read
+// from its index: the territories a rep's customers are in, for a filter.
+absl::StatusOr<std::vector<std::string>> DistinctListValues(sqlite3* db, EntityType entity,
+                                                            const std::string& field, int limit);
+
 }  // namespace mcrm::device

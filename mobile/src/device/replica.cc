@@ -775,6 +775,11 @@ absl::StatusOr<std::vector<ListedRow>> Replica::List(const ListQuery& query) {
   return RunListQuery(db_, query);
 }
 
+absl::StatusOr<std::vector<std::string>> Replica::ListValues(EntityType entity,
+                                                             const std::string& field, int limit) {
+  return DistinctListValues(db_, entity, field, limit);
+}
+
 absl::StatusOr<int64_t> Replica::CountList(const ListQuery& query) {
   return CountListQuery(db_, query);
 }

@@ -107,6 +107,8 @@ class Replica {
   // A list as the user sees it (pending changes included), from the list tables' indexes.
   absl::StatusOr<std::vector<ListedRow>> List(const ListQuery& query);
   absl::StatusOr<int64_t> CountList(const ListQuery& query);
+  absl::StatusOr<std::vector<std::string>> ListValues(EntityType entity, const std::string& field,
+                                                      int limit);
   // The records of `entity` that belong to account `account_id` (its contacts, its timeline of
   // interactions, ...), as the user sees them, local creates included, in no particular order.
   absl::StatusOr<std::vector<Record>> Children(const std::string& account_id, EntityType entity);
