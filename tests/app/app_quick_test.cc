@@ -2,12 +2,14 @@
 // schema) on a fresh data directory, against a real mcrm-server on loopback with Chinese demo
 // data. The QML tests sign in through the sign-in page as a user would.
 #include <QtQuickTest/quicktest.h>
+#include <grpcpp/grpcpp.h>
 
 #include <QDateTime>
 #include <QDir>
 #include <QObject>
 #include <QQmlContext>
 #include <QQmlEngine>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <memory>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "app_setup.h"
 #include "mcrm/hlc.h"
 #include "mcrm/uuid.h"
+#include "mcrm/v1/sync.grpc.pb.h"
 #include "replica.h"
 #include "server_process.h"
 #include "sync_engine.h"
@@ -34,8 +37,18 @@ class OfficeDevice : public QObject {
   Q_OBJECT
 
  public:
-  OfficeDevice(std::string address, QString dir, QObject* parent)
-      : QObject(parent), address_(std::move(address)), dir_(std::move(dir)) {}
+  OfficeDevice(std::string address, QString dir, QString app_dir, QObject* parent)
+      : QObject(parent),
+        address_(std::move(address)),
+        dir_(std::move(dir)),
+        app_dir_(std::move(app_dir)) {}
+
+  // The app's device id, as the app keeps it in its settings (made at its first sign-in).
+  Q_INVOKABLE QString appDeviceId() const {
+    return QSettings(app_dir_ + QStringLiteral("/settings.ini"), QSettings::IniFormat)
+        .value(QStringLiteral("device/id"))
+        .toString();
+  }
 
   // Sets fields of a record on the server (a map of field name to value, null clears), after
   // bringing the office's replica up to date. Answers "" or what went wrong.
@@ -56,6 +69,26 @@ class OfficeDevice : public QObject {
     if (!pushed.ok()) return QString::fromStdString(pushed.status().ToString());
     if (pushed->rejected > 0) return QStringLiteral("the server refused the office's change");
     return {};
+  }
+
+  // Revokes a device as the administrator does when a phone is lost: its next call is refused
+  // and it wipes itself. Answers "" or what went wrong.
+  Q_INVOKABLE QString revoke(const QString& device_id) {
+    mcrm::device::SyncClient admin(address_, "admin-device");
+    if (auto login = admin.Login("admin", "demo"); !login.ok()) {
+      return QString::fromStdString(login.ToString());
+    }
+    auto stub =
+        mcrm::v1::Auth::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+    context.AddMetadata("authorization", "Bearer " + admin.token());
+    context.AddMetadata("mcrm-device-id", "admin-device");
+    mcrm::v1::RevokeDeviceRequest request;
+    request.set_device_id(device_id.toStdString());
+    mcrm::v1::RevokeDeviceResponse response;
+    const grpc::Status status = stub->RevokeDevice(&context, request, &response);
+    return status.ok() ? QString() : QString::fromStdString(status.error_message());
   }
 
   // The dispatcher's user id.
@@ -79,6 +112,7 @@ class OfficeDevice : public QObject {
 
   const std::string address_;
   const QString dir_;
+  const QString app_dir_;
   std::unique_ptr<mcrm::device::SyncClient> client_;
   std::unique_ptr<mcrm::device::Replica> replica_;
   mcrm::HybridClock clock_{"office-device", &NowMs};
@@ -103,7 +137,7 @@ class AppSetup : public QObject {
     session_ = new mcrm::mobile::SessionManager(*repository_, app_dir_->path(),
                                                 QString::fromStdString(server_->address()), this);
     schema_ = new mcrm::mobile::SchemaInfo(this);
-    office_ = new OfficeDevice(server_->address(), server_dir_->path(), this);
+    office_ = new OfficeDevice(server_->address(), server_dir_->path(), app_dir_->path(), this);
     mcrm::mobile::RegisterQmlTypes(session_, schema_);
   }
 

@@ -5,8 +5,9 @@ import MCrm.Core
 // The app as a rep uses it, against a real mcrm-server with Chinese demo data: sign in (a wrong
 // password first), the customers after the first sync, a Chinese search inside a name, an
 // account created while sync is paused (its pending mark, then the mark clearing once the server
-// has it), a conflict with the office shown with both values and kept, and a change the server
-// refuses shown with its reason and discarded. The functions run in order.
+// has it), a conflict with the office shown with both values and kept, a change the server
+// refuses shown with its reason and discarded, a visit on the timeline, the territory filter,
+// and last a revoked device sent back to sign-in. The functions run in order.
 TestCase {
     id: testCase
     name: "FieldApp"
@@ -284,5 +285,17 @@ TestCase {
         }, 10000, "the list holds customers of other territories")
         box.currentIndex = 0
         tryCompare(list.model, "total", all, 10000)
+    }
+
+    // Last: it ends the session.
+    function test_9_aRevokedDeviceWipesItsDataAndReturnsToSignIn() {
+        const device = office.appDeviceId()
+        verify(device !== "", "no device id in the app's settings")
+        compare(office.revoke(device), "")
+        Session.syncNow()
+        const error = waitFor("signInError")
+        tryVerify(function() { return !Session.signedIn && error.text.indexOf("revoked") >= 0 },
+                  30000, "the app does not say the device was revoked: " + error.text)
+        compare(Session.pendingCount, 0)
     }
 }
