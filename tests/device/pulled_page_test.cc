@@ -72,6 +72,22 @@ TEST(PulledRecord, RemovalsAndTombstonesAreRead) {
   EXPECT_TRUE(read->deleted);
 }
 
+TEST(PulledRecord, AFieldsValueReadsAsTheProtobufParserReadsIt) {
+  // Every field of a sample of every entity: lists, structs, lists of structs, doubles.
+  for (const EntitySpec& entity : AllEntities()) {
+    const std::string bytes = SampleProto(entity.type).SerializeAsString();
+    auto read = ReadPulledRecord(bytes, "r");
+    ASSERT_TRUE(read.ok()) << read.status();
+    ASSERT_FALSE(read->fields.empty()) << entity.name;
+    for (const auto& [number, encoded] : read->fields) {
+      v1::Value proto;
+      ASSERT_TRUE(proto.ParseFromArray(encoded.data(), static_cast<int>(encoded.size())));
+      EXPECT_EQ(ReadCheckedValue(encoded), wire::FromProto(proto))
+          << entity.name << " field " << number;
+    }
+  }
+}
+
 TEST(PulledRecord, UnknownFieldsAreSkippedAsAParserWould) {
   v1::Record proto = SampleProto(EntityType::kAccount);
   std::string bytes = proto.SerializeAsString();

@@ -136,10 +136,7 @@ Record ListedPartOf(const PulledRecord& pulled) {
   for (const auto& [number, encoded] : pulled.fields) {
     const FieldSpec* field = pulled.entity->Field(number);
     if (field == nullptr || !(IsIndexed(*field) || field->searchable)) continue;
-    v1::Value value;
-    if (value.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) {
-      out.fields[number] = wire::FromProto(value);
-    }
+    out.fields[number] = ReadCheckedValue(encoded);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "pulled_page.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "list_rows.h"
@@ -96,6 +98,14 @@ class WireReader {
   }
 
   bool Fixed64() { return Advance(8); }
+  bool Fixed64(uint64_t& out) {
+    if (in_.size() < 8) return false;
+    out = 0;
+    for (int i = 7; i >= 0; --i)
+      out = (out << 8) | static_cast<uint8_t>(in_[static_cast<size_t>(i)]);
+    in_.remove_prefix(8);
+    return true;
+  }
 
  private:
   bool Advance(size_t n) {
@@ -213,6 +223,90 @@ absl::Status CheckValue(absl::string_view bytes, absl::string_view path, int dep
         return SkipField(in, number, type, path);
     }
   });
+}
+
+// The mcrm.v1.Value in `bytes` (checked by CheckValue), read straight into a Value: no message
+// objects (a struct's protobuf map costs more than the rest of a list row).
+Value DecodeWireValue(absl::string_view bytes) {
+  Value out;
+  WireReader in(bytes);
+  uint32_t number = 0;
+  int type = 0;
+  while (!in.done() && in.Next(number, type)) {
+    uint64_t bits = 0;
+    absl::string_view inner;
+    switch (number) {
+      case 1:
+        if (type != kVarint || !in.Varint(bits)) return out;
+        out = Value::Bool(bits != 0);
+        break;
+      case 2:
+        if (type != kVarint || !in.Varint(bits)) return out;
+        out = Value::Int(static_cast<int64_t>((bits >> 1) ^ (~(bits & 1) + 1)));  // sint64: zigzag
+        break;
+      case 3: {
+        if (type != kFixed64 || !in.Fixed64(bits)) return out;
+        double d = 0;
+        std::memcpy(&d, &bits, sizeof d);
+        out = Value::Double(d);
+        break;
+      }
+      case 4:
+        if (type != kLengthDelimited || !in.Bytes(inner)) return out;
+        out = Value::String(std::string(inner));
+        break;
+      case 5: {  // list_value: repeated Value values = 1
+        if (type != kLengthDelimited || !in.Bytes(inner)) return out;
+        Value::List items;
+        WireReader list(inner);
+        uint32_t n = 0;
+        int t = 0;
+        absl::string_view item;
+        while (!list.done() && list.Next(n, t)) {
+          if (n == 1 && t == kLengthDelimited && list.Bytes(item)) {
+            items.push_back(DecodeWireValue(item));
+          } else if (!list.Skip(n, t)) {
+            break;
+          }
+        }
+        out = Value::ListOf(std::move(items));
+        break;
+      }
+      case 6: {  // struct_value: map<string, Value> fields = 1 (entries: key = 1, value = 2)
+        if (type != kLengthDelimited || !in.Bytes(inner)) return out;
+        Value::Struct members;
+        WireReader entries(inner);
+        uint32_t n = 0;
+        int t = 0;
+        absl::string_view entry;
+        while (!entries.done() && entries.Next(n, t)) {
+          if (n != 1 || t != kLengthDelimited || !entries.Bytes(entry)) {
+            if (!entries.Skip(n, t)) break;
+            continue;
+          }
+          WireReader e(entry);
+          absl::string_view key, value;
+          uint32_t k = 0;
+          int u = 0;
+          while (!e.done() && e.Next(k, u)) {
+            if (k == 1 && u == kLengthDelimited) {
+              if (!e.Bytes(key)) break;
+            } else if (k == 2 && u == kLengthDelimited) {
+              if (!e.Bytes(value)) break;
+            } else if (!e.Skip(k, u)) {
+              break;
+            }
+          }
+          members[std::string(key)] = DecodeWireValue(value);
+        }
+        out = Value::StructOf(std::move(members));
+        break;
+      }
+      default:
+        if (!in.Skip(number, type)) return out;
+    }
+  }
+  return out;
 }
 
 // mcrm.v1.Hlc: wall_ms = 1, logical = 2, node = 3.
@@ -363,6 +457,8 @@ absl::StatusOr<PulledPage> ReadPageFrame(std::string bytes) {
       }));
   return page;
 }
+
+Value ReadCheckedValue(absl::string_view bytes) { return DecodeWireValue(bytes); }
 
 absl::Status ReadPageRecords(PulledPage& page) {
   for (size_t i = 0; i < page.records.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "mcrm/schema.h"
+#include "mcrm/value.h"
 
 namespace mcrm::v1 {
 class PullResponse;
@@ -64,6 +65,10 @@ absl::StatusOr<PulledPage> ReadPulledPage(std::string bytes);
 
 // The same page from a message (for callers that hold one, such as tests).
 absl::StatusOr<PulledPage> ReadPulledPage(const v1::PullResponse& response);
+
+// One field's encoded mcrm.v1.Value (PulledRecord::fields), read whole: only for bytes a page's
+// reading has checked.
+Value ReadCheckedValue(absl::string_view bytes);
 
 // ReadPulledPage in two steps, for a reader that asks for the next page in between: the page's
 // own fields and where its records lie (cheap), then every record (and the list rows of those
