@@ -38,177 +38,187 @@
     </message>
     <message>
         <location filename="../qml/CustomerPage.qml" line="128"/>
-        <location filename="../qml/CustomerPage.qml" line="245"/>
+        <location filename="../qml/CustomerPage.qml" line="255"/>
         <source>Log interaction</source>
         <translation>记录互动</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="234"/>
+        <location filename="../qml/CustomerPage.qml" line="196"/>
+        <source>This customer is no longer on this device</source>
+        <translation>此客户已不在本设备上</translation>
+    </message>
+    <message>
+        <location filename="../qml/CustomerPage.qml" line="197"/>
+        <source>It was deleted or given to someone else.</source>
+        <translation>该客户已被删除或转给了其他人。</translation>
+    </message>
+    <message>
+        <location filename="../qml/CustomerPage.qml" line="244"/>
         <source>Changes not sent yet</source>
         <translation>更改尚未发送</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="252"/>
+        <location filename="../qml/CustomerPage.qml" line="262"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="261"/>
+        <location filename="../qml/CustomerPage.qml" line="271"/>
         <source>Indicators</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="316"/>
+        <location filename="../qml/CustomerPage.qml" line="326"/>
         <source>%1 of 100</source>
         <translation>%1/100</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="342"/>
+        <location filename="../qml/CustomerPage.qml" line="352"/>
         <source>%1 %2/5</source>
         <translation>%1 %2/5</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="353"/>
+        <location filename="../qml/CustomerPage.qml" line="363"/>
         <source>Contact</source>
         <translation>联系方式</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="357"/>
+        <location filename="../qml/CustomerPage.qml" line="367"/>
         <source>No phone, email or address yet</source>
         <translation>暂无电话、邮箱或地址</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="379"/>
+        <location filename="../qml/CustomerPage.qml" line="389"/>
         <source>Call</source>
         <translation>拨打</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="386"/>
+        <location filename="../qml/CustomerPage.qml" line="396"/>
         <source>Message</source>
         <translation>发短信</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="409"/>
+        <location filename="../qml/CustomerPage.qml" line="419"/>
         <source>Email</source>
         <translation>发邮件</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="443"/>
+        <location filename="../qml/CustomerPage.qml" line="453"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="459"/>
+        <location filename="../qml/CustomerPage.qml" line="469"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="468"/>
+        <location filename="../qml/CustomerPage.qml" line="478"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="472"/>
+        <location filename="../qml/CustomerPage.qml" line="482"/>
         <source>No contacts yet</source>
         <translation>暂无联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="474"/>
+        <location filename="../qml/CustomerPage.qml" line="484"/>
         <source>New contact</source>
         <translation>新建联系人</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="479"/>
+        <location filename="../qml/CustomerPage.qml" line="489"/>
         <source>Sites</source>
         <translation>服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="483"/>
+        <location filename="../qml/CustomerPage.qml" line="493"/>
         <source>No sites yet</source>
         <translation>暂无服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="485"/>
+        <location filename="../qml/CustomerPage.qml" line="495"/>
         <source>New site</source>
         <translation>新建服务地点</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="491"/>
+        <location filename="../qml/CustomerPage.qml" line="501"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="496"/>
+        <location filename="../qml/CustomerPage.qml" line="506"/>
         <source>No interactions yet</source>
         <translation>暂无互动记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="498"/>
+        <location filename="../qml/CustomerPage.qml" line="508"/>
         <source>Log</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="504"/>
+        <location filename="../qml/CustomerPage.qml" line="514"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="509"/>
+        <location filename="../qml/CustomerPage.qml" line="519"/>
         <source>No orders yet</source>
         <translation>暂无订单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="514"/>
+        <location filename="../qml/CustomerPage.qml" line="524"/>
         <source>Open opportunities</source>
         <translation>进行中的商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="518"/>
+        <location filename="../qml/CustomerPage.qml" line="528"/>
         <source>No open opportunities</source>
         <translation>暂无进行中的商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="521"/>
+        <location filename="../qml/CustomerPage.qml" line="531"/>
         <source>New opportunity</source>
         <translation>新建商机</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="526"/>
+        <location filename="../qml/CustomerPage.qml" line="536"/>
         <source>Cases</source>
         <translation>服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="531"/>
+        <location filename="../qml/CustomerPage.qml" line="541"/>
         <source>No cases</source>
         <translation>暂无服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="533"/>
+        <location filename="../qml/CustomerPage.qml" line="543"/>
         <source>New case</source>
         <translation>新建服务工单</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="538"/>
+        <location filename="../qml/CustomerPage.qml" line="548"/>
         <source>Service tasks</source>
         <translation>服务任务</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="543"/>
+        <location filename="../qml/CustomerPage.qml" line="553"/>
         <source>No service tasks</source>
         <translation>暂无服务任务</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="548"/>
+        <location filename="../qml/CustomerPage.qml" line="558"/>
         <source>Competitor notes</source>
         <translation>竞争对手记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="553"/>
+        <location filename="../qml/CustomerPage.qml" line="563"/>
         <source>No competitor notes yet</source>
         <translation>暂无竞争对手记录</translation>
     </message>
     <message>
-        <location filename="../qml/CustomerPage.qml" line="555"/>
+        <location filename="../qml/CustomerPage.qml" line="565"/>
         <source>New competitor note</source>
         <translation>新建竞争对手记录</translation>
     </message>

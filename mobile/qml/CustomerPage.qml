@@ -183,8 +183,18 @@ Page {
 
     BusyIndicator {
         anchors.centerIn: parent
-        running: !page.loaded && page.recordId !== ""
+        running: !page.loaded && !ctl.loaded && page.recordId !== ""
         visible: running
+    }
+
+    // Gone while the page was open (deleted, or moved out of the rep's scope by a sync).
+    EmptyState {
+        objectName: "customerGone"
+        visible: ctl.loaded && !ctl.exists
+        width: parent.width - 48
+        anchors.centerIn: parent
+        text: qsTr("This customer is no longer on this device")
+        hint: qsTr("It was deleted or given to someone else.")
     }
 
     Flickable {

@@ -109,6 +109,21 @@ class RecordListModelTest : public QObject {
     QCOMPARE(model.get(0).value("pending").toBool(), true);
   }
 
+  void aRecordThatIsNotThereLoadsAsGone() {
+    const std::string id = NewId();
+    Pull({{id, "Moorhof"}});
+    mcrm::mobile::RecordRepository repository;
+    QVERIFY(repository.Open(path_.toStdString(), "test-device").ok());
+    mcrm::mobile::RecordController controller(repository);
+    controller.setEntity(QStringLiteral("account"));
+    controller.setRecordId(QString::fromStdString(id));
+    QTRY_VERIFY_WITH_TIMEOUT(controller.loaded() && controller.exists(), 20000);
+    controller.setRecordId(QString::fromStdString(NewId()));
+    QVERIFY(!controller.loaded());  // until the read answers: a page shows it is loading
+    QTRY_VERIFY_WITH_TIMEOUT(controller.loaded(), 20000);
+    QVERIFY(!controller.exists());
+  }
+
   void aRefusedSaveNamesTheField() {
     const std::string id = NewId();
     Pull({{id, "Moorhof"}});

@@ -60,6 +60,10 @@ void RecordController::setRecordId(const QString& id) {
   record_id_ = id;
   emit recordIdChanged();
   SetErrors({});
+  // Another record: nothing of the last one shows while it loads.
+  record_.clear();
+  exists_ = pending_ = loaded_ = false;
+  emit recordChanged();
   Load();
 }
 
@@ -67,7 +71,7 @@ void RecordController::Load() {
   const int generation = ++generation_;
   if (record_id_.isEmpty() || repository_ == nullptr || !repository_->IsOpen()) {
     record_.clear();
-    exists_ = pending_ = false;
+    exists_ = pending_ = loaded_ = false;
     emit recordChanged();
     return;
   }
@@ -91,6 +95,7 @@ void RecordController::Load() {
         if (generation != generation_) return;
         record_ = std::move(loaded.values);
         exists_ = loaded.exists;
+        loaded_ = true;
         pending_ = loaded.pending;
         emit recordChanged();
       });

@@ -18,6 +18,9 @@ class RecordController : public QObject {
   Q_PROPERTY(QString recordId READ recordId WRITE setRecordId NOTIFY recordIdChanged)
   Q_PROPERTY(QVariantMap record READ record NOTIFY recordChanged)
   Q_PROPERTY(bool exists READ exists NOTIFY recordChanged)
+  // True once the record was read (whether or not it exists): a page can then tell "not on this
+  // device" from "still loading".
+  Q_PROPERTY(bool loaded READ loaded NOTIFY recordChanged)
   Q_PROPERTY(bool pending READ pending NOTIFY recordChanged)
   Q_PROPERTY(QVariantMap errors READ errors NOTIFY errorsChanged)
   Q_PROPERTY(bool saving READ saving NOTIFY savingChanged)
@@ -32,6 +35,7 @@ class RecordController : public QObject {
   void setRecordId(const QString& id);
   QVariantMap record() const { return record_; }
   bool exists() const { return exists_; }
+  bool loaded() const { return loaded_; }
   bool pending() const { return pending_; }
   QVariantMap errors() const { return errors_; }
   bool saving() const { return saving_; }
@@ -63,6 +67,7 @@ class RecordController : public QObject {
   QString record_id_;
   QVariantMap record_;
   bool exists_ = false;
+  bool loaded_ = false;
   bool pending_ = false;
   QVariantMap errors_;
   bool saving_ = false;
