@@ -284,58 +284,63 @@
     </message>
     <message>
         <location filename="../qml/CustomersPage.qml" line="213"/>
+        <source>More than %1 customers</source>
+        <translation>超过 %1 个客户</translation>
+    </message>
+    <message>
+        <location filename="../qml/CustomersPage.qml" line="214"/>
         <source>1 customer</source>
         <translation>1 个客户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/CustomersPage.qml" line="213"/>
+        <location filename="../qml/CustomersPage.qml" line="214"/>
         <source>%n customers</source>
         <translation>
             <numerusform>%n 个客户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="251"/>
+        <location filename="../qml/CustomersPage.qml" line="252"/>
         <source>No customer matches “%1”</source>
         <translation>没有与“%1”匹配的客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="253"/>
+        <location filename="../qml/CustomersPage.qml" line="254"/>
         <source>No customer matches these filters</source>
         <translation>没有符合筛选条件的客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="255"/>
+        <location filename="../qml/CustomersPage.qml" line="256"/>
         <source>Your customers are being downloaded…</source>
         <translation>正在下载您的客户…</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="256"/>
+        <location filename="../qml/CustomersPage.qml" line="257"/>
         <source>No customers yet</source>
         <translation>暂无客户</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="261"/>
+        <location filename="../qml/CustomersPage.qml" line="262"/>
         <source>They appear here after the first sync with the server.</source>
         <translation>与服务器首次同步后，客户将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="262"/>
+        <location filename="../qml/CustomersPage.qml" line="263"/>
         <source>Tap + to add one.</source>
         <translation>点击 + 添加客户。</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="264"/>
+        <location filename="../qml/CustomersPage.qml" line="265"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="265"/>
+        <location filename="../qml/CustomersPage.qml" line="266"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../qml/CustomersPage.qml" line="284"/>
+        <location filename="../qml/CustomersPage.qml" line="285"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -2092,12 +2097,12 @@
 <context>
     <name>mcrm::mobile::RecordListModel</name>
     <message>
-        <location filename="../src/app/record_list_model.cc" line="225"/>
+        <location filename="../src/app/record_list_model.cc" line="228"/>
         <source>Unknown filter: %1</source>
         <translation>未知的筛选条件：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/record_list_model.cc" line="235"/>
+        <location filename="../src/app/record_list_model.cc" line="238"/>
         <source>Not a field of an entity: %1</source>
         <translation>不是实体的字段：%1</translation>
     </message>

@@ -210,7 +210,8 @@ Page {
 
         Label {
             objectName: "customerCount"
-            text: accounts.total === 1 ? qsTr("1 customer") : qsTr("%n customers", "", accounts.total)
+            text: accounts.totalIsLowerBound ? qsTr("More than %1 customers").arg(accounts.total)
+                  : accounts.total === 1 ? qsTr("1 customer") : qsTr("%n customers", "", accounts.total)
             opacity: 0.7
             leftPadding: 16
             bottomPadding: 4

@@ -625,6 +625,9 @@ TEST_F(ReplicaTest, SearchFindsAChineseNameInsideALongerOneAndAPhoneByItsLastDig
   EXPECT_EQ(Ids(replica_->List(query)), std::vector<std::string>{phone_owner});
   query.search = "moor";
   EXPECT_EQ(*replica_->CountList(query), 1);
+  query.search = "有限公司";
+  EXPECT_EQ(*replica_->CountList(query), 2);
+  EXPECT_EQ(*replica_->CountList(query, /*at_most=*/1), 1) << "a broad search counts no further";
   query.search = "华技";
   EXPECT_TRUE(Ids(replica_->List(query)).empty()) << "characters that are not neighbours";
 }

@@ -19,6 +19,7 @@ struct Loaded {
   absl::Status status;
   std::vector<RecordListModel::Row> rows;
   int total = 0;
+  bool total_is_lower_bound = false;
 };
 
 // Orders an account's records by one field: unset values first (last when descending), then by
@@ -158,7 +159,8 @@ QVariantMap RecordListModel::get(int row) const {
 }
 
 bool RecordListModel::canFetchMore(const QModelIndex& parent) const {
-  return !parent.isValid() && !complete_ && !loading_ && static_cast<int>(rows_.size()) < total_;
+  return !parent.isValid() && !complete_ && !loading_ &&
+         (total_is_lower_bound_ || static_cast<int>(rows_.size()) < total_);
 }
 
 void RecordListModel::fetchMore(const QModelIndex& parent) {
@@ -174,6 +176,7 @@ void RecordListModel::Restart() {
   }
   complete_ = false;
   total_ = 0;
+  total_is_lower_bound_ = false;
   emit countChanged();
   // Several properties are often set in a row (QML bindings): one query for all of them.
   if (!refresh_queued_) {
@@ -268,8 +271,11 @@ void RecordListModel::Load(int rows, bool append) {
             out.status = listed.status();
             return out;
           }
-          auto total = replica.CountList(query);
-          out.total = total.ok() ? static_cast<int>(*total) : 0;
+          // Counted a thousand rows beyond the page at most: one more means "more than".
+          const int64_t at_most = query.offset + query.limit + RecordListModel::kCountAhead + 1;
+          auto total = replica.CountList(query, at_most);
+          out.total = total.ok() ? static_cast<int>(std::min(*total, at_most - 1)) : 0;
+          out.total_is_lower_bound = total.ok() && *total == at_most;
           for (const device::ListedRow& row : *listed) {
             auto record = replica.Read(row.id);
             if (!record.ok() || !record->has_value()) continue;
@@ -301,12 +307,13 @@ void RecordListModel::Load(int rows, bool append) {
           SetLoading(false, QString::fromStdString(std::string(loaded.status.message())));
           return;
         }
-        ApplyRows(std::move(loaded.rows), loaded.total, append);
+        ApplyRows(std::move(loaded.rows), loaded.total, loaded.total_is_lower_bound, append);
         SetLoading(false);
       });
 }
 
-void RecordListModel::ApplyRows(std::vector<Row> rows, int total, bool append) {
+void RecordListModel::ApplyRows(std::vector<Row> rows, int total, bool total_is_lower_bound,
+                                bool append) {
   if (append) {
     if (!rows.empty()) {
       const int first = static_cast<int>(rows_.size());
@@ -348,7 +355,8 @@ void RecordListModel::ApplyRows(std::vector<Row> rows, int total, bool append) {
     }
   }
   total_ = std::max(total, static_cast<int>(rows_.size()));
-  complete_ = static_cast<int>(rows_.size()) >= total_;
+  total_is_lower_bound_ = total_is_lower_bound;
+  complete_ = !total_is_lower_bound_ && static_cast<int>(rows_.size()) >= total_;
   emit countChanged();
 }
 

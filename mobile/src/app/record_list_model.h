@@ -28,12 +28,17 @@ class RecordListModel : public QAbstractListModel {
   Q_PROPERTY(bool descending READ descending WRITE setDescending NOTIFY queryChanged)
   Q_PROPERTY(int count READ rowCountProperty NOTIFY countChanged)
   Q_PROPERTY(int total READ total NOTIFY countChanged)
+  // True when `total` is a lower bound: there are more than `total` rows (a broad search counts
+  // no further than a screenful beyond kCountAhead).
+  Q_PROPERTY(bool totalIsLowerBound READ totalIsLowerBound NOTIFY countChanged)
   Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
   Q_PROPERTY(QString error READ error NOTIFY loadingChanged)
 
  public:
   // How many rows a page reads.
   static constexpr int kPageSize = 50;
+  // How far beyond the rows loaded a list counts.
+  static constexpr int kCountAhead = 1000;
 
   // QML makes models without arguments: they use RecordRepository::Default().
   explicit RecordListModel(QObject* parent = nullptr);
@@ -54,6 +59,7 @@ class RecordListModel : public QAbstractListModel {
   bool descending() const { return descending_; }
   void setDescending(bool descending);
   int total() const { return total_; }
+  bool totalIsLowerBound() const { return total_is_lower_bound_; }
   bool loading() const { return loading_; }
   QString error() const { return error_; }
   int rowCountProperty() const { return static_cast<int>(rows_.size()); }
@@ -89,7 +95,7 @@ class RecordListModel : public QAbstractListModel {
   void Refresh();
   // Reads rows [0, `rows`) (or the next page, when `append`) on the repository's thread.
   void Load(int rows, bool append);
-  void ApplyRows(std::vector<Row> rows, int total, bool append);
+  void ApplyRows(std::vector<Row> rows, int total, bool total_is_lower_bound, bool append);
   void SetLoading(bool loading, const QString& error = {});
 
   RecordRepository* repository_;
@@ -104,6 +110,7 @@ class RecordListModel : public QAbstractListModel {
   QHash<int, QByteArray> roles_;
   std::vector<QString> role_fields_;  // field name of role kPendingRole + 1 + i
   int total_ = 0;
+  bool total_is_lower_bound_ = false;
   bool loading_ = false;
   QString error_;
   int generation_ = 0;     // results of an older query are dropped

@@ -5,6 +5,7 @@
 #include <unicode/ustring.h>
 #include <unicode/uvernum.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -446,10 +447,13 @@ absl::StatusOr<std::vector<std::string>> DistinctListValues(sqlite3* db, EntityT
   }
 }
 
-absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query) {
+absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query, int64_t at_most) {
   RETURN_IF_ERROR(CheckListQuery(query));
   const ListWhere where = BuildWhere(query);
-  Statement stmt(db, absl::StrCat("SELECT count(*)", where.sql));
+  Statement stmt(db, at_most == INT64_MAX
+                         ? absl::StrCat("SELECT count(*)", where.sql)
+                         : absl::StrCat("SELECT count(*) FROM (SELECT 1", where.sql, " LIMIT ",
+                                        std::max<int64_t>(at_most, 0), ")"));
   for (size_t i = 0; i < where.params.size(); ++i) {
     BindValue(stmt, static_cast<int>(i + 1), where.params[i]);
   }

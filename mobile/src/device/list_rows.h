@@ -123,8 +123,10 @@ absl::Status CheckListQuery(const ListQuery& query);
 // The query's rows (offset, limit), in its order; ties and unset values ordered by id, unset
 // values first.
 absl::StatusOr<std::vector<ListedRow>> RunListQuery(sqlite3* db, const ListQuery& query);
-// How many rows the query has in all (offset and limit ignored).
-absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query);
+// How many rows the query has in all (offset and limit ignored), counting no further than
+// `at_most` (a broad search need not count a hundred thousand rows to say "1000+").
+absl::StatusOr<int64_t> CountListQuery(sqlite3* db, const ListQuery& query,
+                                       int64_t at_most = INT64_MAX);
 
 // The values a list column of `entity` holds (each once, unset left out, at most `limit`), read
 // from its index: the territories a rep's customers are in, for a filter.

@@ -780,8 +780,8 @@ absl::StatusOr<std::vector<std::string>> Replica::ListValues(EntityType entity,
   return DistinctListValues(db_, entity, field, limit);
 }
 
-absl::StatusOr<int64_t> Replica::CountList(const ListQuery& query) {
-  return CountListQuery(db_, query);
+absl::StatusOr<int64_t> Replica::CountList(const ListQuery& query, int64_t at_most) {
+  return CountListQuery(db_, query, at_most);
 }
 
 absl::StatusOr<std::vector<Record>> Replica::Children(const std::string& account_id,

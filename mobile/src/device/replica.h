@@ -106,7 +106,7 @@ class Replica {
   absl::StatusOr<std::vector<std::string>> Search(absl::string_view query, int limit);
   // A list as the user sees it (pending changes included), from the list tables' indexes.
   absl::StatusOr<std::vector<ListedRow>> List(const ListQuery& query);
-  absl::StatusOr<int64_t> CountList(const ListQuery& query);
+  absl::StatusOr<int64_t> CountList(const ListQuery& query, int64_t at_most = INT64_MAX);
   absl::StatusOr<std::vector<std::string>> ListValues(EntityType entity, const std::string& field,
                                                       int limit);
   // The records of `entity` that belong to account `account_id` (its contacts, its timeline of
