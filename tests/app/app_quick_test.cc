@@ -143,6 +143,9 @@ class AppSetup : public QObject {
 
   void qmlEngineAvailable(QQmlEngine* engine) {
     mcrm::mobile::AddAppImportPath(engine);
+    // As the app does: a language chosen in the settings applies at once.
+    connect(session_, &mcrm::mobile::SessionManager::languageChanged, engine,
+            [this, engine] { mcrm::mobile::ApplyLanguage(session_->language(), engine); });
     engine->rootContext()->setContextProperty(QStringLiteral("testServerAddress"),
                                               QString::fromStdString(server_->address()));
     engine->rootContext()->setContextProperty(QStringLiteral("office"), office_);

@@ -287,6 +287,15 @@ TestCase {
         tryCompare(list.model, "total", all, 10000)
     }
 
+    function test_8b_theLanguageSwitchesToChineseAndBack() {
+        const tab = waitFor("customersTab")
+        Session.setLanguage("zh_CN")
+        tryCompare(tab, "text", "客户", 5000, "the Chinese translation is not in the app")
+        Session.setLanguage("en")
+        tryCompare(tab, "text", "Customers", 5000)
+        Session.setLanguage("")
+    }
+
     // Last: it ends the session.
     function test_9_aRevokedDeviceWipesItsDataAndReturnsToSignIn() {
         const device = office.appDeviceId()
