@@ -120,8 +120,8 @@ struct ListedRow {
 // INVALID_ARGUMENT naming the part at fault: an entity without a list table, a field that is
 // unknown or not indexed, a value that breaks the field's rules, a limit or offset out of range.
 absl::Status CheckListQuery(const ListQuery& query);
-// The query's rows (offset, limit), in its order; ties and unset values ordered by id, unset
-// values first.
+// The query's rows (offset, limit), in its order: unset values first, ties in the order the
+// rows were first written (rowid).
 absl::StatusOr<std::vector<ListedRow>> RunListQuery(sqlite3* db, const ListQuery& query);
 // How many rows the query has in all (offset and limit ignored), counting no further than
 // `at_most` (a broad search need not count a hundred thousand rows to say "1000+").
