@@ -75,6 +75,16 @@ class ReplicaTest : public ::testing::Test {
     return Read(page);
   }
 
+  // The server's answer that it applied `mutation` at `server_version`.
+  static v1::PushResponse Applied(const v1::Mutation& mutation, int64_t server_version) {
+    v1::PushResponse answer;
+    auto* result = answer.add_results();
+    result->set_mutation_id(mutation.mutation_id());
+    result->set_outcome(v1::MutationResult::APPLIED);
+    result->set_server_version(server_version);
+    return answer;
+  }
+
   // A page removing one account: a tombstone, or (`out_of_scope`) a scope exit.
   static PulledPage AccountGone(const std::string& id, bool out_of_scope,
                                 const std::string& cursor) {
@@ -216,12 +226,7 @@ TEST_F(ReplicaTest, UnsentChangesToOneRecordTravelAsOneMutation) {
   ASSERT_EQ(again->size(), 1u) << "the follow-up waits: its base version is not known yet";
   EXPECT_EQ((*again)[0].mutation_id(), (*pending)[0].mutation_id())
       << "an unanswered mutation is sent again under the same id";
-  v1::PushResponse answer;
-  auto* result = answer.add_results();
-  result->set_mutation_id((*pending)[0].mutation_id());
-  result->set_outcome(v1::MutationResult::APPLIED);
-  result->set_server_version(1);
-  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  ASSERT_TRUE(replica_->ApplyPushResults(Applied((*pending)[0], 1)).ok());
   auto next = replica_->PendingMutations(10);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].base_version(), 1) << "based on the version the create made";
@@ -658,12 +663,7 @@ TEST_F(ReplicaTest, AnAccountCreatedOfflineIsListedFoundAndMarkedUntilTheServerH
   // The server applies it: the mark goes.
   auto pending = replica_->PendingMutations(10);
   ASSERT_EQ(pending->size(), 1u);
-  v1::PushResponse answer;
-  auto* result = answer.add_results();
-  result->set_mutation_id((*pending)[0].mutation_id());
-  result->set_outcome(v1::MutationResult::APPLIED);
-  result->set_server_version(1);
-  ASSERT_TRUE(replica_->ApplyPushResults(answer).ok());
+  ASSERT_TRUE(replica_->ApplyPushResults(Applied((*pending)[0], 1)).ok());
   rows = replica_->List(query);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_FALSE((*rows)[0].pending);

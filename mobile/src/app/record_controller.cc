@@ -84,11 +84,8 @@ void RecordController::Load() {
         if (!record.ok() || !record->has_value()) return out;
         out.exists = true;
         out.values = ToVariantMap(**record);
-        if (auto outbox = replica.Outbox(); outbox.ok()) {
-          for (const device::OutboxEntry& entry : *outbox) {
-            if (entry.change.record_id == id) out.pending = true;
-          }
-        }
+        auto unsent = replica.HasUnsentChanges(id);
+        out.pending = unsent.ok() && *unsent;
         return out;
       },
       [this, generation](LoadedRecord loaded) {

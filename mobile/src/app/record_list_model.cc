@@ -291,9 +291,7 @@ void RecordListModel::Load(int rows, bool append) {
         }
         SortRecords(*children, Spec(query.entity).FieldByName(order_by), descending);
         absl::flat_hash_set<std::string> pending;
-        if (auto outbox = replica.Outbox(); outbox.ok()) {
-          for (const device::OutboxEntry& entry : *outbox) pending.insert(entry.change.record_id);
-        }
+        if (auto unsent = replica.UnsentRecordIds(); unsent.ok()) pending = *std::move(unsent);
         for (const Record& record : *children) {
           out.rows.push_back({QString::fromStdString(record.id), pending.contains(record.id),
                               ToVariantMap(record)});

@@ -137,11 +137,18 @@ absl::StatusOr<Record> DecodeStoredRecord(absl::string_view stored) {
   return wire::FromProto(proto, "replica");
 }
 
-// The statements that keep stored records and their list rows in step, prepared once for a
-// transaction's worth of records. A record of a listed entity (list_rows.h) with no pending
-// local change gets its list row from the pulled record itself; one with pending changes, whose
-// row shows those changes on top, is queued and rewritten by the replica (`refresh`) after the
-// batch's records are stored.
+// The ids of the records with changes in the outbox (the outbox is small: a few at most,
+// thousands after a long day offline).
+absl::StatusOr<absl::flat_hash_set<std::string>> OutboxRecordIds(sqlite3* db) {
+  absl::flat_hash_set<std::string> out;
+  Statement stmt(db, "SELECT DISTINCT record_id FROM outbox");
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.insert(stmt.ColumnText(0));
+  }
+}
+
 // The records whose scope follows their account (contacts, sites, ...): those an account takes
 // along when it leaves. A service task or campaign target names an account too, but is the
 // rep's by its assignee and stays.
@@ -156,6 +163,11 @@ const std::string& FollowsAccountSql() {
   return *kSql;
 }
 
+// The statements that keep stored records and their list rows in step, prepared once for a
+// transaction's worth of records. A record of a listed entity (list_rows.h) with no pending
+// local change gets its list row from the pulled record itself; one with pending changes, whose
+// row shows those changes on top, is queued and rewritten by the replica (`refresh`) after the
+// batch's records are stored.
 class RecordRows {
  public:
   using Refresh = std::function<absl::Status(EntityType, const std::string&)>;
@@ -172,8 +184,7 @@ class RecordRows {
                 "WHERE rowid = ?1"),
         drop_(db, "DELETE FROM records WHERE rowid = ?1"),
         drop_children_(db, absl::StrCat("DELETE FROM records WHERE account_id = ?1 AND ",
-                                        FollowsAccountSql())),
-        pending_(db, "SELECT DISTINCT record_id FROM outbox") {}
+                                        FollowsAccountSql())) {}
 
   // Stores the server state `record` (its wire form, which is what is stored), and its list row.
   absl::Status Put(const PulledRecord& record) {
@@ -251,13 +262,7 @@ class RecordRows {
   // small, and a batch does not write it).
   absl::StatusOr<bool> Pending(absl::string_view id) {
     if (!pending_ids_.has_value()) {
-      pending_ids_.emplace();
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, pending_.Step());
-        if (!row) break;
-        pending_ids_->insert(pending_.ColumnText(0));
-      }
-      pending_.Reset();
+      ASSIGN_OR_RETURN(pending_ids_, OutboxRecordIds(db_));
     }
     return pending_ids_->contains(id);
   }
@@ -272,7 +277,7 @@ class RecordRows {
   sqlite3* db_;
   Refresh refresh_;
   ListRows list_;
-  Statement find_, insert_, update_, drop_, drop_children_, pending_;
+  Statement find_, insert_, update_, drop_, drop_children_;
   std::optional<absl::flat_hash_set<std::string>> pending_ids_;
   std::vector<std::pair<EntityType, std::string>> refreshes_;
   int64_t added_ = 0;
@@ -477,15 +482,7 @@ absl::Status Replica::EnsureListTables() {
 }
 
 absl::Status Replica::FillListRows() {
-  absl::flat_hash_set<std::string> pending;
-  {
-    Statement stmt(db_, "SELECT DISTINCT record_id FROM outbox");
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      pending.insert(stmt.ColumnText(0));
-    }
-  }
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<std::string> pending, OutboxRecordIds(db_));
   std::vector<std::string> listed;
   for (const EntitySpec& entity : AllEntities()) {
     if (Listed(entity.type)) listed.push_back(absl::StrCat(static_cast<int>(entity.type)));
@@ -519,10 +516,8 @@ absl::Status Replica::RefreshListRow(EntityType entity, const std::string& id) {
   if (!visible.has_value()) {
     RETURN_IF_ERROR(rows.Drop(entity, id));
   } else {
-    Statement pending(db_, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1");
-    pending.Text(1, id);
-    ASSIGN_OR_RETURN(const bool has_pending, pending.Step());
-    RETURN_IF_ERROR(rows.Put(*visible, has_pending));
+    ASSIGN_OR_RETURN(const bool unsent, HasUnsentChanges(id));
+    RETURN_IF_ERROR(rows.Put(*visible, unsent));
   }
   return rows.Flush();
 }
@@ -1041,6 +1036,16 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
     for (const auto& [entity, id] : settled) RETURN_IF_ERROR(RefreshListRow(entity, id));
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<absl::flat_hash_set<std::string>> Replica::UnsentRecordIds() {
+  return OutboxRecordIds(db_);
+}
+
+absl::StatusOr<bool> Replica::HasUnsentChanges(const std::string& id) {
+  Statement stmt(db_, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1");
+  stmt.Text(1, id);
+  return stmt.Step();
 }
 
 absl::StatusOr<int64_t> Replica::UnsentCount() {

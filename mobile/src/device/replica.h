@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -143,6 +144,11 @@ class Replica {
   absl::Status ApplyPushResults(const v1::PushResponse& response);
 
   absl::StatusOr<std::vector<OutboxEntry>> Outbox();
+  // The ids of the records with local changes the server has not accepted yet (pending or
+  // rejected): what lists mark as not sent.
+  absl::StatusOr<absl::flat_hash_set<std::string>> UnsentRecordIds();
+  // Whether `id` has such changes.
+  absl::StatusOr<bool> HasUnsentChanges(const std::string& id);
   // How many local changes the server has not accepted yet (pending or rejected): what a pull
   // reports, so that the back office sees which devices hold unsent work.
   absl::StatusOr<int64_t> UnsentCount();
