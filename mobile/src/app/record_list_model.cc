@@ -1,7 +1,5 @@
 #include "record_list_model.h"
 
-#include <QCollator>
-#include <QLocale>
 #include <QTimer>
 #include <algorithm>
 #include <optional>
@@ -23,27 +21,38 @@ struct Loaded {
 };
 
 // Orders an account's records by one field: unset values first (last when descending), then by
-// id so that the order is total. Text in the same order as the list tables (pinyin first).
+// id so that the order is total. Text by the list tables' sort keys (device::SortKeyOf), so that
+// every list of the app sorts alike.
 void SortRecords(std::vector<Record>& records, const FieldSpec* field, bool descending) {
-  QCollator collator{QLocale(QLocale::Chinese, QLocale::China)};
-  const auto less = [&](const Record& a, const Record& b) {
-    if (field != nullptr) {
-      const Value& x = a.Get(field->number);
-      const Value& y = b.Get(field->number);
-      if (x.is_null() != y.is_null()) return x.is_null();
-      if (!x.is_null() && !(x == y)) {
-        if (x.is_string() && y.is_string()) {
-          return collator.compare(QString::fromStdString(x.string_value()),
-                                  QString::fromStdString(y.string_value())) < 0;
-        }
-        if (x.is_int() && y.is_int()) return x.int_value() < y.int_value();
-        if (x.is_double() && y.is_double()) return x.double_value() < y.double_value();
-      }
-    }
-    return a.id < b.id;
+  struct Keyed {
+    Record record;
+    Value value;
+    std::string text_key;
   };
-  std::sort(records.begin(), records.end(),
-            [&](const Record& a, const Record& b) { return descending ? less(b, a) : less(a, b); });
+  std::vector<Keyed> keyed;
+  keyed.reserve(records.size());
+  for (Record& record : records) {
+    Value value = field != nullptr ? record.Get(field->number) : Value::Null();
+    std::string key = value.is_string() ? device::SortKeyOf(value.string_value()) : std::string();
+    keyed.push_back({std::move(record), std::move(value), std::move(key)});
+  }
+  const auto less = [](const Keyed& a, const Keyed& b) {
+    const Value& x = a.value;
+    const Value& y = b.value;
+    if (x.is_null() != y.is_null()) return x.is_null();
+    if (!x.is_null() && !(x == y)) {
+      if (x.is_string() && y.is_string() && a.text_key != b.text_key) {
+        return a.text_key < b.text_key;
+      }
+      if (x.is_int() && y.is_int()) return x.int_value() < y.int_value();
+      if (x.is_double() && y.is_double()) return x.double_value() < y.double_value();
+    }
+    return a.record.id < b.record.id;
+  };
+  std::sort(keyed.begin(), keyed.end(),
+            [&](const Keyed& a, const Keyed& b) { return descending ? less(b, a) : less(a, b); });
+  records.clear();
+  for (Keyed& k : keyed) records.push_back(std::move(k.record));
 }
 
 }  // namespace

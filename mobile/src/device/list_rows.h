@@ -34,9 +34,10 @@ bool Listed(EntityType entity);
 
 // Text fields (names) sort by ICU's Chinese collation: Chinese in pinyin order (阿里巴巴, 百度,
 // 北京华为, ..., 中国移动), then Latin script in dictionary order, accents after the plain letter
-// (Muller, Müller, Mutter). One order for every language the app speaks, so that the indexes
-// hold whatever language the user picks. Each text column that lists sort by has a column of
-// ICU sort keys beside it ("name__key"), so that index inserts and sorts compare bytes, and the
+// (Muller, Müller, Mutter), case not at all. One order for every language the app speaks, so
+// that the indexes hold whatever language the user picks, and for every list of the app (an
+// account's records are sorted by the same keys). Each text column that lists sort by has a column
+// of ICU sort keys beside it ("name__key"), so that index inserts and sorts compare bytes, and the
 // file needs no custom collation to be read.
 std::string SortKeyOf(absl::string_view text);
 
