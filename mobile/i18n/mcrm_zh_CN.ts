@@ -2097,12 +2097,12 @@
 <context>
     <name>mcrm::mobile::RecordListModel</name>
     <message>
-        <location filename="../src/app/record_list_model.cc" line="228"/>
+        <location filename="../src/app/record_list_model.cc" line="237"/>
         <source>Unknown filter: %1</source>
         <translation>未知的筛选条件：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/record_list_model.cc" line="238"/>
+        <location filename="../src/app/record_list_model.cc" line="247"/>
         <source>Not a field of an entity: %1</source>
         <translation>不是实体的字段：%1</translation>
     </message>
@@ -2125,43 +2125,42 @@
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="148"/>
-        <location filename="../src/app/session_manager.cc" line="274"/>
+        <location filename="../src/app/session_manager.cc" line="319"/>
         <source>This device was revoked by your administrator. Its data has been removed.</source>
         <translation>此设备的访问权限已被管理员撤销，设备上的数据已被删除。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="150"/>
+        <location filename="../src/app/session_manager.cc" line="149"/>
         <source>Wrong login or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="153"/>
+        <location filename="../src/app/session_manager.cc" line="152"/>
         <source>The server at %1 cannot be reached. Check the address and your network.</source>
         <translation>无法连接到服务器 %1。请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="156"/>
+        <location filename="../src/app/session_manager.cc" line="155"/>
         <source>This user may not sign in. Ask your administrator.</source>
         <translation>此用户无权登录，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="158"/>
+        <location filename="../src/app/session_manager.cc" line="157"/>
         <source>Sign-in failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="185"/>
+        <location filename="../src/app/session_manager.cc" line="179"/>
         <source>The device&apos;s data cannot be opened: %1</source>
         <translation>无法打开本设备上的数据：%1</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="258"/>
+        <location filename="../src/app/session_manager.cc" line="252"/>
         <source>Your session has ended. Sign in again; your unsent changes are kept.</source>
         <translation>您的会话已结束，请重新登录；未发送的更改已保留。</translation>
     </message>
     <message>
-        <location filename="../src/app/session_manager.cc" line="263"/>
+        <location filename="../src/app/session_manager.cc" line="257"/>
         <source>The server cannot be reached. Changes are kept on this device.</source>
         <translation>无法连接到服务器。更改已保存在本设备上。</translation>
     </message>

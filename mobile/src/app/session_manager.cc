@@ -143,9 +143,8 @@ void SessionManager::signIn(const QString& address, const QString& login, const 
           emit self->busyChanged();
           if (!status.ok()) {
             if (device::IsDeviceRevoked(status)) {
-              QFile::remove(self->replicaPath());
-              self->SetSignInError(
-                  tr("This device was revoked by your administrator. Its data has been removed."));
+              self->RemoveDeviceData();
+              self->SetSignInError(RevokedText());
             } else if (status.code() == absl::StatusCode::kUnauthenticated) {
               self->SetSignInError(tr("Wrong login or password."));
             } else if (IsNetworkTrouble(status)) {
@@ -162,12 +161,7 @@ void SessionManager::signIn(const QString& address, const QString& login, const 
           }
           // Another user's data never stays on the device.
           const QString user = QString::fromStdString((*client)->user_id());
-          if (self->settings_.value(kUserKey).toString() != user) {
-            self->repository_.Close();
-            for (const char* suffix : {"", "-wal", "-shm"}) {
-              QFile::remove(self->replicaPath() + QLatin1String(suffix));
-            }
-          }
+          if (self->settings_.value(kUserKey).toString() != user) self->RemoveDeviceData();
           self->settings_.setValue(kLoginKey, QString::fromStdString(login));
           self->settings_.setValue(kUserKey, user);
           self->StartSession(std::move(*client));
@@ -266,12 +260,8 @@ void SessionManager::OnWorkerEvent(const device::WorkerEvent& event) {
       return;
     case Kind::kRevoked:
       StopSync();
-      repository_.Close();
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        QFile::remove(replicaPath() + QLatin1String(suffix));
-      }
-      settings_.remove(kUserKey);
-      EndSession(tr("This device was revoked by your administrator. Its data has been removed."));
+      RemoveDeviceData();
+      EndSession(RevokedText());
       emit revoked();
       return;
     case Kind::kStreamDown:
@@ -317,13 +307,21 @@ void SessionManager::EndSession(const QString& message) {
   }
 }
 
-void SessionManager::signOut() {
-  StopSync();
+void SessionManager::RemoveDeviceData() {
   repository_.Close();
   for (const char* suffix : {"", "-wal", "-shm"}) {
     QFile::remove(replicaPath() + QLatin1String(suffix));
   }
   settings_.remove(kUserKey);
+}
+
+QString SessionManager::RevokedText() {
+  return tr("This device was revoked by your administrator. Its data has been removed.");
+}
+
+void SessionManager::signOut() {
+  StopSync();
+  RemoveDeviceData();
   settings_.remove(kLoginKey);
   user_id_.clear();
   user_name_.clear();

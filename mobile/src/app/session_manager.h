@@ -114,6 +114,10 @@ class SessionManager : public QObject {
   // Opens the replica and starts syncing with `client`, which is signed in.
   bool StartSession(std::unique_ptr<device::SyncClient> client);
   void StopSync();
+  // Closes and deletes the replica (its log files too) and forgets whose it was: after a
+  // revocation, a sign-out, or before another user's first sign-in.
+  void RemoveDeviceData();
+  static QString RevokedText();
   void OnWorkerEvent(const device::WorkerEvent& event);
   // Re-reads the outbox, the conflicts and the user's own record.
   void RefreshSyncLists();
