@@ -427,6 +427,10 @@ absl::Status Replica::Migrate() {
   RETURN_IF_ERROR(Exec(db_,
                        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
                        "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"));
+  // A pulled page's transaction touches more pages (records, list rows, their indexes, search
+  // segments) than SQLite's default 2 MiB cache holds: pages were written out to the log in the
+  // middle of each transaction, and read back.
+  RETURN_IF_ERROR(Exec(db_, "PRAGMA cache_size=-16384"));
   Statement version_stmt(db_, "PRAGMA user_version");
   ASSIGN_OR_RETURN(bool row, version_stmt.Step());
   const int64_t version = row ? version_stmt.ColumnInt(0) : 0;
