@@ -100,8 +100,12 @@ std::string SqlViewMarkdown() {
                     "_search` | yes | The terms full-text search finds the record by. |\n");
     if (!entity.list_indexes.empty()) {
       std::vector<std::string> lists;
-      for (const auto& [filter, sort] : entity.list_indexes) {
-        lists.push_back(absl::StrCat("(`", filter, "`, `", sort, "`, `id`)"));
+      for (const ListIndex& list : entity.list_indexes) {
+        std::vector<std::string> columns;
+        for (const std::string& filter : list.filters) columns.push_back(filter);
+        columns.push_back(list.sort);
+        columns.push_back("id");
+        lists.push_back(absl::StrCat("(`", absl::StrJoin(columns, "`, `"), "`)"));
       }
       absl::StrAppend(&out, "\nLists also read from the indexes on ", absl::StrJoin(lists, ", "),
                       ".\n");

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "mcrm/uuid.h"
 #include "sample_records.h"
+#include "store/find_query.h"
 #include "test_stores.h"
 
 namespace mcrm::server {
@@ -169,6 +172,39 @@ TEST_F(FindTest, SearchFindsChineseWordsInsideNamesGermanPrefixesAndPhoneEndings
   EXPECT_THAT(found("集团"), ElementsAre("上海电气集团"));
   EXPECT_THAT(found("müller 华为"), IsEmpty()) << "every word must match";
   EXPECT_THAT(found("  ,. "), ::testing::SizeIs(3)) << "no words: no search condition";
+}
+
+// A search is answered one way when few records match (all of them sorted) and another when
+// many do (read in order from the sort index): both give the same order and pages.
+TEST_F(FindTest, SearchesMatchingFewAndManyRecordsComeSortedAndPaged) {
+  std::vector<StoredRecord> accounts;
+  std::vector<std::string> bau;
+  for (int i = kSortedSearchMatches + 20 - 1; i >= 0; --i) {
+    bau.push_back(absl::StrFormat("Bau %05d", i));
+    accounts.push_back(Account(bau.back()));
+  }
+  accounts.push_back(Account("Nord 00450"));
+  Save(accounts);
+  std::reverse(bau.begin(), bau.end());
+  const auto found = [&](const std::string& search, bool descending = false,
+                         int limit = kMaxFindLimit) {
+    FindQuery query;
+    query.search = search;
+    query.order_by = "name";
+    query.descending = descending;
+    query.limit = limit;
+    return Names(query);
+  };
+  EXPECT_THAT(found("bau"), ElementsAreArray(bau)) << "many matches";
+  EXPECT_THAT(found("bau", /*descending=*/true),
+              ElementsAreArray(std::vector<std::string>(bau.rbegin(), bau.rend())));
+  // Few: "0450" begins 04500..04509 and ends 00450.
+  std::vector<std::string> few = {"Bau 00450"};
+  for (int i = 4500; i < 4510; ++i) few.push_back(absl::StrFormat("Bau %05d", i));
+  EXPECT_THAT(found("bau 0450"), ElementsAreArray(few));
+  EXPECT_THAT(found("bau 0450", /*descending=*/false, /*limit=*/3), ElementsAreArray(few))
+      << "in pages of three";
+  EXPECT_THAT(found("0450"), ::testing::Contains("Nord 00450"));
 }
 
 TEST_F(FindTest, TheTablesFollowEveryWriteAndNothingOfARolledBackOne) {

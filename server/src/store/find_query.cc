@@ -226,7 +226,9 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
         break;
     }
   }
-  if (const SearchQuery search = ParseSearchQuery(query.search); !search.empty()) {
+  const SearchQuery search = ParseSearchQuery(query.search);
+  const bool searching = !search.empty();
+  if (searching) {
     out.params.push_back(Value::String(d.search_query_text(search)));
     where.push_back(
         d.search_match(query.entity, d.placeholder(static_cast<int>(out.params.size()))));
@@ -253,24 +255,45 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
     }
   }
   const std::string direction = query.descending ? " DESC" : " ASC";
-  const std::string order_sql =
-      order == nullptr
-          ? absl::StrCat("t.id", direction)
-          : absl::StrCat(column, direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
-                         ", t.id", direction);
+  // The order of the page over table alias `a`, whose order value is `value` ("" = by id).
+  const auto order_of = [&](const std::string& a, const std::string& value) {
+    return value.empty()
+               ? absl::StrCat(a, ".id", direction)
+               : absl::StrCat(value, direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
+                              ", ", a, ".id", direction);
+  };
+  const std::string order_sql = order_of("t", column);
+  const std::string select = absl::StrCat(
+      "SELECT t.id, ", d.id_as_text, " AS id_text",
+      order == nullptr ? "" : absl::StrCat(", ", column, " AS o"), " FROM ", table, " t");
+  const std::string conditions = absl::StrJoin(where, " AND ");
+  const std::string limit = absl::StrCat(" LIMIT ", query.limit + 1);
   // The page's ids come from the typed table alone (its indexes, its LIMIT); only those rows
   // are then joined to their records. Joined first, the planner may read the whole records table
   // to join it before it limits.
-  const std::string outer_order =
-      order == nullptr
-          ? absl::StrCat("k.id", direction)
-          : absl::StrCat("k.o", direction, query.descending ? " NULLS LAST" : " NULLS FIRST",
-                         ", k.id", direction);
-  out.sql = absl::StrCat(
-      "SELECT r.record, r.stamps FROM (SELECT t.id, ", d.id_as_text, " AS id_text",
-      order == nullptr ? "" : absl::StrCat(", ", column, " AS o"), " FROM ", table, " t",
-      where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY ", order_sql,
-      " LIMIT ", query.limit + 1, ") k JOIN records r ON r.id = k.id_text ORDER BY ", outer_order);
+  std::string page;
+  if (searching) {
+    // A search: the planner guesses how many records match from the terms' statistics, and a
+    // guess a hundred times too high ("华为" is in one name of six, "华为 00185" in sixteen of a
+    // million) has it read the whole sort index, testing each row, for a first page of sixteen.
+    // So the matches are counted first, from the full-text index, up to kSortedSearchMatches: that
+    // few are sorted whole; more are read in order from the sort index, where they lie close
+    // together. Both branches are written; the one whose count does not hold never runs.
+    const std::string most = absl::StrCat(kSortedSearchMatches);
+    page = absl::StrCat("WITH m AS MATERIALIZED (", select, " WHERE ", conditions, " LIMIT ",
+                        kSortedSearchMatches + 1,
+                        ") SELECT * FROM (SELECT * FROM m WHERE (SELECT count(*) FROM m) <= ", most,
+                        " ORDER BY ", order_of("m", order == nullptr ? "" : "m.o"), limit,
+                        ") few UNION ALL SELECT * FROM (", select,
+                        " WHERE (SELECT count(*) FROM m) > ", most, " AND ", conditions,
+                        " ORDER BY ", order_sql, limit, ") many");
+  } else {
+    page = absl::StrCat(select, where.empty() ? "" : absl::StrCat(" WHERE ", conditions),
+                        " ORDER BY ", order_sql, limit);
+  }
+  out.sql = absl::StrCat("SELECT r.record, r.stamps FROM (", page,
+                         ") k JOIN records r ON r.id = k.id_text ORDER BY ",
+                         order_of("k", order == nullptr ? "" : "k.o"));
   return out;
 }
 

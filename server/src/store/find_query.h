@@ -19,6 +19,11 @@ namespace mcrm::server {
 // not fit the field or breaks its rules, a limit out of range, a search that is too long.
 absl::Status CheckFindQuery(const FindQuery& query);
 
+// A search that matches at most this many records has them sorted whole; one that matches more
+// reads them in order from the sort index (BuildFindSql). Sorting this many rows takes a few
+// milliseconds; finding a page among more of them by the sort index takes no longer.
+inline constexpr int kSortedSearchMatches = 5000;
+
 // Where the previous page ended: the last record's order value (null when unset) and id.
 struct PageAfter {
   Value value;

@@ -187,10 +187,10 @@ std::string SqliteTypedTablesDdl() {
                         Column(field), ", id);\n");
       }
     }
-    // A list of one filter value sorted by a field, read in order from one index.
-    for (const auto& [filter, sort] : entity.list_indexes) {
-      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", filter, "_", sort, " ON ", table,
-                      "(\"", filter, "\", \"", sort, "\", id);\n");
+    // A list of one value per filter sorted by a field, read in order from one index.
+    for (const ListIndex& list : entity.list_indexes) {
+      absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", list.Name(), " ON ", table, "(\"",
+                      absl::StrJoin(list.filters, "\", \""), "\", \"", list.sort, "\", id);\n");
     }
     // The terms are made by the shared rule already: the tokenizer splits them at spaces only.
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",

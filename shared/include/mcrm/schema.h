@@ -107,6 +107,15 @@ struct StructSpec {
 // involve several fields.
 using Validator = absl::Status (*)(const Record& record);
 
+// A list people open often: the fields it is filtered by (each equal to a value) and the field it
+// is sorted by. See EntitySpec::list_indexes.
+struct ListIndex {
+  std::vector<std::string> filters;
+  std::string sort;
+  // "territory_id_value_tier_name": the filters and the sort, for index names.
+  std::string Name() const;
+};
+
 // One entity: its name, fields, removed field numbers and rules.
 struct EntitySpec {
   EntityType type = EntityType::kAccount;
@@ -116,11 +125,11 @@ struct EntitySpec {
   std::vector<FieldSpec> fields;
   std::vector<uint32_t> reserved;  // numbers of removed fields, never to be reused
   Validator validate = nullptr;
-  // Indexes for the lists people open most: each names a field lists filter by (equality) and
+  // Indexes for the lists people open most: each names the fields lists filter by (equality) and
   // one they sort by, e.g. an account list of one territory sorted by name. The stores keep an
-  // index on (filter field, sort field, id) for each, so the first page of such a list is read
-  // in order from the index whatever else it filters by.
-  std::vector<std::pair<std::string, std::string>> list_indexes;
+  // index on (filter fields..., sort field, id) for each, so the first page of such a list is
+  // read in order from the index whatever else it filters by.
+  std::vector<ListIndex> list_indexes;
 
   const FieldSpec* Field(uint32_t number) const;
   const FieldSpec* FieldByName(absl::string_view name) const;

@@ -284,10 +284,11 @@ std::string PgTypedTablesDdl() {
       absl::StrAppend(&ddl, "COMMENT ON COLUMN ", table, ".", column.name, " IS ",
                       SqlString(column.doc), ";\n");
     }
-    // A list of one filter value sorted by a field, read in order from one index.
-    for (const auto& [filter, sort] : entity.list_indexes) {
-      absl::StrAppend(&ddl, "CREATE INDEX ", SqlTableName(entity.type), "_list_", filter, "_", sort,
-                      " ON ", table, " (\"", filter, "\", \"", sort, "\" NULLS FIRST, id);\n");
+    // A list of one value per filter sorted by a field, read in order from one index.
+    for (const ListIndex& list : entity.list_indexes) {
+      absl::StrAppend(&ddl, "CREATE INDEX ", SqlTableName(entity.type), "_list_", list.Name(),
+                      " ON ", table, " (\"", absl::StrJoin(list.filters, "\", \""), "\", \"",
+                      list.sort, "\" NULLS FIRST, id);\n");
     }
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\nCREATE INDEX ",
                     SqlTableName(entity.type), "_search ON ", table,
