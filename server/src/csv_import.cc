@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <functional>
+#include <future>
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
@@ -263,7 +266,7 @@ struct PendingRow {
 
 // Writes one batch: creates for new ids, updates of the fields that differ for stored ones.
 absl::Status WriteBatchOfRows(Store& store, WritePath& writes, const Caller& caller,
-                              EntityType entity, std::vector<PendingRow>& rows, bool dry_run,
+                              EntityType entity, const std::vector<PendingRow>& rows, bool dry_run,
                               v1::ImportCsvResponse& response) {
   std::vector<std::string> ids;
   for (const PendingRow& row : rows) ids.push_back(row.id);
@@ -324,6 +327,71 @@ absl::Status WriteBatchOfRows(Store& store, WritePath& writes, const Caller& cal
   return absl::OkStatus();
 }
 
+// Adds what one batch's writing found (its counts and problems) to the answer.
+void AddBatchResult(const v1::ImportCsvResponse& batch, v1::ImportCsvResponse& response) {
+  response.set_created(response.created() + batch.created());
+  response.set_updated(response.updated() + batch.updated());
+  response.set_unchanged(response.unchanged() + batch.unchanged());
+  response.set_refused(response.refused() + batch.refused());
+  response.set_problems_left_out(response.problems_left_out() + batch.problems_left_out());
+  for (const v1::ImportProblem& p : batch.problems()) {
+    AddProblem(response, p.line(), p.column(), p.reason());
+  }
+}
+
+// Writes the batches of one import kImportWriters at a time, each in a transaction of its own,
+// while the caller reads and checks the rows of the next. The database then works on as many
+// batches at once as it has cores for (an import spent most of its time waiting for one
+// batch's indexes to be written). A file's rows name distinct records (a repeated key is refused
+// before it is written), so its batches never wait for one another's rows. Their results are
+// added to the answer in the order of the file.
+class ImportWriters {
+ public:
+  using Write = std::function<absl::Status(const std::vector<PendingRow>&, v1::ImportCsvResponse&)>;
+  ImportWriters(Write write, v1::ImportCsvResponse& response)
+      : write_(std::move(write)), response_(response) {}
+  // Waits for the ones still being written.
+  ~ImportWriters() { (void)Finish(); }
+
+  // Starts writing `rows`, once fewer than kImportWriters batches are being written. After a
+  // batch failed, writes nothing more.
+  void Submit(std::vector<PendingRow> rows) {
+    if (static_cast<int>(running_.size()) >= kImportWriters) CollectOldest();
+    if (!failed_.ok()) return;
+    running_.push_back(std::async(std::launch::async, [this, rows = std::move(rows)] {
+      Written out;
+      out.status = write_(rows, out.response);
+      return out;
+    }));
+  }
+
+  // Waits for every batch; the first failure, if any.
+  absl::Status Finish() {
+    while (!running_.empty()) CollectOldest();
+    return failed_;
+  }
+
+ private:
+  struct Written {
+    absl::Status status;
+    v1::ImportCsvResponse response;
+  };
+  void CollectOldest() {
+    Written written = running_.front().get();
+    running_.pop_front();
+    if (!written.status.ok()) {
+      if (failed_.ok()) failed_ = written.status;
+      return;
+    }
+    AddBatchResult(written.response, response_);
+  }
+
+  Write write_;
+  v1::ImportCsvResponse& response_;
+  std::deque<std::future<Written>> running_;
+  absl::Status failed_;
+};
+
 }  // namespace
 
 bool IsImportable(EntityType entity) {
@@ -375,6 +443,11 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
                    MapColumns(spec, table.header, response, table.header_line + offset));
 
   absl::flat_hash_map<std::string, int64_t> seen;  // id -> line
+  ImportWriters writers(
+      [&](const std::vector<PendingRow>& rows, v1::ImportCsvResponse& written) {
+        return WriteBatchOfRows(store, writes, caller, entity, rows, request.dry_run(), written);
+      },
+      response);
   std::vector<PendingRow> batch;
   for (const CsvRow& row : table.rows) {
     const int64_t line = row.line + offset;
@@ -429,15 +502,12 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
     }
     batch.push_back(std::move(pending));
     if (static_cast<int>(batch.size()) == kImportBatchRows) {
-      RETURN_IF_ERROR(
-          WriteBatchOfRows(store, writes, caller, entity, batch, request.dry_run(), response));
+      writers.Submit(std::move(batch));
       batch.clear();
     }
   }
-  if (!batch.empty()) {
-    RETURN_IF_ERROR(
-        WriteBatchOfRows(store, writes, caller, entity, batch, request.dry_run(), response));
-  }
+  if (!batch.empty()) writers.Submit(std::move(batch));
+  RETURN_IF_ERROR(writers.Finish());
   // In the order of the file, whichever check found them.
   std::stable_sort(
       response.mutable_problems()->begin(), response.mutable_problems()->end(),

@@ -26,6 +26,8 @@ namespace mcrm::server {
 
 // Rows written per transaction.
 inline constexpr int kImportBatchRows = 500;
+// Transactions one import writes at once.
+inline constexpr int kImportWriters = 2;
 
 // The entities a CSV file may hold.
 bool IsImportable(EntityType entity);

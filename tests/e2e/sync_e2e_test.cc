@@ -23,6 +23,7 @@
 namespace mcrm::testing {
 namespace {
 
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
 // One signed-in device.
@@ -1329,6 +1330,38 @@ TEST_F(SyncE2e, ACsvImportReportsEachBadRowImportsTheRestAndIsIdempotent) {
   grpc::Status unreadable;
   office.Import("key,name\n\xFF\xFE\xFF,\xFF\n", false, &unreadable);
   EXPECT_EQ(unreadable.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// A file of several batches (they are written side by side): every good row lands once, and
+// the bad ones are reported in the order of the file, whichever batch they fell in.
+TEST_F(SyncE2e, ALargeImportWritesEveryGoodRowOnceAndReportsTheBadInFileOrder) {
+  auto dispatcher = SignedIn("dispatch");
+  CsvImport office(channel_, *dispatcher);
+  const std::string run = std::to_string(NowMs());
+  constexpr int kRows = 1234;  // three batches of 500 and a part
+  std::string file = "key,name,kind\n";
+  std::vector<std::string> want_problems;
+  for (int i = 0; i < kRows; ++i) {
+    const int line = i + 2;
+    if (i % 97 == 0) {
+      absl::StrAppend(&file, "L", run, "-", i, ",Row ", i, ",robot\n");
+      want_problems.push_back(absl::StrCat(line, " kind"));
+    } else {
+      absl::StrAppend(&file, "L", run, "-", i, ",Row ", i, ",organization\n");
+    }
+  }
+  const int bad = static_cast<int>(want_problems.size());
+  const v1::ImportCsvResponse first = office.Import(file);
+  EXPECT_EQ(first.rows(), static_cast<uint32_t>(kRows));
+  EXPECT_EQ(first.created(), static_cast<uint32_t>(kRows - bad));
+  EXPECT_EQ(first.refused(), static_cast<uint32_t>(bad));
+  std::vector<std::string> problems;
+  for (const std::string& p : CsvImport::Problems(first))
+    problems.push_back(p.substr(0, p.find(':')));
+  EXPECT_THAT(problems, ElementsAreArray(want_problems));
+  const v1::ImportCsvResponse again = office.Import(file);
+  EXPECT_EQ(again.created(), 0u);
+  EXPECT_EQ(again.unchanged(), static_cast<uint32_t>(kRows - bad));
 }
 
 TEST_F(SyncE2e, AnExportImportsBackUnchangedWithFormulaCellsMadeInert) {
