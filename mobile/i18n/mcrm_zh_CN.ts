@@ -526,7 +526,7 @@
     </message>
     <message>
         <location filename="../qml/Labels.qml" line="39"/>
-        <location filename="../qml/Labels.qml" line="211"/>
+        <location filename="../qml/Labels.qml" line="212"/>
         <source>Messaging</source>
         <translation>即时通讯</translation>
     </message>
@@ -642,7 +642,7 @@
     </message>
     <message>
         <location filename="../qml/Labels.qml" line="62"/>
-        <location filename="../qml/Labels.qml" line="451"/>
+        <location filename="../qml/Labels.qml" line="455"/>
         <source>Do not contact</source>
         <translation>请勿联系</translation>
     </message>
@@ -949,7 +949,6 @@
     </message>
     <message>
         <location filename="../qml/Labels.qml" line="123"/>
-        <location filename="../qml/Labels.qml" line="270"/>
         <source>Number</source>
         <translation>号码</translation>
     </message>
@@ -1030,7 +1029,6 @@
     </message>
     <message>
         <location filename="../qml/Labels.qml" line="140"/>
-        <location filename="../qml/Labels.qml" line="244"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
@@ -1048,7 +1046,7 @@
     </message>
     <message>
         <location filename="../qml/Labels.qml" line="145"/>
-        <location filename="../qml/Labels.qml" line="271"/>
+        <location filename="../qml/Labels.qml" line="269"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
@@ -1104,273 +1102,320 @@
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="164"/>
+        <location filename="../qml/Labels.qml" line="166"/>
         <source>Organization or person</source>
+        <comment>account.kind</comment>
         <translation>企业或个人</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="165"/>
+        <location filename="../qml/Labels.qml" line="167"/>
         <source>What is being sold</source>
+        <comment>opportunity.name</comment>
         <translation>销售内容</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="166"/>
+        <location filename="../qml/Labels.qml" line="168"/>
         <source>Site name</source>
+        <comment>site.name</comment>
         <translation>地点名称</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="167"/>
+        <location filename="../qml/Labels.qml" line="169"/>
         <source>Received via</source>
+        <comment>case.channel</comment>
         <translation>受理渠道</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="168"/>
+        <location filename="../qml/Labels.qml" line="170"/>
         <source>Kind of work</source>
+        <comment>service_task.type</comment>
         <translation>工作类型</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="175"/>
+        <location filename="../qml/Labels.qml" line="283"/>
+        <source>Visiting address</source>
+        <comment>kind.visit</comment>
+        <translation>拜访地址</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="284"/>
+        <source>Number</source>
+        <comment>kind.number</comment>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="285"/>
+        <source>A</source>
+        <comment>value_tier.a</comment>
+        <translation>A</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="286"/>
+        <source>B</source>
+        <comment>value_tier.b</comment>
+        <translation>B</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="287"/>
+        <source>C</source>
+        <comment>value_tier.c</comment>
+        <translation>C</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="288"/>
+        <source>Lost</source>
+        <comment>lifecycle_stage.lost</comment>
+        <translation>已流失</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="289"/>
+        <source>Lost</source>
+        <comment>stage.closed_lost</comment>
+        <translation>输单</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="290"/>
+        <source>Question</source>
+        <comment>type.question</comment>
+        <translation>咨询</translation>
+    </message>
+    <message>
+        <location filename="../qml/Labels.qml" line="177"/>
         <source>Organization</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="176"/>
+        <location filename="../qml/Labels.qml" line="178"/>
         <source>Person</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="178"/>
+        <location filename="../qml/Labels.qml" line="180"/>
         <source>Mobile</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="179"/>
+        <location filename="../qml/Labels.qml" line="181"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="180"/>
+        <location filename="../qml/Labels.qml" line="182"/>
         <source>Home</source>
         <translation>家庭</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="181"/>
+        <location filename="../qml/Labels.qml" line="183"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="183"/>
+        <location filename="../qml/Labels.qml" line="185"/>
         <source>WeChat</source>
         <translation>微信</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="184"/>
+        <location filename="../qml/Labels.qml" line="186"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="185"/>
+        <location filename="../qml/Labels.qml" line="187"/>
         <source>LINE</source>
         <translation>LINE</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="186"/>
+        <location filename="../qml/Labels.qml" line="188"/>
         <source>Telegram</source>
         <translation>Telegram</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="187"/>
+        <location filename="../qml/Labels.qml" line="189"/>
         <source>Signal</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="188"/>
+        <location filename="../qml/Labels.qml" line="190"/>
         <source>Viber</source>
         <translation>Viber</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="189"/>
+        <location filename="../qml/Labels.qml" line="191"/>
         <source>KakaoTalk</source>
         <translation>KakaoTalk</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="191"/>
+        <location filename="../qml/Labels.qml" line="193"/>
         <source>Billing</source>
         <translation>开票地址</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="192"/>
+        <location filename="../qml/Labels.qml" line="194"/>
         <source>Shipping</source>
         <translation>收货地址</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="194"/>
+        <location filename="../qml/Labels.qml" line="196"/>
         <source>Prospect</source>
         <translation>潜在客户</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="195"/>
+        <location filename="../qml/Labels.qml" line="197"/>
         <source>Lead</source>
         <translation>线索</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="196"/>
+        <location filename="../qml/Labels.qml" line="198"/>
         <source>New customer</source>
         <translation>新客户</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="197"/>
+        <location filename="../qml/Labels.qml" line="199"/>
         <source>Active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="198"/>
+        <location filename="../qml/Labels.qml" line="200"/>
         <source>At risk</source>
         <translation>有流失风险</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="199"/>
+        <location filename="../qml/Labels.qml" line="201"/>
         <source>Dormant</source>
         <translation>休眠</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="200"/>
-        <location filename="../qml/Labels.qml" line="234"/>
-        <source>Lost</source>
-        <translation>已丢失</translation>
-    </message>
-    <message>
-        <location filename="../qml/Labels.qml" line="202"/>
+        <location filename="../qml/Labels.qml" line="203"/>
         <source>Decision maker</source>
         <translation>决策者</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="203"/>
+        <location filename="../qml/Labels.qml" line="204"/>
         <source>Influencer</source>
         <translation>影响者</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="204"/>
+        <location filename="../qml/Labels.qml" line="205"/>
         <source>User</source>
         <translation>使用者</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="205"/>
+        <location filename="../qml/Labels.qml" line="206"/>
         <source>Purchaser</source>
         <translation>采购</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="206"/>
+        <location filename="../qml/Labels.qml" line="207"/>
         <source>Technical</source>
         <translation>技术</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="208"/>
+        <location filename="../qml/Labels.qml" line="209"/>
         <source>Visit</source>
         <translation>拜访</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="209"/>
+        <location filename="../qml/Labels.qml" line="210"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="210"/>
+        <location filename="../qml/Labels.qml" line="211"/>
         <source>Email</source>
         <translation>邮件</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="212"/>
+        <location filename="../qml/Labels.qml" line="213"/>
         <source>Fax</source>
         <translation>传真</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="213"/>
+        <location filename="../qml/Labels.qml" line="214"/>
         <source>SMS</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="214"/>
+        <location filename="../qml/Labels.qml" line="215"/>
         <source>Meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="215"/>
+        <location filename="../qml/Labels.qml" line="216"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="216"/>
+        <location filename="../qml/Labels.qml" line="217"/>
         <source>Web</source>
         <translation>网页</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="218"/>
+        <location filename="../qml/Labels.qml" line="219"/>
         <source>Inbound</source>
         <translation>客户发起</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="219"/>
+        <location filename="../qml/Labels.qml" line="220"/>
         <source>Outbound</source>
         <translation>我方发起</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="221"/>
+        <location filename="../qml/Labels.qml" line="222"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="222"/>
+        <location filename="../qml/Labels.qml" line="223"/>
         <source>No answer</source>
         <translation>无人接听</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="223"/>
+        <location filename="../qml/Labels.qml" line="224"/>
         <source>Left a message</source>
         <translation>已留言</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="224"/>
+        <location filename="../qml/Labels.qml" line="225"/>
         <source>Rescheduled</source>
         <translation>已改期</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="225"/>
+        <location filename="../qml/Labels.qml" line="226"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="226"/>
+        <location filename="../qml/Labels.qml" line="227"/>
         <source>Follow-up needed</source>
         <translation>需跟进</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="228"/>
+        <location filename="../qml/Labels.qml" line="229"/>
         <source>Prospecting</source>
         <translation>初步接触</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="229"/>
+        <location filename="../qml/Labels.qml" line="230"/>
         <source>Qualification</source>
         <translation>资格确认</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="230"/>
+        <location filename="../qml/Labels.qml" line="231"/>
         <source>Needs analysis</source>
         <translation>需求分析</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="231"/>
+        <location filename="../qml/Labels.qml" line="232"/>
         <source>Proposal</source>
         <translation>方案报价</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="232"/>
+        <location filename="../qml/Labels.qml" line="233"/>
         <source>Negotiation</source>
         <translation>商务谈判</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="233"/>
+        <location filename="../qml/Labels.qml" line="234"/>
         <source>Won</source>
         <translation>赢单</translation>
     </message>
@@ -1410,232 +1455,212 @@
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="245"/>
+        <location filename="../qml/Labels.qml" line="244"/>
         <source>Return</source>
         <translation>退货</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="246"/>
+        <location filename="../qml/Labels.qml" line="245"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="247"/>
+        <location filename="../qml/Labels.qml" line="246"/>
         <source>Normal</source>
         <translation>普通</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="248"/>
+        <location filename="../qml/Labels.qml" line="247"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="249"/>
+        <location filename="../qml/Labels.qml" line="248"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="250"/>
+        <location filename="../qml/Labels.qml" line="249"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="251"/>
+        <location filename="../qml/Labels.qml" line="250"/>
         <source>Open</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="252"/>
+        <location filename="../qml/Labels.qml" line="251"/>
         <source>Waiting for customer</source>
         <translation>等待客户</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="253"/>
+        <location filename="../qml/Labels.qml" line="252"/>
         <source>Resolved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="254"/>
+        <location filename="../qml/Labels.qml" line="253"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="256"/>
+        <location filename="../qml/Labels.qml" line="255"/>
         <source>Installation</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="257"/>
+        <location filename="../qml/Labels.qml" line="256"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="258"/>
+        <location filename="../qml/Labels.qml" line="257"/>
         <source>Repair</source>
         <translation>维修</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="259"/>
+        <location filename="../qml/Labels.qml" line="258"/>
         <source>Inspection</source>
         <translation>巡检</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="260"/>
+        <location filename="../qml/Labels.qml" line="259"/>
         <source>Delivery</source>
         <translation>配送</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="261"/>
+        <location filename="../qml/Labels.qml" line="260"/>
         <source>Assigned</source>
         <translation>已分派</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="262"/>
+        <location filename="../qml/Labels.qml" line="261"/>
         <source>Accepted</source>
         <translation>已接单</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="263"/>
+        <location filename="../qml/Labels.qml" line="262"/>
         <source>On the way</source>
         <translation>前往途中</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="264"/>
+        <location filename="../qml/Labels.qml" line="263"/>
         <source>On site</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="265"/>
+        <location filename="../qml/Labels.qml" line="264"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="266"/>
+        <location filename="../qml/Labels.qml" line="265"/>
         <source>Cannot complete</source>
         <translation>无法完成</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="268"/>
+        <location filename="../qml/Labels.qml" line="267"/>
         <source>Yes or no</source>
         <translation>是/否</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="269"/>
+        <location filename="../qml/Labels.qml" line="268"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="273"/>
+        <location filename="../qml/Labels.qml" line="271"/>
         <source>Pending</source>
         <translation>待回复</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="274"/>
+        <location filename="../qml/Labels.qml" line="272"/>
         <source>Interested</source>
         <translation>有意向</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="275"/>
+        <location filename="../qml/Labels.qml" line="273"/>
         <source>Not interested</source>
         <translation>无意向</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="276"/>
+        <location filename="../qml/Labels.qml" line="274"/>
         <source>Converted</source>
         <translation>已转化</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="277"/>
+        <location filename="../qml/Labels.qml" line="275"/>
         <source>Unreachable</source>
         <translation>无法联系</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="279"/>
+        <location filename="../qml/Labels.qml" line="277"/>
         <source>Sales rep</source>
         <translation>销售代表</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="280"/>
+        <location filename="../qml/Labels.qml" line="278"/>
         <source>Dispatcher</source>
         <translation>调度员</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="281"/>
+        <location filename="../qml/Labels.qml" line="279"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="285"/>
-        <source>Visiting address</source>
-        <translation>拜访地址</translation>
-    </message>
-    <message>
-        <location filename="../qml/Labels.qml" line="286"/>
-        <source>A</source>
-        <translation>A</translation>
-    </message>
-    <message>
-        <location filename="../qml/Labels.qml" line="287"/>
-        <source>B</source>
-        <translation>B</translation>
-    </message>
-    <message>
-        <location filename="../qml/Labels.qml" line="288"/>
-        <source>C</source>
-        <translation>C</translation>
-    </message>
-    <message>
-        <location filename="../qml/Labels.qml" line="318"/>
+        <location filename="../qml/Labels.qml" line="320"/>
         <source>Not computed yet</source>
         <translation>尚未计算</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="345"/>
+        <location filename="../qml/Labels.qml" line="348"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="430"/>
+        <location filename="../qml/Labels.qml" line="434"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="436"/>
+        <location filename="../qml/Labels.qml" line="440"/>
         <source>Untitled %1</source>
         <translation>未命名%1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="456"/>
+        <location filename="../qml/Labels.qml" line="460"/>
         <source>Open: %1</source>
         <translation>营业时间：%1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="465"/>
+        <location filename="../qml/Labels.qml" line="469"/>
         <source>Satisfaction %1</source>
         <translation>满意度 %1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="477"/>
+        <location filename="../qml/Labels.qml" line="481"/>
         <source>Expected close %1</source>
         <translation>预计成交：%1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="479"/>
+        <location filename="../qml/Labels.qml" line="483"/>
         <source>Next: %1</source>
         <translation>下一步：%1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="485"/>
+        <location filename="../qml/Labels.qml" line="489"/>
         <source>Opened %1</source>
         <translation>创建于 %1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="496"/>
+        <location filename="../qml/Labels.qml" line="500"/>
         <source>Strengths: %1</source>
         <translation>优势：%1</translation>
     </message>
     <message>
-        <location filename="../qml/Labels.qml" line="498"/>
+        <location filename="../qml/Labels.qml" line="502"/>
         <source>Weaknesses: %1</source>
         <translation>劣势：%1</translation>
     </message>

@@ -160,12 +160,14 @@ QtObject {
         "skills": QT_TR_NOOP("Add skill")
     })
 
+    // Override entries carry their key as the disambiguation, so that a word that means two
+    // things ("Lost": a customer who left, a deal that failed) can be translated twice.
     readonly property var fieldOverrides: ({
-        "account.kind": QT_TR_NOOP("Organization or person"),
-        "opportunity.name": QT_TR_NOOP("What is being sold"),
-        "site.name": QT_TR_NOOP("Site name"),
-        "case.channel": QT_TR_NOOP("Received via"),
-        "service_task.type": QT_TR_NOOP("Kind of work")
+        "account.kind": QT_TR_NOOP("Organization or person", "account.kind"),
+        "opportunity.name": QT_TR_NOOP("What is being sold", "opportunity.name"),
+        "site.name": QT_TR_NOOP("Site name", "site.name"),
+        "case.channel": QT_TR_NOOP("Received via", "case.channel"),
+        "service_task.type": QT_TR_NOOP("Kind of work", "service_task.type")
     })
 
     // Enum values of all entities. Where one stored value means different things in different
@@ -197,7 +199,6 @@ QtObject {
         "active": QT_TR_NOOP("Active"),
         "at_risk": QT_TR_NOOP("At risk"),
         "dormant": QT_TR_NOOP("Dormant"),
-        "lost": QT_TR_NOOP("Lost"),
         // contact role
         "decision_maker": QT_TR_NOOP("Decision maker"),
         "influencer": QT_TR_NOOP("Influencer"),
@@ -231,7 +232,6 @@ QtObject {
         "proposal": QT_TR_NOOP("Proposal"),
         "negotiation": QT_TR_NOOP("Negotiation"),
         "closed_won": QT_TR_NOOP("Won"),
-        "closed_lost": QT_TR_NOOP("Lost"),
         // order status
         "draft": QT_TR_NOOP("Draft"),
         "placed": QT_TR_NOOP("Placed"),
@@ -241,7 +241,6 @@ QtObject {
         // case type, priority, status
         "service_request": QT_TR_NOOP("Service request"),
         "complaint": QT_TR_NOOP("Complaint"),
-        "question": QT_TR_NOOP("Question"),
         "return": QT_TR_NOOP("Return"),
         "low": QT_TR_NOOP("Low"),
         "normal": QT_TR_NOOP("Normal"),
@@ -267,7 +266,6 @@ QtObject {
         // checklist step kind
         "yes_no": QT_TR_NOOP("Yes or no"),
         "text": QT_TR_NOOP("Text"),
-        "number": QT_TR_NOOP("Number"),
         "photo": QT_TR_NOOP("Photo"),
         // campaign target response
         "pending": QT_TR_NOOP("Pending"),
@@ -282,10 +280,14 @@ QtObject {
     })
 
     readonly property var enumOverrides: ({
-        "kind.visit": QT_TR_NOOP("Visiting address"),
-        "value_tier.a": QT_TR_NOOP("A"),
-        "value_tier.b": QT_TR_NOOP("B"),
-        "value_tier.c": QT_TR_NOOP("C")
+        "kind.visit": QT_TR_NOOP("Visiting address", "kind.visit"),
+        "kind.number": QT_TR_NOOP("Number", "kind.number"),
+        "value_tier.a": QT_TR_NOOP("A", "value_tier.a"),
+        "value_tier.b": QT_TR_NOOP("B", "value_tier.b"),
+        "value_tier.c": QT_TR_NOOP("C", "value_tier.c"),
+        "lifecycle_stage.lost": QT_TR_NOOP("Lost", "lifecycle_stage.lost"),
+        "stage.closed_lost": QT_TR_NOOP("Lost", "stage.closed_lost"),
+        "type.question": QT_TR_NOOP("Question", "type.question")
     })
 
     // A glyph per channel, all present in WenQuanYi Micro Hei (no emoji, no icon files).
@@ -330,9 +332,10 @@ QtObject {
         const path = String(field || "");
         if (path.indexOf(".") >= 0)
             return fieldLabel("", path.slice(path.lastIndexOf(".") + 1));
-        const o = fieldOverrides[entity + "." + field];
+        const key = entity + "." + field;
+        const o = fieldOverrides[key];
         if (o)
-            return qsTr(o);
+            return qsTr(o, key);
         const t = fieldTexts[field];
         if (t)
             return qsTr(t);
@@ -349,9 +352,10 @@ QtObject {
     function enumValue(entity, field, v) {
         if (!isSet(v))
             return "";
-        const o = enumOverrides[field + "." + v];
+        const key = field + "." + v;
+        const o = enumOverrides[key];
         if (o)
-            return qsTr(o);
+            return qsTr(o, key);
         const t = enumTexts[v];
         return t ? qsTr(t) : String(v);
     }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtTest
 import MCrm.Core
+import MCrm
 
 // The app as a rep uses it, against a real mcrm-server with Chinese demo data: sign in (a wrong
 // password first), the customers after the first sync, a Chinese search inside a name, an
@@ -291,6 +292,11 @@ TestCase {
         const tab = waitFor("customersTab")
         Session.setLanguage("zh_CN")
         tryCompare(tab, "text", "客户", 5000, "the Chinese translation is not in the app")
+        // One English word, two Chinese ones: a customer who left, a deal that failed.
+        compare(Labels.lifecycleStage("lost"), "已流失")
+        compare(Labels.enumValue("opportunity", "stage", "closed_lost"), "输单")
+        compare(Labels.enumValue("case", "type", "question"), "咨询")
+        compare(Labels.fieldLabel("", "prompt"), "问题")
         Session.setLanguage("en")
         tryCompare(tab, "text", "Customers", 5000)
         Session.setLanguage("")
