@@ -110,6 +110,18 @@ Value FromProto(const v1::Value& value) {
   return Value();
 }
 
+std::string EncodeValue(const Value& value) {
+  v1::Value proto;
+  ToProto(value, &proto);
+  return proto.SerializeAsString();
+}
+
+Value DecodeValue(absl::string_view bytes) {
+  v1::Value proto;
+  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  return FromProto(proto);
+}
+
 void ToProto(const HlcTimestamp& hlc, v1::Hlc* out) {
   out->set_wall_ms(hlc.wall_ms);
   out->set_logical(hlc.logical);

@@ -16,6 +16,10 @@ namespace mcrm::wire {
 
 void ToProto(const Value& value, v1::Value* out);
 Value FromProto(const v1::Value& value);
+// A value as the bytes of its mcrm.v1.Value, as stores keep one (a conflict's two values), and
+// back. Bytes that do not parse read as null: they were written by EncodeValue.
+std::string EncodeValue(const Value& value);
+Value DecodeValue(absl::string_view bytes);
 
 void ToProto(const HlcTimestamp& hlc, v1::Hlc* out);
 HlcTimestamp FromProto(const v1::Hlc& hlc);

@@ -115,18 +115,6 @@ absl::StatusOr<ChangeSet> DecodeMutation(absl::string_view bytes) {
   return wire::FromProto(proto, "outbox");
 }
 
-std::string EncodeValue(const Value& value) {
-  v1::Value proto;
-  wire::ToProto(value, &proto);
-  return proto.SerializeAsString();
-}
-
-Value DecodeValue(absl::string_view bytes) {
-  v1::Value proto;
-  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-  return wire::FromProto(proto);
-}
-
 // A stored record, which was checked whole when it came in; one that does not read was damaged
 // in the file.
 absl::StatusOr<Record> DecodeStoredRecord(absl::string_view stored) {
@@ -1013,8 +1001,8 @@ absl::Status Replica::ApplyPushResults(const v1::PushResponse& response) {
           conflict.Int(1, static_cast<int64_t>(change.entity))
               .Text(2, record_id)
               .Int(3, c.field())
-              .Blob(4, EncodeValue(wire::FromProto(c.incoming())))
-              .Blob(5, EncodeValue(wire::FromProto(c.stored())))
+              .Blob(4, wire::EncodeValue(wire::FromProto(c.incoming())))
+              .Blob(5, wire::EncodeValue(wire::FromProto(c.stored())))
               .Int(6, c.incoming_won() ? 1 : 0);
           RETURN_IF_ERROR(conflict.Run());
         }
@@ -1088,8 +1076,8 @@ absl::StatusOr<std::vector<LocalConflict>> Replica::Conflicts() {
     c.entity = static_cast<EntityType>(stmt.ColumnInt(1));
     c.record_id = stmt.ColumnText(2);
     c.field = static_cast<uint32_t>(stmt.ColumnInt(3));
-    c.mine = DecodeValue(stmt.ColumnBlob(4));
-    c.theirs = DecodeValue(stmt.ColumnBlob(5));
+    c.mine = wire::DecodeValue(stmt.ColumnBlob(4));
+    c.theirs = wire::DecodeValue(stmt.ColumnBlob(5));
     c.mine_won = stmt.ColumnInt(6) != 0;
     out.push_back(std::move(c));
   }
@@ -1110,7 +1098,7 @@ absl::StatusOr<ChangeSet> Replica::UndoConflict(int64_t conflict_seq, const HlcT
   const std::string record_id = find.ColumnText(1);
   const auto field = static_cast<uint32_t>(find.ColumnInt(2));
   // The value the server's resolution overwrote comes back, as a new change of this device's.
-  Value restored = DecodeValue(find.ColumnBlob(find.ColumnInt(5) != 0 ? 4 : 3));
+  Value restored = wire::DecodeValue(find.ColumnBlob(find.ColumnInt(5) != 0 ? 4 : 3));
   find.Reset();
   ASSIGN_OR_RETURN(std::optional<Record> visible, Read(record_id));
   if (!visible.has_value()) {

@@ -45,18 +45,6 @@ absl::StatusOr<std::map<uint32_t, FieldStamp>> DecodeStamps(absl::string_view by
   return out;
 }
 
-std::string EncodeValue(const Value& value) {
-  v1::Value proto;
-  wire::ToProto(value, &proto);
-  return proto.SerializeAsString();
-}
-
-Value DecodeValue(absl::string_view bytes) {
-  v1::Value proto;
-  proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-  return wire::FromProto(proto);
-}
-
 std::string EncodeHlc(const HlcTimestamp& hlc) {
   v1::Hlc proto;
   wire::ToProto(hlc, &proto);

@@ -19,9 +19,6 @@ absl::StatusOr<Record> DecodeRecord(absl::string_view bytes);
 std::string EncodeStamps(const std::map<uint32_t, FieldStamp>& stamps);
 absl::StatusOr<std::map<uint32_t, FieldStamp>> DecodeStamps(absl::string_view bytes);
 
-std::string EncodeValue(const Value& value);
-Value DecodeValue(absl::string_view bytes);
-
 std::string EncodeHlc(const HlcTimestamp& hlc);
 HlcTimestamp DecodeHlc(absl::string_view bytes);
 

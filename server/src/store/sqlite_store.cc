@@ -20,6 +20,7 @@
 #include "store/scope_sql.h"
 #include "store/sqlite_typed_tables.h"
 #include "store/store.h"
+#include "wire_codec.h"
 
 namespace mcrm::server {
 namespace {
@@ -265,8 +266,8 @@ class SqliteTx final : public StoreTx {
       stmt.Int(1, static_cast<int64_t>(c.entity))
           .Text(2, c.record_id)
           .Int(3, int64_t{c.conflict.field})
-          .Blob(4, EncodeValue(c.conflict.incoming))
-          .Blob(5, EncodeValue(c.conflict.stored))
+          .Blob(4, wire::EncodeValue(c.conflict.incoming))
+          .Blob(5, wire::EncodeValue(c.conflict.stored))
           .Blob(6, EncodeHlc(c.conflict.incoming_hlc))
           .Blob(7, EncodeHlc(c.conflict.stored_hlc))
           .Int(8, int64_t{c.conflict.incoming_won})
@@ -659,8 +660,8 @@ class SqliteStore final : public Store {
       c.entity = static_cast<EntityType>(stmt.ColumnInt(0));
       c.record_id = stmt.ColumnText(1);
       c.conflict.field = static_cast<uint32_t>(stmt.ColumnInt(2));
-      c.conflict.incoming = DecodeValue(stmt.ColumnBlob(3));
-      c.conflict.stored = DecodeValue(stmt.ColumnBlob(4));
+      c.conflict.incoming = wire::DecodeValue(stmt.ColumnBlob(3));
+      c.conflict.stored = wire::DecodeValue(stmt.ColumnBlob(4));
       c.conflict.incoming_hlc = DecodeHlc(stmt.ColumnBlob(5));
       c.conflict.stored_hlc = DecodeHlc(stmt.ColumnBlob(6));
       c.conflict.incoming_won = stmt.ColumnInt(7) != 0;

@@ -8,6 +8,7 @@
 #include "mcrm/status_macros.h"
 #include "store/encoding.h"
 #include "store/pg/params.h"
+#include "wire_codec.h"
 
 namespace mcrm::server {
 namespace {
@@ -32,8 +33,8 @@ absl::StatusOr<std::vector<ConflictEntry>> Conflicts(PgRunner& runner, absl::str
       ASSIGN_OR_RETURN(std::string stored, Bytes(row[4]));
       ASSIGN_OR_RETURN(std::string incoming_hlc, Bytes(row[5]));
       ASSIGN_OR_RETURN(std::string stored_hlc, Bytes(row[6]));
-      c.conflict.incoming = DecodeValue(incoming);
-      c.conflict.stored = DecodeValue(stored);
+      c.conflict.incoming = wire::DecodeValue(incoming);
+      c.conflict.stored = wire::DecodeValue(stored);
       c.conflict.incoming_hlc = DecodeHlc(incoming_hlc);
       c.conflict.stored_hlc = DecodeHlc(stored_hlc);
       c.conflict.incoming_won = row[7].as<bool>();

@@ -11,6 +11,7 @@
 #include "store/pg/params.h"
 #include "store/pg/statements.h"
 #include "store/pg/typed_tables.h"
+#include "wire_codec.h"
 
 namespace mcrm::server {
 
@@ -105,8 +106,8 @@ absl::Status PgTx::AppendConflicts(absl::Span<const ConflictEntry> conflicts) {
       params.Int16(static_cast<int16_t>(c.entity));
       params.Text(c.record_id);
       params.Int32(static_cast<int32_t>(c.conflict.field));
-      params.Bytes(EncodeValue(c.conflict.incoming));
-      params.Bytes(EncodeValue(c.conflict.stored));
+      params.Bytes(wire::EncodeValue(c.conflict.incoming));
+      params.Bytes(wire::EncodeValue(c.conflict.stored));
       params.Bytes(EncodeHlc(c.conflict.incoming_hlc));
       params.Bytes(EncodeHlc(c.conflict.stored_hlc));
       params.Bool(c.conflict.incoming_won);
