@@ -206,24 +206,15 @@ std::vector<std::string> Lines(const std::string& text) {
 class AdminE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_dir_ =
-        std::filesystem::temp_directory_path() / ("mcrm-admin-e2e-" + std::to_string(getpid()));
-    std::filesystem::remove_all(data_dir_);
-    auto server = StartDemoServer(data_dir_.string(), /*demo_accounts=*/20);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = new ServerProcess(*std::move(server));
+    const absl::Status started = server_.Start("admin-e2e", /*demo_accounts=*/20);
+    ASSERT_TRUE(started.ok()) << started;
     // A run that exits before reading its input must not kill the test with SIGPIPE. Ignored
     // after the server started, which would otherwise inherit it.
     signal(SIGPIPE, SIG_IGN);
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) {
-      auto stopped = server_->Stop(SIGTERM);
-      EXPECT_TRUE(stopped.ok() && *stopped == 0);
-      delete server_;
-      server_ = nullptr;
-    }
-    std::filesystem::remove_all(data_dir_);
+    const absl::Status stopped = server_.Stop();
+    EXPECT_TRUE(stopped.ok()) << stopped;
   }
 
   // mcrm-admin signed in as `login` (through MCRM_LOGIN and MCRM_PASSWORD) on the test's server.
@@ -231,7 +222,7 @@ class AdminE2e : public ::testing::Test {
                     const std::string& password = "demo", const std::string& input = "") {
     return RunAdmin(
         args,
-        {{"MCRM_SERVER", server_->address()}, {"MCRM_LOGIN", login}, {"MCRM_PASSWORD", password}},
+        {{"MCRM_SERVER", server_.address()}, {"MCRM_LOGIN", login}, {"MCRM_PASSWORD", password}},
         input);
   }
 
@@ -245,8 +236,7 @@ class AdminE2e : public ::testing::Test {
     return id;
   }
 
-  static inline ServerProcess* server_ = nullptr;
-  static inline std::filesystem::path data_dir_;
+  static inline SuiteDemoServer server_;
 };
 
 TEST_F(AdminE2e, ADispatcherCreatesAnAccountAndAScriptFindsItAsJson) {
@@ -338,19 +328,19 @@ TEST_F(AdminE2e, AWrongPasswordSaysWhereTheCredentialsCameFrom) {
   EXPECT_THAT(wrong.err, HasSubstr("sign-in failed"));
   EXPECT_THAT(wrong.err, HasSubstr("MCRM_LOGIN"));
 
-  const Outcome none = RunAdmin({"schema"}, {{"MCRM_SERVER", server_->address()}});
+  const Outcome none = RunAdmin({"schema"}, {{"MCRM_SERVER", server_.address()}});
   EXPECT_EQ(none.status, 1);
   EXPECT_THAT(none.err, HasSubstr("MCRM_PASSWORD"));
 }
 
 TEST_F(AdminE2e, ACredentialsFileOthersMayReadIsRefused) {
-  const std::filesystem::path file = data_dir_ / "admin-credentials";
+  const std::filesystem::path file = server_.data_dir() / "admin-credentials";
   {
     std::ofstream out(file);
     out << "# the dispatcher's account\nlogin=dispatch\npassword=demo\n";
   }
   ASSERT_EQ(chmod(file.c_str(), 0644), 0);
-  const std::map<std::string, std::string> env = {{"MCRM_SERVER", server_->address()}};
+  const std::map<std::string, std::string> env = {{"MCRM_SERVER", server_.address()}};
   const Outcome open = RunAdmin({"--credentials", file.string(), "schema"}, env);
   EXPECT_EQ(open.status, 1);
   EXPECT_THAT(open.err, HasSubstr("chmod 600"));
@@ -496,7 +486,7 @@ TEST_F(AdminE2e, ReassignGivesAnAccountToAnotherRepAndSaysWhatDidNotMove) {
 TEST_F(AdminE2e, OnlyAnAdminRevokesADevice) {
   // A rep's phone that signed in once (its call is refused, but the sign-in is recorded).
   const Outcome phone = RunAdmin({"schema"},
-                                 {{"MCRM_SERVER", server_->address()},
+                                 {{"MCRM_SERVER", server_.address()},
                                   {"MCRM_LOGIN", "rep1"},
                                   {"MCRM_PASSWORD", "demo"},
                                   {"MCRM_DEVICE_ID", "lost-phone-1"}},
@@ -528,7 +518,7 @@ void WriteFile(const std::filesystem::path& path, const std::string& content) {
 }
 
 TEST_F(AdminE2e, AnExportedFileImportsBackChangingNothing) {
-  const std::filesystem::path file = data_dir_ / "accounts-export.csv";
+  const std::filesystem::path file = server_.data_dir() / "accounts-export.csv";
   const Outcome exported = As("dispatch", {"export", "account", "--output", file.string()});
   ASSERT_EQ(exported.status, 0) << exported.err;
   EXPECT_THAT(exported.err, HasSubstr("exported "));
@@ -560,7 +550,7 @@ TEST_F(AdminE2e, AnExportedFileImportsBackChangingNothing) {
 }
 
 TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
-  const std::filesystem::path file = data_dir_ / "two-accounts.csv";
+  const std::filesystem::path file = server_.data_dir() / "two-accounts.csv";
   WriteFile(file,
             "key,name,kind,emails\n"
             "e2e-quitte,Quittenhof Import GmbH,organization,info@quittenhof.example\n"
@@ -584,7 +574,7 @@ TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
   EXPECT_THAT(again.out, HasSubstr("read 2 rows: 0 created, 0 updated, 1 unchanged, 1 refused"));
 
   // A dry run says what would happen and changes nothing.
-  const std::filesystem::path dry = data_dir_ / "one-more-account.csv";
+  const std::filesystem::path dry = server_.data_dir() / "one-more-account.csv";
   WriteFile(dry, "key,name,kind\ne2e-dattel,Dattelhain Import KG,organization\n");
   const Outcome checked = As("dispatch", {"import", "account", dry.string(), "--dry-run"});
   EXPECT_EQ(checked.status, 0) << checked.out << checked.err;
@@ -595,12 +585,12 @@ TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
             0);
 
   // A file that is not there is said so, before anything is sent.
-  const std::string missing = (data_dir_ / "no-such-file.csv").string();
+  const std::string missing = (server_.data_dir() / "no-such-file.csv").string();
   const Outcome none = As("dispatch", {"import", "account", missing});
   EXPECT_EQ(none.status, 1);
   EXPECT_THAT(none.err, HasSubstr("cannot open " + missing));
   // A file the server cannot read as a whole is refused with the server's reason.
-  const std::filesystem::path keyless = data_dir_ / "keyless.csv";
+  const std::filesystem::path keyless = server_.data_dir() / "keyless.csv";
   WriteFile(keyless, "name,kind\nOhne Schlüssel,organization\n");
   const Outcome refused = As("dispatch", {"import", "account", keyless.string()});
   EXPECT_EQ(refused.status, 1);
@@ -631,7 +621,7 @@ TEST_F(AdminE2e, ALargeFileIsImportedInPartsWithProblemsOnTheFilesLines) {
     line += line_break ? 2 : 1;
   }
   ASSERT_GT(csv.size(), size_t{9} << 20);
-  const std::filesystem::path file = data_dir_ / "bulk-accounts.csv";
+  const std::filesystem::path file = server_.data_dir() / "bulk-accounts.csv";
   WriteFile(file, csv);
 
   const Outcome bulk = As("dispatch", {"import", "account", file.string()});

@@ -236,23 +236,14 @@ v1::Value NestedLists(int depth) {
 class SyncE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_dir_ =
-        std::filesystem::temp_directory_path() / ("mcrm-sync-e2e-" + std::to_string(getpid()));
-    std::filesystem::remove_all(data_dir_);
-    auto server = StartDemoServer(data_dir_.string(), /*demo_accounts=*/40);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = new ServerProcess(*std::move(server));
-    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    const absl::Status started = server_.Start("sync-e2e", /*demo_accounts=*/40);
+    ASSERT_TRUE(started.ok()) << started;
+    channel_ = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) {
-      auto stopped = server_->Stop(SIGTERM);
-      EXPECT_TRUE(stopped.ok() && *stopped == 0);
-      delete server_;
-      server_ = nullptr;
-    }
     channel_.reset();
-    std::filesystem::remove_all(data_dir_);
+    const absl::Status stopped = server_.Stop();
+    EXPECT_TRUE(stopped.ok()) << stopped;
   }
 
   std::unique_ptr<Device> SignedIn(const std::string& login) {
@@ -264,9 +255,8 @@ class SyncE2e : public ::testing::Test {
     return device;
   }
 
-  static inline ServerProcess* server_ = nullptr;
+  static inline SuiteDemoServer server_;
   static inline std::shared_ptr<grpc::Channel> channel_;
-  static inline std::filesystem::path data_dir_;
   static inline int next_device_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "test_stores.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,6 +37,30 @@ absl::StatusOr<ServerProcess> StartDemoServer(const std::string& data_dir, int d
     args.push_back("--database=" + uri);
   }
   return ServerProcess::Start(ServerBinary(), args);
+}
+
+absl::Status SuiteDemoServer::Start(const std::string& suite, int demo_accounts) {
+  data_dir_ = std::filesystem::temp_directory_path() / absl::StrCat("mcrm-", suite, "-", getpid());
+  std::filesystem::remove_all(data_dir_);
+  auto server = StartDemoServer(data_dir_.string(), demo_accounts);
+  if (!server.ok()) return server.status();
+  process_.emplace(*std::move(server));
+  return absl::OkStatus();
+}
+
+absl::Status SuiteDemoServer::Stop() {
+  absl::Status out;
+  if (process_.has_value()) {
+    auto stopped = process_->Stop(SIGTERM);
+    if (!stopped.ok()) {
+      out = stopped.status();
+    } else if (*stopped != 0) {
+      out = absl::InternalError(absl::StrCat("mcrm-server exited with ", *stopped));
+    }
+    process_.reset();
+  }
+  if (!data_dir_.empty()) std::filesystem::remove_all(data_dir_);
+  return out;
 }
 
 std::vector<Record> Decoded(const server::PullPage& page) {
