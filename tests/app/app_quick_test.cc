@@ -91,6 +91,20 @@ class OfficeDevice : public QObject {
     return status.ok() ? QString() : QString::fromStdString(status.error_message());
   }
 
+  // A territory that some customer lies in, other than `than`; "" when there is none.
+  Q_INVOKABLE QString otherTerritory(const QString& than) {
+    if (!Start().isEmpty()) return {};
+    mcrm::device::SyncEngine engine(*replica_, *client_);
+    if (!engine.SyncOnce().ok()) return {};
+    auto territories =
+        replica_->ListValues(mcrm::EntityType::kAccount, "territory_id", /*limit=*/100);
+    if (!territories.ok()) return {};
+    for (const std::string& territory : *territories) {
+      if (QString::fromStdString(territory) != than) return QString::fromStdString(territory);
+    }
+    return {};
+  }
+
   // The dispatcher's user id.
   Q_INVOKABLE QString userId() {
     Start();

@@ -273,17 +273,43 @@ TestCase {
         window.showPage("customers")
         const list = waitFor("customerList")
         const box = waitFor("territoryFilter")
-        tryVerify(function() { return box.count > 1 }, 10000, "no territory to choose")
-        const all = list.model.total
-        box.currentIndex = 1
-        const territory = box.currentValue
-        tryVerify(function() {
-            if (list.model.loading || list.count === 0) return false
+        const countIn = function(territory) {
+            let n = 0
             for (let i = 0; i < list.count; ++i) {
-                if (list.model.get(i).territory_id !== territory) return false
+                if (list.model.get(i).territory_id === territory) ++n
             }
-            return true
-        }, 10000, "the list holds customers of other territories")
+            return n
+        }
+        // The rep's customers may all lie in one territory: the office moves one of them (still
+        // the rep's own) to another, so that the filter has two territories to tell apart.
+        const moved = someAccount(3)
+        const home = moved.territory_id
+        const away = office.otherTerritory(home)
+        verify(away !== "", "the server has one territory only")
+        tryVerify(function() { return !list.model.loading && list.count === list.model.total },
+                  10000, "not every customer is in the list")
+        const awayBefore = countIn(away)
+        compare(office.change("account", moved.recordId, { "territory_id": away }), "")
+        Session.syncNow()
+        tryVerify(function() { return countIn(away) === awayBefore + 1 }, 30000,
+                  "the move did not reach the list")
+        tryVerify(function() { return box.indexOfValue(away) > 0 }, 10000,
+                  "the moved customer's territory is not offered")
+        const all = list.count
+        const atHome = countIn(home)
+        verify(atHome > 0 && atHome < all, "the filter could not leave anything out")
+        const showsOnly = function(territory, count) {
+            box.currentIndex = box.indexOfValue(territory)
+            tryVerify(function() {
+                if (list.model.loading || list.count !== count) return false
+                for (let i = 0; i < list.count; ++i) {
+                    if (list.model.get(i).territory_id !== territory) return false
+                }
+                return true
+            }, 10000, "the list does not hold exactly the customers of " + territory)
+        }
+        showsOnly(away, awayBefore + 1)
+        showsOnly(home, atHome)
         box.currentIndex = 0
         tryCompare(list.model, "total", all, 10000)
     }
