@@ -39,6 +39,16 @@ bool IsScalar(SqlType type) {
   return type != SqlType::kTextList && type != SqlType::kUuidList && type != SqlType::kJson;
 }
 
+bool HasSortKey(const FieldSpec& field) {
+  return field.type == FieldType::kString && IsIndexed(field);
+}
+
+std::string SortKeyColumn(const FieldSpec& field) { return absl::StrCat(field.name, "__key"); }
+
+std::string SortColumn(const FieldSpec& field) {
+  return HasSortKey(field) ? SortKeyColumn(field) : field.name;
+}
+
 const char* PostgresTypeName(SqlType type) {
   switch (type) {
     case SqlType::kText:
@@ -88,9 +98,17 @@ std::string SqlViewMarkdown() {
                     "| `id` | uuid | TEXT | primary key | The record id. |\n");
     for (const FieldSpec& field : entity.fields) {
       const SqlType type = SqlTypeOf(field.type);
+      const std::string indexed = HasSortKey(field)                    ? "by its key"
+                                  : IsIndexed(field) && IsScalar(type) ? "yes"
+                                                                       : "";
       absl::StrAppend(&out, "| `", field.name, "` | ", PostgresTypeName(type), " | ",
-                      SqliteTypeName(type), " | ", IsIndexed(field) && IsScalar(type) ? "yes" : "",
-                      " | ", field.doc, " |\n");
+                      SqliteTypeName(type), " | ", indexed, " | ", field.doc, " |\n");
+    }
+    for (const FieldSpec& field : entity.fields) {
+      if (!HasSortKey(field)) continue;
+      absl::StrAppend(&out, "| `", SortKeyColumn(field),
+                      "` | bytea | BLOB | yes | The sort key of `", field.name, "`: `ORDER BY ",
+                      SortKeyColumn(field), "` lists it as the app does. |\n");
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
       absl::StrAppend(&out, "| `", column.name, "` | ", column.postgres_type, " | ",
@@ -103,7 +121,7 @@ std::string SqlViewMarkdown() {
       for (const ListIndex& list : entity.list_indexes) {
         std::vector<std::string> columns;
         for (const std::string& filter : list.filters) columns.push_back(filter);
-        columns.push_back(list.sort);
+        columns.push_back(SortColumn(*entity.FieldByName(list.sort)));
         columns.push_back("id");
         lists.push_back(absl::StrCat("(`", absl::StrJoin(columns, "`, `"), "`)"));
       }

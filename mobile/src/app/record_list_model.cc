@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "list_rows.h"
+#include "mcrm/sort_key.h"
 #include "record_repository.h"
 #include "record_variant.h"
 #include "replica.h"
@@ -21,7 +22,7 @@ struct Loaded {
 };
 
 // Orders an account's records by one field: unset values first (last when descending), then by
-// id so that the order is total. Text by the list tables' sort keys (device::SortKeyOf), so that
+// id so that the order is total. Text by the list tables' sort keys (mcrm::SortKeyOf), so that
 // every list of the app sorts alike.
 void SortRecords(std::vector<Record>& records, const FieldSpec* field, bool descending) {
   struct Keyed {
@@ -33,7 +34,7 @@ void SortRecords(std::vector<Record>& records, const FieldSpec* field, bool desc
   keyed.reserve(records.size());
   for (Record& record : records) {
     Value value = field != nullptr ? record.Get(field->number) : Value::Null();
-    std::string key = value.is_string() ? device::SortKeyOf(value.string_value()) : std::string();
+    std::string key = value.is_string() ? mcrm::SortKeyOf(value.string_value()) : std::string();
     keyed.push_back({std::move(record), std::move(value), std::move(key)});
   }
   const auto less = [](const Keyed& a, const Keyed& b) {

@@ -1,9 +1,6 @@
 #include "list_rows.h"
 
 #include <sqlite3.h>
-#include <unicode/ucol.h>
-#include <unicode/ustring.h>
-#include <unicode/uvernum.h>
 
 #include <algorithm>
 #include <optional>
@@ -13,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "mcrm/search_terms.h"
+#include "mcrm/sort_key.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/sqlite/bind_value.h"
 #include "mcrm/sqlite/statement.h"
@@ -40,32 +38,6 @@ std::vector<const FieldSpec*> ListColumns(const EntitySpec& entity) {
 }
 
 std::string Quoted(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
-
-// One collator per thread (ICU's collators are not shared between threads), made at its first
-// use and closed when the thread ends.
-UCollator* ThreadCollator() {
-  struct Closer {
-    void operator()(UCollator* c) const { ucol_close(c); }
-  };
-  thread_local std::unique_ptr<UCollator, Closer> collator = [] {
-    UErrorCode error = U_ZERO_ERROR;
-    UCollator* made = ucol_open("zh", &error);
-    if (U_FAILURE(error)) return std::unique_ptr<UCollator, Closer>();
-    // Letters and accents decide the order, case does not: "Müller" and "müller" tie (and then
-    // go by when they were written). The keys are a third shorter, and so is every index entry.
-    ucol_setStrength(made, UCOL_SECONDARY);
-    return std::unique_ptr<UCollator, Closer>(made);
-  }();
-  return collator.get();
-}
-
-// The column holding the sort keys of text field `name`.
-std::string KeyColumn(absl::string_view name) { return absl::StrCat(name, "__key"); }
-
-// The column a list sorts `field` by: its sort keys for text, else itself.
-std::string SortColumn(const FieldSpec& field) {
-  return field.type == FieldType::kString ? KeyColumn(field.name) : field.name;
-}
 
 // The list indexes of an entity's table, name and columns: the lists people open most (the
 // schema's list indexes), and each order on its own. Ties are ordered by rowid, which every
@@ -99,31 +71,6 @@ bool Listed(EntityType entity) {
   return entity == EntityType::kAccount || entity == EntityType::kContact;
 }
 
-std::string SortKeyOf(absl::string_view text) {
-  UCollator* collator = ThreadCollator();
-  if (collator == nullptr) return std::string(text);  // no ICU data: bytes order, still total
-  UErrorCode error = U_ZERO_ERROR;
-  int32_t units = 0;
-  u_strFromUTF8Lenient(nullptr, 0, &units, text.data(), static_cast<int32_t>(text.size()), &error);
-  error = U_ZERO_ERROR;  // U_BUFFER_OVERFLOW_ERROR is how the length is told
-  std::u16string utf16(static_cast<size_t>(units), u'\0');
-  u_strFromUTF8Lenient(utf16.data(), units, nullptr, text.data(), static_cast<int32_t>(text.size()),
-                       &error);
-  if (U_FAILURE(error)) return std::string(text);
-  std::string key(static_cast<size_t>(3 * units + 16), '\0');
-  int32_t size =
-      ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()),
-                      static_cast<int32_t>(key.size()));
-  if (size > static_cast<int32_t>(key.size())) {  // rare: ask again with the room it needs
-    key.resize(static_cast<size_t>(size));
-    size = ucol_getSortKey(collator, utf16.data(), units, reinterpret_cast<uint8_t*>(key.data()),
-                           size);
-  }
-  // The key ends with a 0 byte that adds nothing to the order.
-  key.resize(static_cast<size_t>(size > 0 ? size - 1 : 0));
-  return key;
-}
-
 ListRowValues PrepareListRow(const Record& record) {
   ListRowValues out;
   out.entity = record.entity;
@@ -131,7 +78,7 @@ ListRowValues PrepareListRow(const Record& record) {
   for (const FieldSpec* field : ListColumns(Spec(record.entity))) {
     const Value& value = record.Get(field->number);
     out.columns.push_back(value);
-    if (field->type == FieldType::kString) {
+    if (HasSortKey(*field)) {
       out.sort_keys.push_back(value.is_string()
                                   ? std::optional<std::string>(SortKeyOf(value.string_value()))
                                   : std::nullopt);
@@ -164,9 +111,8 @@ std::vector<std::string> ListTableNames() {
 }
 
 std::string ListTablesDdl() {
-  std::string ddl =
-      absl::StrCat("-- list tables: search terms v", kSearchTermsVersion, ", sort keys of ICU ",
-                   U_ICU_VERSION, " (zh, secondary strength)\n");
+  std::string ddl = absl::StrCat("-- list tables: search terms v", kSearchTermsVersion,
+                                 ", sort keys of ", SortKeyVersion(), "\n");
   for (const EntitySpec& entity : AllEntities()) {
     if (!Listed(entity.type)) continue;
     const std::string table = TableOf(entity.type);
@@ -174,8 +120,8 @@ std::string ListTablesDdl() {
     for (const FieldSpec* field : ListColumns(entity)) {
       columns.push_back(
           absl::StrCat("  ", Quoted(field->name), " ", SqliteTypeName(SqlTypeOf(field->type))));
-      if (field->type == FieldType::kString) {
-        columns.push_back(absl::StrCat("  ", Quoted(KeyColumn(field->name)), " BLOB"));
+      if (HasSortKey(*field)) {
+        columns.push_back(absl::StrCat("  ", Quoted(SortKeyColumn(*field)), " BLOB"));
       }
     }
     columns.push_back("  pending INTEGER NOT NULL");
@@ -215,8 +161,7 @@ struct ListRows::Statements {
     // Then the sort keys of the text columns, in column order, and the mark.
     int next = static_cast<int>(columns.size()) + 2;
     for (const FieldSpec* column : columns) {
-      if (column->type == FieldType::kString)
-        add(KeyColumn(column->name), absl::StrCat("?", next++));
+      if (HasSortKey(*column)) add(SortKeyColumn(*column), absl::StrCat("?", next++));
     }
     add("pending", absl::StrCat("?", next));
     insert = std::make_unique<Statement>(

@@ -32,14 +32,9 @@ namespace mcrm::device {
 // Everything else is listed under its account, through the records' account index.
 bool Listed(EntityType entity);
 
-// Text fields (names) sort by ICU's Chinese collation: Chinese in pinyin order (阿里巴巴, 百度,
-// 北京华为, ..., 中国移动), then Latin script in dictionary order, accents after the plain letter
-// (Muller, Müller, Mutter), case not at all. One order for every language the app speaks, so
-// that the indexes hold whatever language the user picks, and for every list of the app (an
-// account's records are sorted by the same keys). Each text column that lists sort by has a column
-// of ICU sort keys beside it ("name__key"), so that index inserts and sorts compare bytes, and the
-// file needs no custom collation to be read.
-std::string SortKeyOf(absl::string_view text);
+// Text columns that lists sort by (HasSortKey, mcrm/sql_view.h) have their ICU sort keys
+// (mcrm/sort_key.h) in a column beside them ("name__key"), which the list indexes hold: an
+// account's records are sorted by the same keys, so every list of the app orders names alike.
 
 // What a list row holds, worked out before the row is written (a pull does it on the thread
 // that reads pages, beside the one that writes them): the values of the list columns in column

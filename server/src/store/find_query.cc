@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "mcrm/sort_key.h"
 #include "mcrm/utf8.h"
 #include "mcrm/uuid.h"
 #include "mcrm/validation.h"
@@ -202,22 +203,38 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
     out.params.push_back(std::move(value));
     return d.typed(type, d.placeholder(static_cast<int>(out.params.size())));
   };
+  // A text value as its sort key (HasSortKey), which is what the indexes of such a field hold.
+  const auto bind_key = [&](const Value& text) {
+    out.params.push_back(d.bytes_value(SortKeyOf(text.string_value())));
+    return d.bytes(d.placeholder(static_cast<int>(out.params.size())));
+  };
   const EntitySpec& entity = Spec(query.entity);
   std::vector<std::string> where;
   for (const FieldCondition& c : query.where) {
     const FieldSpec& field = *entity.FieldByName(c.field);
     const std::string column = absl::StrCat("t.\"", field.name, "\"");
+    const std::string key = absl::StrCat("t.\"", SortKeyColumn(field), "\"");
+    const bool keyed = HasSortKey(field) && c.op != FieldCondition::Op::kContains;
     const SqlType type = BoundType(field, c.op);
     switch (c.op) {
       case FieldCondition::Op::kEquals:
-        where.push_back(c.value.is_null() ? absl::StrCat(column, " IS NULL")
-                                          : absl::StrCat(column, " = ", bind(type, c.value)));
+        if (c.value.is_null()) {
+          where.push_back(absl::StrCat(keyed ? key : column, " IS NULL"));
+        } else if (keyed) {
+          // The keys' index finds the rows; texts equal but for case share a key.
+          where.push_back(absl::StrCat("(", key, " = ", bind_key(c.value), " AND ", column, " = ",
+                                       bind(type, c.value), ")"));
+        } else {
+          where.push_back(absl::StrCat(column, " = ", bind(type, c.value)));
+        }
         break;
       case FieldCondition::Op::kAtLeast:
-        where.push_back(absl::StrCat(column, " >= ", bind(type, c.value)));
+        where.push_back(keyed ? absl::StrCat(key, " >= ", bind_key(c.value))
+                              : absl::StrCat(column, " >= ", bind(type, c.value)));
         break;
       case FieldCondition::Op::kAtMost:
-        where.push_back(absl::StrCat(column, " <= ", bind(type, c.value)));
+        where.push_back(keyed ? absl::StrCat(key, " <= ", bind_key(c.value))
+                              : absl::StrCat(column, " <= ", bind(type, c.value)));
         break;
       case FieldCondition::Op::kContains:
         out.params.push_back(c.value);
@@ -236,8 +253,9 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
 
   // Keyset pages over (order field, id): ascending puts unset values first, descending last, so
   // that one index on (field, id) serves both directions.
+  // Text sorts by its sort keys (mcrm/sort_key.h), as the app's lists do.
   const FieldSpec* order = OrderField(query);
-  const std::string column = order ? absl::StrCat("t.\"", order->name, "\"") : "";
+  const std::string column = order ? absl::StrCat("t.\"", SortColumn(*order), "\"") : "";
   const char* const later = query.descending ? " < " : " > ";
   if (after.has_value()) {
     const std::string id = bind(SqlType::kUuid, Value::String(after->id));
@@ -248,7 +266,8 @@ FindSql BuildFindSql(const FindQuery& query, const std::optional<PageAfter>& aft
                                        : absl::StrCat("((", column, " IS NULL AND t.id > ", id,
                                                       ") OR ", column, " IS NOT NULL)"));
     } else {
-      const std::string v = bind(SqlTypeOf(order->type), after->value);
+      const std::string v =
+          HasSortKey(*order) ? bind_key(after->value) : bind(SqlTypeOf(order->type), after->value);
       where.push_back(
           absl::StrCat("(", column, later, v, " OR (", column, " = ", v, " AND t.id", later, id,
                        ")", query.descending ? absl::StrCat(" OR ", column, " IS NULL") : "", ")"));

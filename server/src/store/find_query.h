@@ -49,6 +49,10 @@ struct SqlDialect {
   std::string (*search_query_text)(const SearchQuery& query);
   // The typed table's id as the records table's text id ("t.id::text" or "t.id").
   const char* id_as_text;
+  // Bytes (sort keys, which hold no zero byte, mcrm/sort_key.h): an expression of them from the
+  // bound parameter `placeholder`, and the value to bind for `bytes`.
+  std::string (*bytes)(const std::string& placeholder);
+  Value (*bytes_value)(const std::string& bytes);
 };
 
 // The SQL of a find on typed table `table` (as the store names it), aliased t, joined to the

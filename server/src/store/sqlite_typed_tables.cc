@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/search_terms.h"
+#include "mcrm/sort_key.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/sqlite/bind_value.h"
 #include "mcrm/status_macros.h"
@@ -26,6 +27,9 @@ using sqlite::Statement;
 constexpr int kRefillBatch = 1000;
 
 std::string Column(const FieldSpec& field) { return absl::StrCat("\"", field.name, "\""); }
+std::string KeyColumn(const FieldSpec& field) {
+  return absl::StrCat("\"", SortKeyColumn(field), "\"");
+}
 std::string SearchTable(EntityType entity) { return absl::StrCat(SqlTableName(entity), "_search"); }
 
 // Every table the DDL makes, each typed table followed by its full-text table.
@@ -44,7 +48,7 @@ std::vector<std::string> TypedTableNames() {
 // CONFLICT ... DO UPDATE, not REPLACE), which is also the full-text row's rowid; both the upsert
 // and the removal return it.
 struct EntitySql {
-  std::string upsert;   // ?1 id, ?2... the fields in schema order
+  std::string upsert;   // ?1 id, ?2... the fields in schema order, then the sort keys
   std::string remove;   // ?1 id
   std::string unindex;  // ?1 rowid
   std::string index;    // ?1 rowid, ?2 terms
@@ -57,6 +61,11 @@ EntitySql MakeSql(const EntitySpec& entity) {
   for (size_t i = 0; i < entity.fields.size(); ++i) {
     columns.push_back(Column(entity.fields[i]));
     values.push_back(absl::StrCat("?", i + 2));
+  }
+  for (const FieldSpec& field : entity.fields) {
+    if (!HasSortKey(field)) continue;
+    columns.push_back(KeyColumn(field));
+    values.push_back(absl::StrCat("?", values.size() + 1));
   }
   for (const SqlChangeColumn& column : kSqlChangeColumns) columns.push_back(column.name);
   values.insert(values.end(), {"r.version", "r.changed_ms", "r.changed_by", "r.changed_via"});
@@ -159,20 +168,30 @@ std::string SqliteSearchMatch(EntityType entity, const std::string& placeholder)
 
 std::string SqliteSearchQueryText(const SearchQuery& query) { return Fts5MatchText(query); }
 
+// Bytes are bound as they are (as text, which holds any bytes but zero) and read as a BLOB, which
+// compares with the key columns byte by byte.
+std::string SqliteBytes(const std::string& p) { return absl::StrCat("CAST(", p, " AS BLOB)"); }
+Value SqliteBytesValue(const std::string& bytes) { return Value::String(bytes); }
+
 constexpr SqlDialect kSqliteDialect{&SqlitePlaceholder, &SqliteTyped,           &SqliteListContains,
-                                    &SqliteSearchMatch, &SqliteSearchQueryText, "t.id"};
+                                    &SqliteSearchMatch, &SqliteSearchQueryText, "t.id",
+                                    &SqliteBytes,       &SqliteBytesValue};
 
 }  // namespace
 
 std::string SqliteTypedTablesDdl() {
-  std::string ddl = absl::StrCat("-- M-CRM typed tables: rows v", kTypedRowsVersion,
-                                 ", search terms v", kSearchTermsVersion, "\n");
+  std::string ddl =
+      absl::StrCat("-- M-CRM typed tables: rows v", kTypedRowsVersion, ", search terms v",
+                   kSearchTermsVersion, ", sort keys of ", SortKeyVersion(), "\n");
   for (const EntitySpec& entity : AllEntities()) {
     const std::string table = SqlTableName(entity.type);
     std::vector<std::string> columns = {"  id TEXT PRIMARY KEY"};
     for (const FieldSpec& field : entity.fields) {
       columns.push_back(
           absl::StrCat("  ", Column(field), " ", SqliteTypeName(SqlTypeOf(field.type))));
+    }
+    for (const FieldSpec& field : entity.fields) {
+      if (HasSortKey(field)) columns.push_back(absl::StrCat("  ", KeyColumn(field), " BLOB"));
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
       columns.push_back(absl::StrCat("  ", column.name, " ", column.sqlite_type));
@@ -183,14 +202,15 @@ std::string SqliteTypedTablesDdl() {
       // json_each). SQLite sorts NULL first, as a find's keyset pages ascend (find_query.h), and
       // last when they descend, so one index on (field, id) serves both directions.
       if (IsIndexed(field) && IsScalar(SqlTypeOf(field.type))) {
-        absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", field.name, " ON ", table, "(",
-                        Column(field), ", id);\n");
+        absl::StrAppend(&ddl, "CREATE INDEX ", table, "_by_", field.name, " ON ", table, "(\"",
+                        SortColumn(field), "\", id);\n");
       }
     }
     // A list of one value per filter sorted by a field, read in order from one index.
     for (const ListIndex& list : entity.list_indexes) {
       absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", list.Name(), " ON ", table, "(\"",
-                      absl::StrJoin(list.filters, "\", \""), "\", \"", list.sort, "\", id);\n");
+                      absl::StrJoin(list.filters, "\", \""), "\", \"",
+                      SortColumn(*entity.FieldByName(list.sort)), "\", id);\n");
     }
     // The terms are made by the shared rule already: the tokenizer splits them at spaces only.
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
@@ -270,6 +290,16 @@ absl::Status SqliteTypedRows::Write(const Record& record) {
     for (size_t i = 0; i < fields.size(); ++i) {
       BindField(stmt, static_cast<int>(i) + 2, SqlTypeOf(fields[i].type),
                 record.Get(fields[i].number));
+    }
+    int next = static_cast<int>(fields.size()) + 2;
+    for (const FieldSpec& field : fields) {
+      if (!HasSortKey(field)) continue;
+      const Value& value = record.Get(field.number);
+      if (value.is_string()) {
+        stmt.Blob(next++, SortKeyOf(value.string_value()));
+      } else {
+        stmt.Null(next++);
+      }
     }
   }
   ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -12,7 +12,7 @@ namespace mcrm {
 
 // How the stores write typed rows beyond what their DDL says (how values are bound and
 // encoded): raised when that changes, so that both stores' tables are made and filled anew.
-inline constexpr int kTypedRowsVersion = 1;
+inline constexpr int kTypedRowsVersion = 2;
 
 // The SQL type a field is stored as.
 enum class SqlType {
@@ -34,15 +34,24 @@ bool IsScalar(SqlType type);
 const char* PostgresTypeName(SqlType type);
 const char* SqliteTypeName(SqlType type);
 
+// A text field lists sort by (IsIndexed, scalar, FieldType::kString) sorts by its ICU sort keys
+// (mcrm/sort_key.h): the stores keep them in a column beside it, "<field>__key" (PostgreSQL
+// bytea, SQLite BLOB), and index that column instead of the text. ORDER BY name__key lists names
+// as the app does; an equality filter on the field reads the keys' index and checks the text.
+bool HasSortKey(const FieldSpec& field);
+std::string SortKeyColumn(const FieldSpec& field);
+// The column lists sort `field` by: its sort keys' (HasSortKey) or its own.
+std::string SortColumn(const FieldSpec& field);
+
 // The table of an entity: its name in the plural ("accounts", "opportunities", "service_tasks"),
 // which no SQL keyword is ("order", "case" and "user" are).
 std::string SqlTableName(EntityType entity);
 
 // The columns every table has besides its fields: first `id` (the record id, primary key), then
-// the fields, then these, which say who changed the record last and when, and last
-// `search_terms` (PostgreSQL: a tsvector with a GIN index; SQLite: the FTS5 table
-// <table>_search, whose rowid is the row's), the terms full-text search finds the record by
-// (mcrm/search_terms.h).
+// the fields, then the sort keys of those that have them (HasSortKey), then these, which say who
+// changed the record last and when, and last `search_terms` (PostgreSQL: a tsvector with a GIN
+// index; SQLite: the FTS5 table <table>_search, whose rowid is the row's), the terms full-text
+// search finds the record by (mcrm/search_terms.h).
 struct SqlChangeColumn {
   const char* name;
   const char* postgres_type;

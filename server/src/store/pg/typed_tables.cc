@@ -5,12 +5,14 @@
 #include <map>
 #include <optional>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "mcrm/search_terms.h"
+#include "mcrm/sort_key.h"
 #include "mcrm/sql_view.h"
 #include "mcrm/status_macros.h"
 #include "mcrm/value_json.h"
@@ -27,6 +29,9 @@ constexpr int kRefillBatch = 2000;
 
 std::string Table(EntityType entity) { return absl::StrCat("crm.", SqlTableName(entity)); }
 std::string Column(const FieldSpec& field) { return absl::StrCat("\"", field.name, "\""); }
+std::string KeyColumn(const FieldSpec& field) {
+  return absl::StrCat("\"", SortKeyColumn(field), "\"");
+}
 std::string SqlString(absl::string_view text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "''"}}), "'");
 }
@@ -54,6 +59,9 @@ constexpr char kNowMs[] = "(extract(epoch FROM now()) * 1000)::bigint";
 std::string UpsertSql(const EntitySpec& entity, size_t rows) {
   std::vector<std::string> columns = {"id"};
   for (const FieldSpec& field : entity.fields) columns.push_back(Column(field));
+  for (const FieldSpec& field : entity.fields) {
+    if (HasSortKey(field)) columns.push_back(KeyColumn(field));
+  }
   for (const SqlChangeColumn& column : kSqlChangeColumns) columns.push_back(column.name);
   columns.push_back("search_terms");
   std::vector<std::string> updates;
@@ -67,6 +75,9 @@ std::string UpsertSql(const EntitySpec& entity, size_t rows) {
     std::vector<std::string> row = {CastTo(SqlType::kUuid, next())};
     for (const FieldSpec& field : entity.fields)
       row.push_back(CastTo(SqlTypeOf(field.type), next()));
+    for (const FieldSpec& field : entity.fields) {
+      if (HasSortKey(field)) row.push_back(absl::StrCat("decode(", next(), "::text, 'hex')"));
+    }
     row.push_back(absl::StrCat(next(), "::bigint"));
     row.push_back(
         absl::StrCat("to_timestamp(coalesce(", next(), "::bigint, ", kNowMs, ") / 1000.0)"));
@@ -169,6 +180,15 @@ void AddRow(TextParams& params, const Record& record, const ChangeMeta& meta) {
   for (const FieldSpec& field : Spec(record.entity).fields) {
     if (!AddValue(params, SqlTypeOf(field.type), record.Get(field.number))) params.AddNull();
   }
+  for (const FieldSpec& field : Spec(record.entity).fields) {
+    if (!HasSortKey(field)) continue;
+    const Value& value = record.Get(field.number);
+    if (value.is_string()) {
+      params.Add(absl::BytesToHexString(SortKeyOf(value.string_value())));
+    } else {
+      params.AddNull();
+    }
+  }
   params.Add(absl::StrCat(record.meta.server_version));
   if (meta.changed_ms.has_value()) {
     params.Add(absl::StrCat(*meta.changed_ms));
@@ -245,8 +265,14 @@ std::string PgSearchQueryText(const SearchQuery& query) {
   return absl::StrJoin(groups, " & ");
 }
 
-constexpr SqlDialect kPgDialect{&PgPlaceholder, &PgTyped,           &PgListContains,
-                                &PgSearchMatch, &PgSearchQueryText, "t.id::text"};
+// Bytes travel as hex text.
+std::string PgBytes(const std::string& p) { return absl::StrCat("decode(", p, "::text, 'hex')"); }
+Value PgBytesValue(const std::string& bytes) {
+  return Value::String(absl::BytesToHexString(bytes));
+}
+
+constexpr SqlDialect kPgDialect{&PgPlaceholder,     &PgTyped,     &PgListContains, &PgSearchMatch,
+                                &PgSearchQueryText, "t.id::text", &PgBytes,        &PgBytesValue};
 
 }  // namespace
 
@@ -254,13 +280,17 @@ std::string PgTypedTablesDdl() {
   // The versions of the rows and of the search rule are part of the text, so that a change of
   // either rebuilds the tables too.
   std::string ddl = absl::StrCat("-- M-CRM typed tables: rows v", kTypedRowsVersion,
-                                 ", search terms v", kSearchTermsVersion, "\nCREATE SCHEMA crm;\n");
+                                 ", search terms v", kSearchTermsVersion, ", sort keys of ",
+                                 SortKeyVersion(), "\nCREATE SCHEMA crm;\n");
   for (const EntitySpec& entity : AllEntities()) {
     const std::string table = Table(entity.type);
     std::vector<std::string> columns = {"  id uuid PRIMARY KEY"};
     for (const FieldSpec& field : entity.fields) {
       columns.push_back(
           absl::StrCat("  ", Column(field), " ", PostgresTypeName(SqlTypeOf(field.type))));
+    }
+    for (const FieldSpec& field : entity.fields) {
+      if (HasSortKey(field)) columns.push_back(absl::StrCat("  ", KeyColumn(field), " bytea"));
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
       columns.push_back(absl::StrCat("  ", column.name, " ", column.postgres_type));
@@ -277,7 +307,13 @@ std::string PgTypedTablesDdl() {
       // Ascending with unset values first: the order of a find's keyset pages (find_query.h).
       if (IsIndexed(field) && IsScalar(SqlTypeOf(field.type))) {
         absl::StrAppend(&ddl, "CREATE INDEX ", SqlTableName(entity.type), "_by_", field.name,
-                        " ON ", table, " (", Column(field), " NULLS FIRST, id);\n");
+                        " ON ", table, " (\"", SortColumn(field), "\" NULLS FIRST, id);\n");
+      }
+      if (HasSortKey(field)) {
+        absl::StrAppend(&ddl, "COMMENT ON COLUMN ", table, ".", KeyColumn(field), " IS ",
+                        SqlString(absl::StrCat("The sort key of ", field.name, ": ORDER BY ",
+                                               SortKeyColumn(field), " lists it as the app does.")),
+                        ";\n");
       }
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
@@ -288,7 +324,7 @@ std::string PgTypedTablesDdl() {
     for (const ListIndex& list : entity.list_indexes) {
       absl::StrAppend(&ddl, "CREATE INDEX ", SqlTableName(entity.type), "_list_", list.Name(),
                       " ON ", table, " (\"", absl::StrJoin(list.filters, "\", \""), "\", \"",
-                      list.sort, "\" NULLS FIRST, id);\n");
+                      SortColumn(*entity.FieldByName(list.sort)), "\" NULLS FIRST, id);\n");
     }
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\nCREATE INDEX ",
                     SqlTableName(entity.type), "_search ON ", table,
