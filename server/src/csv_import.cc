@@ -203,16 +203,31 @@ std::string CellText(const FieldSpec& field, const Value& value) {
 // Problems an answer lists; the rest are counted.
 constexpr int kMaxListedProblems = 1000;
 
+// Keeps the `most` problems of the smallest lines, in the order of the file (those of one line in
+// the order found), and counts the others as left out.
+void KeepFirstProblems(v1::ImportCsvResponse& response, int most) {
+  auto* problems = response.mutable_problems();
+  std::stable_sort(
+      problems->begin(), problems->end(),
+      [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
+  if (problems->size() <= most) return;
+  response.set_problems_left_out(response.problems_left_out() +
+                                 static_cast<uint32_t>(problems->size() - most));
+  problems->DeleteSubrange(most, problems->size() - most);
+}
+
+// Problems are found out of the file's order (the rows' checks run ahead of the batches being
+// written), so the answer keeps the first kMaxListedProblems by line, whenever they were found:
+// never more than twice that many at a time.
 void AddProblem(v1::ImportCsvResponse& response, int64_t line, absl::string_view column,
                 absl::string_view reason) {
-  if (response.problems_size() >= kMaxListedProblems) {
-    response.set_problems_left_out(response.problems_left_out() + 1);
-    return;
-  }
   v1::ImportProblem* problem = response.add_problems();
   problem->set_line(line);
   problem->set_column(std::string(column));
   problem->set_reason(std::string(reason));
+  if (response.problems_size() >= 2 * kMaxListedProblems) {
+    KeepFirstProblems(response, kMaxListedProblems);
+  }
 }
 
 // How the file's columns map to fields.
@@ -343,8 +358,10 @@ void AddBatchResult(const v1::ImportCsvResponse& batch, v1::ImportCsvResponse& r
 // while the caller reads and checks the rows of the next. The database then works on as many
 // batches at once as it has cores for (an import spent most of its time waiting for one
 // batch's indexes to be written). A file's rows name distinct records (a repeated key is refused
-// before it is written), so its batches never wait for one another's rows. Their results are
-// added to the answer in the order of the file.
+// before it is written), so no order among its batches is lost. Batches whose rows name the same
+// account (contacts of one customer) may wait for each other's lock on it; the write path runs
+// again a transaction the database ended for a deadlock. Results are added to the answer batch
+// by batch, in the order of the file.
 class ImportWriters {
  public:
   using Write = std::function<absl::Status(const std::vector<PendingRow>&, v1::ImportCsvResponse&)>;
@@ -360,7 +377,11 @@ class ImportWriters {
     if (!failed_.ok()) return;
     running_.push_back(std::async(std::launch::async, [this, rows = std::move(rows)] {
       Written out;
-      out.status = write_(rows, out.response);
+      try {
+        out.status = write_(rows, out.response);
+      } catch (const std::exception& e) {  // out of memory, say: the import fails, not the server
+        out.status = absl::InternalError(absl::StrCat("import: a batch failed: ", e.what()));
+      }
       return out;
     }));
   }
@@ -377,8 +398,9 @@ class ImportWriters {
     v1::ImportCsvResponse response;
   };
   void CollectOldest() {
-    Written written = running_.front().get();
+    std::future<Written> oldest = std::move(running_.front());
     running_.pop_front();
+    Written written = oldest.get();
     if (!written.status.ok()) {
       if (failed_.ok()) failed_ = written.status;
       return;
@@ -509,9 +531,7 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
   if (!batch.empty()) writers.Submit(std::move(batch));
   RETURN_IF_ERROR(writers.Finish());
   // In the order of the file, whichever check found them.
-  std::stable_sort(
-      response.mutable_problems()->begin(), response.mutable_problems()->end(),
-      [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
+  KeepFirstProblems(response, kMaxListedProblems);
   return response;
 }
 

@@ -58,7 +58,15 @@ std::string SortKeyOf(absl::string_view text) {
 }
 
 std::string SortKeyVersion() {
-  return absl::StrCat("ICU ", U_ICU_VERSION, " (zh, secondary strength)");
+  UCollator* collator = ThreadCollator();
+  if (collator == nullptr) return "bytes (no ICU collator)";  // what SortKeyOf then returns
+  // The collation data's own version, which is what the keys depend on: the same ICU library
+  // can load other data.
+  UVersionInfo version;
+  ucol_getVersion(collator, version);
+  char text[U_MAX_VERSION_STRING_LENGTH] = {};
+  u_versionToString(version, text);
+  return absl::StrCat("ICU ", U_ICU_VERSION, " collation ", text, " (zh, secondary strength)");
 }
 
 }  // namespace mcrm

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "mcrm/sort_key.h"
 
 namespace mcrm {
 
@@ -47,6 +48,28 @@ std::string SortKeyColumn(const FieldSpec& field) { return absl::StrCat(field.na
 
 std::string SortColumn(const FieldSpec& field) {
   return HasSortKey(field) ? SortKeyColumn(field) : field.name;
+}
+
+std::string SortKeyColumnDoc(const FieldSpec& field) {
+  return absl::StrCat("The sort key of ", field.name, ": ORDER BY ", SortKeyColumn(field),
+                      " lists it as the app does.");
+}
+
+std::vector<std::optional<std::string>> SortKeysOf(const Record& record) {
+  std::vector<std::optional<std::string>> out;
+  for (const FieldSpec& field : Spec(record.entity).fields) {
+    if (!HasSortKey(field)) continue;
+    const Value& value = record.Get(field.number);
+    out.push_back(value.is_string() ? std::optional<std::string>(SortKeyOf(value.string_value()))
+                                    : std::nullopt);
+  }
+  return out;
+}
+
+std::vector<std::string> ListIndexColumns(const EntitySpec& entity, const ListIndex& list) {
+  std::vector<std::string> out = list.filters;
+  out.push_back(SortColumn(*entity.FieldByName(list.sort)));
+  return out;
 }
 
 const char* PostgresTypeName(SqlType type) {
@@ -106,9 +129,8 @@ std::string SqlViewMarkdown() {
     }
     for (const FieldSpec& field : entity.fields) {
       if (!HasSortKey(field)) continue;
-      absl::StrAppend(&out, "| `", SortKeyColumn(field),
-                      "` | bytea | BLOB | yes | The sort key of `", field.name, "`: `ORDER BY ",
-                      SortKeyColumn(field), "` lists it as the app does. |\n");
+      absl::StrAppend(&out, "| `", SortKeyColumn(field), "` | bytea | BLOB | yes | ",
+                      SortKeyColumnDoc(field), " |\n");
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
       absl::StrAppend(&out, "| `", column.name, "` | ", column.postgres_type, " | ",
@@ -119,9 +141,7 @@ std::string SqlViewMarkdown() {
     if (!entity.list_indexes.empty()) {
       std::vector<std::string> lists;
       for (const ListIndex& list : entity.list_indexes) {
-        std::vector<std::string> columns;
-        for (const std::string& filter : list.filters) columns.push_back(filter);
-        columns.push_back(SortColumn(*entity.FieldByName(list.sort)));
+        std::vector<std::string> columns = ListIndexColumns(entity, list);
         columns.push_back("id");
         lists.push_back(absl::StrCat("(`", absl::StrJoin(columns, "`, `"), "`)"));
       }

@@ -227,6 +227,12 @@ TEST_F(FindTest, SearchesMatchingFewAndManyRecordsComeSortedAndPaged) {
     return Names(query);
   };
   EXPECT_THAT(found("bau"), ElementsAreArray(bau)) << "many matches";
+  // Pages of seven (Names follows a hundred): keyset pages of the many, then of the few once
+  // no more than kSortedSearchMatches are left after the page.
+  const std::vector<std::string> first_700(bau.begin(), bau.begin() + 700);
+  EXPECT_THAT(found("bau", /*descending=*/false, /*limit=*/7), ElementsAreArray(first_700));
+  const std::vector<std::string> last_700(bau.rbegin(), bau.rbegin() + 700);
+  EXPECT_THAT(found("bau", /*descending=*/true, /*limit=*/7), ElementsAreArray(last_700));
   EXPECT_THAT(found("bau", /*descending=*/true),
               ElementsAreArray(std::vector<std::string>(bau.rbegin(), bau.rend())));
   // Few: "0450" begins 04500..04509 and ends 00450.

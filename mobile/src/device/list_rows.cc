@@ -52,10 +52,12 @@ std::vector<std::pair<std::string, std::string>> ListIndexesOf(const EntitySpec&
     // reads in order, over a replica of one person's customers, and every index makes each
     // pulled page slower to write.
     if (list.filters.size() != 1) continue;
-    const std::string& filter = list.filters.front();
-    out.emplace_back(
-        absl::StrCat(table, "_by_", filter, "_", list.sort),
-        absl::StrCat(Quoted(filter), ", ", Quoted(SortColumn(*entity.FieldByName(list.sort)))));
+    std::vector<std::string> columns;
+    for (const std::string& column : ListIndexColumns(entity, list)) {
+      columns.push_back(Quoted(column));
+    }
+    out.emplace_back(absl::StrCat(table, "_by_", list.filters.front(), "_", list.sort),
+                     absl::StrJoin(columns, ", "));
     sorts.insert(list.sort);
   }
   for (const std::string& sort : sorts) {
@@ -76,14 +78,9 @@ ListRowValues PrepareListRow(const Record& record) {
   out.entity = record.entity;
   out.id = record.id;
   for (const FieldSpec* field : ListColumns(Spec(record.entity))) {
-    const Value& value = record.Get(field->number);
-    out.columns.push_back(value);
-    if (HasSortKey(*field)) {
-      out.sort_keys.push_back(value.is_string()
-                                  ? std::optional<std::string>(SortKeyOf(value.string_value()))
-                                  : std::nullopt);
-    }
+    out.columns.push_back(record.Get(field->number));
   }
+  out.sort_keys = SortKeysOf(record);  // in field order, as the key columns are
   out.terms = absl::StrJoin(SearchTermsOf(record), " ");
   return out;
 }

@@ -209,8 +209,7 @@ std::string SqliteTypedTablesDdl() {
     // A list of one value per filter sorted by a field, read in order from one index.
     for (const ListIndex& list : entity.list_indexes) {
       absl::StrAppend(&ddl, "CREATE INDEX ", table, "_list_", list.Name(), " ON ", table, "(\"",
-                      absl::StrJoin(list.filters, "\", \""), "\", \"",
-                      SortColumn(*entity.FieldByName(list.sort)), "\", id);\n");
+                      absl::StrJoin(ListIndexColumns(entity, list), "\", \""), "\", id);\n");
     }
     // The terms are made by the shared rule already: the tokenizer splits them at spaces only.
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\n", "CREATE VIRTUAL TABLE ",
@@ -292,11 +291,9 @@ absl::Status SqliteTypedRows::Write(const Record& record) {
                 record.Get(fields[i].number));
     }
     int next = static_cast<int>(fields.size()) + 2;
-    for (const FieldSpec& field : fields) {
-      if (!HasSortKey(field)) continue;
-      const Value& value = record.Get(field.number);
-      if (value.is_string()) {
-        stmt.Blob(next++, SortKeyOf(value.string_value()));
+    for (const std::optional<std::string>& key : SortKeysOf(record)) {
+      if (key.has_value()) {
+        stmt.Blob(next++, *key);
       } else {
         stmt.Null(next++);
       }

@@ -19,8 +19,9 @@ namespace mcrm {
 // that differ in case only are equal: ties are ordered by the caller (by id, or by rowid).
 std::string SortKeyOf(absl::string_view text);
 
-// Names the collation and the ICU version whose order the keys hold, for the DDL of tables that
-// store them: keys made by another ICU must be made anew.
+// Names the ICU version and its collation data's version whose order the keys hold (or that
+// there is no collator, and keys are the text's bytes), for the DDL of tables that store them:
+// keys made by another must be made anew.
 std::string SortKeyVersion();
 
 }  // namespace mcrm

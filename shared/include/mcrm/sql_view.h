@@ -3,9 +3,11 @@
 // Both stores build their tables from this (each with its own type names), and the docs list it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mcrm/record.h"
 #include "mcrm/schema.h"
 
 namespace mcrm {
@@ -42,6 +44,14 @@ bool HasSortKey(const FieldSpec& field);
 std::string SortKeyColumn(const FieldSpec& field);
 // The column lists sort `field` by: its sort keys' (HasSortKey) or its own.
 std::string SortColumn(const FieldSpec& field);
+// What the sort-key column of `field` is, for the docs and the database's comments.
+std::string SortKeyColumnDoc(const FieldSpec& field);
+// What the key columns of `record`'s row hold: the sort keys of its fields that have them, in
+// field order (nullopt for an unset one).
+std::vector<std::optional<std::string>> SortKeysOf(const Record& record);
+// The columns of a list index (ListIndex), in order: its filters, then the column its sort field
+// sorts by. The stores add the id (or rowid) that breaks ties.
+std::vector<std::string> ListIndexColumns(const EntitySpec& entity, const ListIndex& list);
 
 // The table of an entity: its name in the plural ("accounts", "opportunities", "service_tasks"),
 // which no SQL keyword is ("order", "case" and "user" are).

@@ -180,11 +180,9 @@ void AddRow(TextParams& params, const Record& record, const ChangeMeta& meta) {
   for (const FieldSpec& field : Spec(record.entity).fields) {
     if (!AddValue(params, SqlTypeOf(field.type), record.Get(field.number))) params.AddNull();
   }
-  for (const FieldSpec& field : Spec(record.entity).fields) {
-    if (!HasSortKey(field)) continue;
-    const Value& value = record.Get(field.number);
-    if (value.is_string()) {
-      params.Add(absl::BytesToHexString(SortKeyOf(value.string_value())));
+  for (const std::optional<std::string>& key : SortKeysOf(record)) {
+    if (key.has_value()) {
+      params.Add(absl::BytesToHexString(*key));
     } else {
       params.AddNull();
     }
@@ -311,9 +309,7 @@ std::string PgTypedTablesDdl() {
       }
       if (HasSortKey(field)) {
         absl::StrAppend(&ddl, "COMMENT ON COLUMN ", table, ".", KeyColumn(field), " IS ",
-                        SqlString(absl::StrCat("The sort key of ", field.name, ": ORDER BY ",
-                                               SortKeyColumn(field), " lists it as the app does.")),
-                        ";\n");
+                        SqlString(SortKeyColumnDoc(field)), ";\n");
       }
     }
     for (const SqlChangeColumn& column : kSqlChangeColumns) {
@@ -323,8 +319,9 @@ std::string PgTypedTablesDdl() {
     // A list of one value per filter sorted by a field, read in order from one index.
     for (const ListIndex& list : entity.list_indexes) {
       absl::StrAppend(&ddl, "CREATE INDEX ", SqlTableName(entity.type), "_list_", list.Name(),
-                      " ON ", table, " (\"", absl::StrJoin(list.filters, "\", \""), "\", \"",
-                      SortColumn(*entity.FieldByName(list.sort)), "\" NULLS FIRST, id);\n");
+                      " ON ", table, " (\"",
+                      absl::StrJoin(ListIndexColumns(entity, list), "\", \""),
+                      "\" NULLS FIRST, id);\n");
     }
     absl::StrAppend(&ddl, "-- terms of: ", SearchedFieldsOf(entity), "\nCREATE INDEX ",
                     SqlTableName(entity.type), "_search ON ", table,
