@@ -714,39 +714,52 @@ int RunImport(const Session& session, bool json, const ImportArgs& args) {
   // A file of one part is one call: nothing to show progress of.
   TerminalProgress progress(parts->size() > 1 && isatty(STDERR_FILENO) == 1, args.content.size());
   progress.Update(0, 0);
-  for (size_t i = 0; i < parts->size(); ++i) {
-    const CsvPart& part = (*parts)[i];
-    v1::ImportCsvRequest request;
-    request.set_entity(args.entity);
-    request.set_csv(PartBytes(args.content, part));
-    request.set_dry_run(args.dry_run);
-    request.set_first_line(part.first_line);
-    v1::ImportCsvResponse answer;
-    grpc::Status status = session.Run([&](grpc::ClientContext* context) {
-      return session.office().ImportCsv(context, request, &answer);
-    });
-    if (!status.ok()) {
-      progress.Clear();
-      // The server names the lines of the part it received: made the file's.
-      if (i > 0 && status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-        status = grpc::Status(status.error_code(),
-                              WithFileLines(status.error_message(), part.first_line));
-      }
-      const int refused = session.Refused(status);
-      if (i == 0) return refused;
-      // The parts before this one were imported (or checked, in a dry run).
-      if (args.dry_run) {
-        return Fail(absl::StrCat("the dry run stopped at line ", part.rows_line, " of ", args.file,
-                                 "; nothing was changed"));
-      }
-      return Fail(absl::StrCat("the import stopped at line ", part.rows_line, " of ", args.file,
-                               "; the rows before it were imported (", total.rows(),
-                               " read: ", ImportCounts(total),
-                               "). Importing the whole file again is safe: rows already "
-                               "imported stay unchanged"));
+  // The parts go on one call, on which the server remembers the keys of the earlier parts: a
+  // key repeated in a later part is reported as a repeat, as within one part. Each part is sent
+  // once the one before it was answered, so that at most one part is held in memory on each side.
+  size_t answered = 0;
+  grpc::Status status = session.RunStream(parts->size(), [&](grpc::ClientContext* context) {
+    auto stream = session.office().ImportCsvParts(context);
+    for (const CsvPart& part : *parts) {
+      v1::ImportCsvRequest request;
+      request.set_entity(args.entity);
+      request.set_csv(PartBytes(args.content, part));
+      request.set_dry_run(args.dry_run);
+      request.set_first_line(part.first_line);
+      v1::ImportCsvResponse answer;
+      // A write or read that fails means the server ended the call: its status says why.
+      if (!stream->Write(request) || !stream->Read(&answer)) break;
+      AddPart(answer, part, answered == 0, total);
+      ++answered;
+      progress.Update(part.end, total.rows());
     }
-    AddPart(answer, part, i == 0, total);
-    progress.Update(part.end, total.rows());
+    stream->WritesDone();
+    return stream->Finish();
+  });
+  if (status.ok() && answered < parts->size()) {
+    status = grpc::Status(grpc::StatusCode::INTERNAL, "the server ended the import early");
+  }
+  if (!status.ok()) {
+    const size_t i = std::min(answered, parts->size() - 1);
+    const CsvPart& part = (*parts)[i];
+    progress.Clear();
+    // The server names the lines of the part it received: made the file's.
+    if (i > 0 && status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      status =
+          grpc::Status(status.error_code(), WithFileLines(status.error_message(), part.first_line));
+    }
+    const int refused = session.Refused(status);
+    if (i == 0) return refused;
+    // The parts before this one were imported (or checked, in a dry run).
+    if (args.dry_run) {
+      return Fail(absl::StrCat("the dry run stopped at line ", part.rows_line, " of ", args.file,
+                               "; nothing was changed"));
+    }
+    return Fail(absl::StrCat("the import stopped at line ", part.rows_line, " of ", args.file,
+                             "; the rows before it were imported (", total.rows(),
+                             " read: ", ImportCounts(total),
+                             "). Importing the whole file again is safe: rows already "
+                             "imported stay unchanged"));
   }
   progress.Clear();
 

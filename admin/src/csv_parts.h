@@ -1,5 +1,5 @@
-// A CSV file cut into parts for BackOffice.ImportCsv, which takes a bounded number of bytes per
-// call: each part ends where a record ends, every part after the first starts with the file's
+// A CSV file cut into parts for BackOffice.ImportCsvParts, which takes a bounded number of bytes
+// per part: each part ends where a record ends, every part after the first starts with the file's
 // header again, and each carries the first_line that makes the lines the server names in its
 // answer those of the whole file (docs/back-office-api.md, "CSV").
 //

@@ -203,8 +203,9 @@ grpc::Status Session::SignIn(const Credentials& credentials) {
   return status;
 }
 
-void Session::Prepare(grpc::ClientContext* context) const {
-  context->set_deadline(std::chrono::system_clock::now() + timeout_);
+void Session::Prepare(grpc::ClientContext* context, size_t answers) const {
+  context->set_deadline(std::chrono::system_clock::now() +
+                        timeout_ * static_cast<int64_t>(std::max<size_t>(answers, 1)));
   if (!token_.empty()) context->AddMetadata("authorization", "Bearer " + token_);
   context->AddMetadata("mcrm-device-id", device_id_);
 }

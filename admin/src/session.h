@@ -48,7 +48,15 @@ class Session {
   template <typename Call>
   grpc::Status Run(Call&& call) const {
     grpc::ClientContext context;
-    Prepare(&context);
+    Prepare(&context, 1);
+    return call(&context);
+  }
+  // As Run, for a streaming call that waits for `answers` answers: its deadline gives each the
+  // timeout.
+  template <typename Call>
+  grpc::Status RunStream(size_t answers, Call&& call) const {
+    grpc::ClientContext context;
+    Prepare(&context, answers);
     return call(&context);
   }
 
@@ -63,7 +71,7 @@ class Session {
   const std::string& user_id() const { return user_id_; }
 
  private:
-  void Prepare(grpc::ClientContext* context) const;
+  void Prepare(grpc::ClientContext* context, size_t answers) const;
 
   std::string server_;
   std::chrono::milliseconds timeout_;

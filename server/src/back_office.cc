@@ -384,9 +384,10 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::UndoConflict(
 }
 
 absl::StatusOr<v1::ImportCsvResponse> BackOffice::ImportCsv(const Caller& caller,
-                                                            const v1::ImportCsvRequest& request) {
+                                                            const v1::ImportCsvRequest& request,
+                                                            ImportSeen* seen) {
   RETURN_IF_ERROR(CheckBackOffice(caller));
-  return server::ImportCsv(store_, writes_, caller, request);
+  return server::ImportCsv(store_, writes_, caller, request, seen);
 }
 
 absl::StatusOr<v1::ExportCsvResponse> BackOffice::ExportCsv(const Caller& caller,

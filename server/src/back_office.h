@@ -5,6 +5,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
+#include "csv_import.h"
 #include "mcrm/scope_rule.h"
 #include "mcrm/uuid.h"
 #include "mcrm/v1/back_office.pb.h"
@@ -36,8 +37,10 @@ class BackOffice {
       const Caller& caller, const v1::ReassignAccountsRequest& request);
   absl::StatusOr<v1::WriteRecordResponse> UndoConflict(const Caller& caller,
                                                        const v1::UndoConflictRequest& request);
+  // `seen`: the records the earlier parts of the same file met (ImportCsvParts), or null.
   absl::StatusOr<v1::ImportCsvResponse> ImportCsv(const Caller& caller,
-                                                  const v1::ImportCsvRequest& request);
+                                                  const v1::ImportCsvRequest& request,
+                                                  ImportSeen* seen = nullptr);
   absl::StatusOr<v1::ExportCsvResponse> ExportCsv(const Caller& caller,
                                                   const v1::ExportCsvRequest& request);
   absl::StatusOr<v1::ListDevicesResponse> ListDevices(const Caller& caller,

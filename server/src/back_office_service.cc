@@ -2,6 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "back_office.h"
 #include "mcrm/v1/back_office.grpc.pb.h"
 #include "service_call.h"
 
@@ -18,9 +22,94 @@ using Base = v1::BackOffice::WithRawCallbackMethod_DescribeSchema<
                             v1::BackOffice::WithRawCallbackMethod_SetPassword<
                                 v1::BackOffice::WithRawCallbackMethod_UndoConflict<
                                     v1::BackOffice::WithRawCallbackMethod_ImportCsv<
-                                        v1::BackOffice::WithRawCallbackMethod_ExportCsv<
-                                            v1::BackOffice::WithRawCallbackMethod_ListDevices<
-                                                v1::BackOffice::CallbackService>>>>>>>>>>>>;
+                                        v1::BackOffice::WithRawCallbackMethod_ImportCsvParts<
+                                            v1::BackOffice::WithRawCallbackMethod_ExportCsv<
+                                                v1::BackOffice::WithRawCallbackMethod_ListDevices<
+                                                    v1::BackOffice::Service>>>>>>>>>>>>>;
+
+// ImportCsvParts: one file's parts on one call. Each part is read, imported on the worker pool
+// (never on a gRPC thread) with the records the earlier parts met, and answered before the next
+// is read. The first failure (a part that cannot be read as a whole, a refused caller, a part
+// naming another entity or dry_run than the first) ends the call with its status; the parts
+// before it stay imported, as separate ImportCsv calls would.
+class ImportPartsReactor final
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  ImportPartsReactor(grpc::CallbackServerContext* context, Authenticator& auth,
+                     BackOffice& back_office, WorkerPool& pool)
+      : context_(context),
+        auth_(auth),
+        back_office_(back_office),
+        pool_(pool),
+        authorization_(Authorization(context)),
+        device_id_(DeviceIdMetadata(context)) {
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client sent its last part
+      Finish(grpc::Status::OK);
+      return;
+    }
+    if (!pool_.Submit([this] { ImportPart(); })) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry later"));
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the answer could not be sent"));
+      return;
+    }
+    StartRead(&in_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void ImportPart() {
+    absl::StatusOr<v1::ImportCsvResponse> answer = Import();
+    if (!answer.ok()) {
+      Finish(ToGrpc(answer.status()));
+      return;
+    }
+    out_ = ToByteBuffer(answer->SerializeAsString());
+    StartWrite(&out_);
+  }
+
+  absl::StatusOr<v1::ImportCsvResponse> Import() {
+    if (context_->deadline() < std::chrono::system_clock::now()) {
+      return absl::DeadlineExceededError("deadline passed before the part was imported");
+    }
+    v1::ImportCsvRequest request;
+    RETURN_IF_ERROR(ParseRequest(in_, request));
+    ASSIGN_OR_RETURN(const Caller caller, auth_.Authenticate(authorization_, device_id_));
+    if (parts_ == 0) {
+      entity_ = request.entity();
+      dry_run_ = request.dry_run();
+    } else if (request.entity() != entity_ || request.dry_run() != dry_run_) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entity, dry_run: part ", parts_ + 1,
+                       " names another entity or dry_run than the first part"));
+    }
+    ++parts_;
+    return back_office_.ImportCsv(caller, request, &seen_);
+  }
+
+  grpc::CallbackServerContext* const context_;
+  Authenticator& auth_;
+  BackOffice& back_office_;
+  WorkerPool& pool_;
+  const std::string authorization_;
+  const std::string device_id_;
+  grpc::ByteBuffer in_;
+  grpc::ByteBuffer out_;
+  // One part at a time: each is read only once the answer to the one before was sent.
+  ImportSeen seen_;
+  std::string entity_;
+  bool dry_run_ = false;
+  int parts_ = 0;
+};
 
 class BackOfficeService final : public Base {
  public:
@@ -116,6 +205,11 @@ class BackOfficeService final : public Base {
                                       [this](const Caller& caller, const v1::ImportCsvRequest& r) {
                                         return back_office_.ImportCsv(caller, r);
                                       });
+  }
+
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ImportCsvParts(
+      grpc::CallbackServerContext* context) override {
+    return new ImportPartsReactor(context, auth_, back_office_, pool_);
   }
 
   grpc::ServerUnaryReactor* ExportCsv(grpc::CallbackServerContext* context,

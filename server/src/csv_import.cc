@@ -439,7 +439,8 @@ std::string IdOfKey(EntityType entity, absl::string_view key) {
 
 absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
                                                 const Caller& caller,
-                                                const v1::ImportCsvRequest& request) {
+                                                const v1::ImportCsvRequest& request,
+                                                ImportSeen* seen_before) {
   ASSIGN_OR_RETURN(EntityType entity, wire::EntityFromName(request.entity(), "entity"));
   if (!IsImportable(entity)) {
     return absl::InvalidArgumentError(
@@ -464,7 +465,8 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
   ASSIGN_OR_RETURN(Columns columns,
                    MapColumns(spec, table.header, response, table.header_line + offset));
 
-  absl::flat_hash_map<std::string, int64_t> seen;  // id -> line
+  ImportSeen seen_here;
+  ImportSeen& seen = seen_before != nullptr ? *seen_before : seen_here;
   ImportWriters writers(
       [&](const std::vector<PendingRow>& rows, v1::ImportCsvResponse& written) {
         return WriteBatchOfRows(store, writes, caller, entity, rows, request.dry_run(), written);

@@ -14,8 +14,10 @@
 // twice, and an edited file updates exactly the rows that changed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "mcrm/scope_rule.h"
 #include "mcrm/v1/back_office.pb.h"
@@ -32,12 +34,18 @@ inline constexpr int kImportWriters = 2;
 // The entities a CSV file may hold.
 bool IsImportable(EntityType entity);
 
+// The records an import has met so far, by id: the file line of the row that named each. A row
+// that names one again is refused as a repeat.
+using ImportSeen = absl::flat_hash_map<std::string, int64_t>;
+
 // Imports `request.csv` for `caller` (checked by the caller of this function). INVALID_ARGUMENT
 // for a file that cannot be read as a whole (its encoding, its header, malformed quoting); row
-// problems are reported in the answer and those rows left out.
+// problems are reported in the answer and those rows left out. `seen` carries the records met
+// across the parts of one file (ImportCsvParts); null for a file sent whole.
 absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
                                                 const Caller& caller,
-                                                const v1::ImportCsvRequest& request);
+                                                const v1::ImportCsvRequest& request,
+                                                ImportSeen* seen = nullptr);
 
 // One page of an entity's records as CSV (the first page with the header), at most about 3 MiB.
 absl::StatusOr<v1::ExportCsvResponse> ExportCsv(Store& store, const v1::ExportCsvRequest& request);

@@ -23,6 +23,7 @@
 namespace mcrm::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
@@ -863,6 +864,18 @@ TEST_F(SyncE2e, TheBackOfficeIsForDispatchersAndAdminsOnly) {
   reassign.set_owner_id(rep->user_id());
   refused(
       [&](grpc::ClientContext* c) { return office->ReassignAccounts(c, reassign, &reassigned); });
+  refused([&](grpc::ClientContext* c) {
+    auto stream = office->ImportCsvParts(c);
+    v1::ImportCsvRequest part;
+    part.set_entity("account");
+    part.set_csv("key,name,kind\nR1,Refused,organization\n");
+    v1::ImportCsvResponse answer;
+    if (stream->Write(part)) {
+      EXPECT_FALSE(stream->Read(&answer));
+    }
+    stream->WritesDone();
+    return stream->Finish();
+  });
   v1::SetPasswordResponse set;
   v1::SetPasswordRequest password;
   password.set_user_id(rep->user_id());
@@ -1232,6 +1245,27 @@ class CsvImport {
     return response;
   }
 
+  // The parts of one file on one ImportCsvParts call: each part's CSV (its header first) and
+  // first_line. The answers to the parts the server took, and the call's status.
+  std::pair<std::vector<v1::ImportCsvResponse>, grpc::Status> ImportParts(
+      const std::vector<std::pair<std::string, int64_t>>& parts,
+      const std::string& entity = "account") {
+    auto context = office_.Context();
+    auto stream = stub_->ImportCsvParts(context.get());
+    std::vector<v1::ImportCsvResponse> answers;
+    for (const auto& [csv, first_line] : parts) {
+      v1::ImportCsvRequest request;
+      request.set_entity(answers.empty() ? "account" : entity);
+      request.set_csv(csv);
+      request.set_first_line(first_line);
+      v1::ImportCsvResponse answer;
+      if (!stream->Write(request) || !stream->Read(&answer)) break;
+      answers.push_back(answer);
+    }
+    stream->WritesDone();
+    return {answers, stream->Finish()};
+  }
+
   // Every page of the accounts' export, as one file.
   std::string Export() {
     std::string csv;
@@ -1352,6 +1386,37 @@ TEST_F(SyncE2e, ALargeImportWritesEveryGoodRowOnceAndReportsTheBadInFileOrder) {
   const v1::ImportCsvResponse again = office.Import(file);
   EXPECT_EQ(again.created(), 0u);
   EXPECT_EQ(again.unchanged(), static_cast<uint32_t>(kRows - bad));
+}
+
+// A file in parts on one call: a key repeated in a later part is refused as a repeat, naming
+// the line of the file where it came first, as it is within one part.
+TEST_F(SyncE2e, AnImportInPartsRefusesAKeyRepeatedFromAnEarlierPart) {
+  auto dispatcher = SignedIn("dispatch");
+  CsvImport office(channel_, *dispatcher);
+  const std::string run = std::to_string(NowMs());
+  const std::string header = "key,name,kind\n";
+  // Lines 2 and 3 in the first part; lines 4 and 5 in the second, whose header is not the
+  // file's line 1: first_line 3 makes its line 2 the file's line 4.
+  const auto [answers, status] = office.ImportParts(
+      {{absl::StrCat(header, "P1", run, ",Alpha,organization\nP2", run, ",Beta,organization\n"), 1},
+       {absl::StrCat(header, "P3", run, ",Gamma,organization\nP1", run,
+                     ",Alpha again,organization\n"),
+        3}});
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].created(), 2u);
+  EXPECT_EQ(answers[1].created(), 1u);
+  EXPECT_EQ(answers[1].refused(), 1u);
+  EXPECT_THAT(CsvImport::Problems(answers[1]), ElementsAre("5 key: repeats line 2"));
+
+  // Every part names the entity of the first.
+  const auto [taken, refused] =
+      office.ImportParts({{absl::StrCat(header, "Q1", run, ",Delta,organization\n"), 1},
+                          {absl::StrCat("key,last_name\nQ2", run, ",Wang\n"), 3}},
+                         "contact");
+  EXPECT_EQ(taken.size(), 1u);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("entity"));
 }
 
 TEST_F(SyncE2e, AnExportImportsBackUnchangedWithFormulaCellsMadeInert) {
