@@ -266,18 +266,15 @@ std::string Backwards(absl::string_view digits) {
 // Adds the terms of `value` (a searchable field's, or a searchable member's) to `terms` while it
 // holds fewer than kMaxSearchTerms. Strings give their terms; lists their items'; structs their
 // searchable members' (by `shape`, nested shapes included); other values none.
-void AddTermsOf(const Value& value, const StructSpec* shape, std::set<std::string>& terms) {
-  if (terms.size() >= kMaxSearchTerms) return;
+// `terms` holds every term met so far, in the order met, repeats included: a record's few dozen
+// terms are then sorted once, instead of each going into a tree of strings (which cost a sync
+// a tenth of its time). Past kMaxSearchTerms distinct ones, SearchTermsOf sorts out which were
+// the first.
+void AddTermsOf(const Value& value, const StructSpec* shape, std::vector<std::string>& terms) {
   switch (value.kind()) {
-    case Value::Kind::kString: {
-      std::vector<std::string> found;
-      AppendSearchTerms(value.string_value(), found);
-      for (std::string& term : found) {
-        if (terms.size() >= kMaxSearchTerms) break;
-        terms.insert(std::move(term));
-      }
+    case Value::Kind::kString:
+      AppendSearchTerms(value.string_value(), terms);
       break;
-    }
     case Value::Kind::kList:
       for (const Value& item : value.list_value()) AddTermsOf(item, shape, terms);
       break;
@@ -317,13 +314,26 @@ void AppendSearchTerms(absl::string_view text, std::vector<std::string>& out) {
 
 std::vector<std::string> SearchTermsOf(const Record& record) {
   const EntitySpec& entity = Spec(record.entity);
-  // A set: the first kMaxSearchTerms distinct terms in field order are kept, and come out sorted.
-  std::set<std::string> terms;
+  std::vector<std::string> met;
   for (const auto& [number, value] : record.fields) {
     const FieldSpec* field = entity.Field(number);
-    if (field != nullptr && field->searchable) AddTermsOf(value, field->shape, terms);
+    if (field != nullptr && field->searchable) AddTermsOf(value, field->shape, met);
   }
-  return std::vector<std::string>(terms.begin(), terms.end());
+  // The first kMaxSearchTerms distinct terms in field order are kept, and come out sorted.
+  std::vector<std::string> terms;
+  if (met.size() <= kMaxSearchTerms) {
+    terms = std::move(met);
+  } else {
+    std::set<std::string> first;
+    for (std::string& term : met) {
+      if (first.size() >= kMaxSearchTerms) break;
+      first.insert(std::move(term));
+    }
+    terms.assign(std::make_move_iterator(first.begin()), std::make_move_iterator(first.end()));
+  }
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  return terms;
 }
 
 SearchQuery ParseSearchQuery(absl::string_view query) {

@@ -346,6 +346,8 @@ TEST(SearchTermsOf, ARecordWithTooManyTermsKeepsItsNameAmongTheFirst2000) {
   EXPECT_EQ(terms.size(), kMaxSearchTerms);
   EXPECT_TRUE(SortedAndUnique(terms));
   EXPECT_THAT(terms, IsSupersetOf({"grüne", "wiese", "gmbh", "100000"}));
+  EXPECT_FALSE(std::binary_search(terms.begin(), terms.end(), "100999"))
+      << "the last number's terms come after the first 2000";
 }
 
 // ---- a query against a record, as a user would try it -----------------------------------------
