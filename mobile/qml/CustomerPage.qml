@@ -521,6 +521,7 @@ Page {
                 onShowAllRequested: page.showAll(title, entity, orderBy, descending)
             }
             RecordSection {
+                objectName: "opportunities"
                 title: qsTr("Open opportunities")
                 entity: "opportunity"
                 parentId: page.recordId

@@ -19,6 +19,8 @@ ColumnLayout {
     property string accountId
     // The editor's own format hints show only once the user tried to save.
     property bool showInputErrors: false
+    // The currency of the record's money fields (*_minor), as the form holds it now.
+    property var currency
 
     property var value
     // Inputs whose text cannot be read as their type, one key per input.
@@ -111,6 +113,7 @@ ColumnLayout {
         property string entity
         property var initial
         property string accountId
+        property var currency
         // False while the text cannot be read as the field's type.
         property bool ok: true
 
@@ -198,22 +201,27 @@ ColumnLayout {
             }
         }
 
-        // Money (int fields named *_minor) is typed in major units with two decimals.
+        // Money (int fields named *_minor) is typed in major units, with as many decimals as
+        // the record's currency has (none for JPY); a change of currency keeps the amount typed.
         Component {
             id: numberInput
             TextField {
                 id: num
                 readonly property bool money: input.type === "int" && /_minor$/.test(input.name)
+                readonly property int digits: money ? Labels.moneyDigits(input.currency) : 0
                 readonly property string initialText: !Labels.isSet(input.initial) ? ""
-                                                      : money ? (Number(input.initial) / 100).toFixed(2)
+                                                      : money ? (Number(input.initial) / Math.pow(10, digits)).toFixed(digits)
                                                       : String(input.initial)
                 text: initialText
                 implicitHeight: 44
                 inputMethodHints: Qt.ImhFormattedNumbersOnly
                 validator: RegularExpressionValidator {
-                    regularExpression: num.money ? /^-?\d*([.,]\d{0,2})?$/ : input.type === "int" ? /^-?\d*$/ : /^-?\d*([.,]\d*)?$/
+                    regularExpression: num.money ? (num.digits > 0 ? new RegExp("^-?\\d*([.,]\\d{0," + num.digits + "})?$") : /^-?\d*$/)
+                                       : input.type === "int" ? /^-?\d*$/ : /^-?\d*([.,]\d*)?$/
                 }
-                onTextChanged: {
+                onDigitsChanged: read()
+                onTextChanged: read()
+                function read() {
                     if (text === initialText) {
                         input.ok = true;
                         input.valueEdited(input.initial);
@@ -226,9 +234,12 @@ ColumnLayout {
                         return;
                     }
                     const n = Number(t);
-                    input.ok = !isNaN(n) && /\d/.test(t);
+                    // More decimals than the currency has (12.50 once the currency is JPY) is
+                    // not an amount of it.
+                    const decimals = t.indexOf(".") >= 0 ? t.length - t.indexOf(".") - 1 : 0;
+                    input.ok = !isNaN(n) && /\d/.test(t) && (!money || decimals <= digits);
                     if (input.ok)
-                        input.valueEdited(money ? Math.round(n * 100) : input.type === "int" ? Math.trunc(n) : n);
+                        input.valueEdited(money ? Math.round(n * Math.pow(10, digits)) : input.type === "int" ? Math.trunc(n) : n);
                 }
             }
         }
@@ -401,6 +412,7 @@ ColumnLayout {
             entity: editor.entity
             initial: editor.initial
             accountId: editor.accountId
+            currency: editor.currency
             onValueEdited: v => editor.value = v
             onOkChanged: editor.setBad("", !ok)
         }
@@ -509,6 +521,7 @@ ColumnLayout {
                             entity: editor.entity
                             initial: box.current[member.modelData.name]
                             accountId: editor.accountId
+                            currency: editor.currency
                             Layout.fillWidth: true
                             onValueEdited: v => {
                                 box.current[member.modelData.name] = v;
@@ -591,6 +604,7 @@ ColumnLayout {
                                     entity: editor.entity
                                     initial: structs.entries[entryBox.index][entryMember.modelData.name]
                                     accountId: editor.accountId
+                                    currency: editor.currency
                                     Layout.fillWidth: true
                                     onValueEdited: v => {
                                         structs.entries[entryBox.index][entryMember.modelData.name] = v;

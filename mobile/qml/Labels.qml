@@ -1,5 +1,6 @@
 pragma Singleton
 import QtQuick
+import MCrm.Core
 
 // Every text the app derives from data: names of entities, fields and enum values, dates, money,
 // one-line summaries of records. The tables hold QT_TR_NOOP markers so lupdate extracts them
@@ -393,12 +394,17 @@ QtObject {
         return d ? Qt.formatDate(d, "yyyy-MM-dd") : "";
     }
 
-    // Money is stored in minor units; two decimals assumed (as for EUR, CNY, USD).
+    // Money is stored in minor units of its currency: cents (EUR, CNY, USD), yen (JPY, no
+    // decimals), fils (KWD, three). Two decimals while the currency is not set.
+    function moneyDigits(currency) {
+        return isSet(currency) ? Schema.currencyDigits(String(currency)) : 2;
+    }
     function money(minor, currency) {
         if (!isSet(minor))
             return "";
-        const amount = Number(minor) / 100;
-        const text = amount.toLocaleString(Qt.locale(), "f", 2);
+        const digits = moneyDigits(currency);
+        const amount = Number(minor) / Math.pow(10, digits);
+        const text = amount.toLocaleString(Qt.locale(), "f", digits);
         return isSet(currency) ? text + " " + currency : text;
     }
 

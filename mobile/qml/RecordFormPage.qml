@@ -30,6 +30,8 @@ Page {
     // changes the record meanwhile neither resets what the user typed nor gets sent back.
     property var original: null
     readonly property bool ready: original !== null
+    // The currency the form's money fields are typed in: its currency field as edited.
+    property var currency
     property bool triedToSave: false
     property string localError: ""
 
@@ -245,6 +247,11 @@ Page {
                     initial: page.initialFor(modelData.name)
                     error: page.errorFor(modelData.name)
                     accountId: page.accountId
+                    currency: page.currency
+                    onValueChanged: {
+                        if (modelData.name === "currency")
+                            page.currency = value;
+                    }
                     showInputErrors: page.triedToSave
                     Layout.fillWidth: true
                 }

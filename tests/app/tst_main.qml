@@ -269,6 +269,52 @@ TestCase {
         window.showPage("customers")
     }
 
+    // Money is typed in the units of the record's currency: yen have no decimals, euros two.
+    function test_7b_anAmountIsTypedInItsCurrencysUnits() {
+        Session.pauseSync()
+        // The form just opened: a form closed before may still be among the window's items.
+        const enter = function(name, currency, amount) {
+            window.showPage("customer")
+            const add = waitFor("add_opportunity")
+            tryVerify(function() { return add.visible && add.enabled }, 10000)
+            add.clicked()
+            const stack = waitFor("detailStack")
+            tryVerify(function() {
+                return stack.currentItem && stack.currentItem.objectName === "recordFormPage"
+                    && findChild(stack.currentItem, "field_amount_minor") !== null
+            }, 10000, "no opportunity form")
+            const form = stack.currentItem
+            const field = function(f) { return findChild(form, "field_" + f) }
+            textInputIn(field("name")).text = name
+            const stage = comboIn(field("stage"))
+            stage.currentIndex = 0
+            stage.activated(0)
+            textInputIn(field("currency")).text = currency
+            textInputIn(field("amount_minor")).text = amount
+            const save = findChild(form, "saveButton")
+            tryVerify(function() { return save.enabled }, 10000)
+            save.clicked()
+            tryVerify(function() { return amountOf(name) !== undefined }, 10000,
+                      "the new opportunity is not listed: " + form.localError + " " + form.generalError)
+        }
+        const amountOf = function(name) {
+            const items = waitFor("opportunities").items
+            for (let i = 0; i < items.length; ++i) {
+                if (items[i].name === name) return items[i].amount_minor
+            }
+            return undefined
+        }
+        enter("日元试点", "JPY", "1500")
+        tryVerify(function() { return amountOf("日元试点") === 1500 }, 10000,
+                  "1500 yen is 1500 minor units, not " + amountOf("日元试点"))
+        enter("欧元试点", "EUR", "15.5")
+        tryVerify(function() { return amountOf("欧元试点") === 1550 }, 10000,
+                  "15.50 euros are 1550 cents, not " + amountOf("欧元试点"))
+        Session.syncNow()
+        tryCompare(Session, "pendingCount", 0, 30000)
+        window.showPage("customers")
+    }
+
     function test_8_customersFilterByTerritory() {
         window.showPage("customers")
         const list = waitFor("customerList")
@@ -326,6 +372,16 @@ TestCase {
         Session.setLanguage("en")
         tryCompare(tab, "text", "Customers", 5000)
         Session.setLanguage("")
+    }
+
+    function test_8c_moneyHasItsCurrencysDecimals() {
+        compare(Labels.moneyDigits("EUR"), 2)
+        compare(Labels.moneyDigits("JPY"), 0)
+        compare(Labels.moneyDigits("KWD"), 3)
+        compare(Labels.moneyDigits(""), 2, "no currency yet: cents")
+        verify(/^1[,.]?234[.,]56 EUR$/.test(Labels.money(123456, "EUR")), Labels.money(123456, "EUR"))
+        verify(/^123[,.]?456 JPY$/.test(Labels.money(123456, "JPY")), Labels.money(123456, "JPY"))
+        verify(/^123[.,]456 KWD$/.test(Labels.money(123456, "KWD")), Labels.money(123456, "KWD"))
     }
 
     // Last: it ends the session.

@@ -2,6 +2,7 @@
 
 #include <QVariantMap>
 
+#include "mcrm/currency.h"
 #include "mcrm/schema.h"
 #include "mcrm/validation.h"
 
@@ -57,6 +58,10 @@ QStringList SchemaInfo::enumValues(const QString& entity, const QString& field) 
   if (found == nullptr) return out;
   for (const std::string& value : found->enum_values) out.push_back(QString::fromStdString(value));
   return out;
+}
+
+int SchemaInfo::currencyDigits(const QString& currency) const {
+  return CurrencyDigits(currency.toStdString());
 }
 
 }  // namespace mcrm::mobile

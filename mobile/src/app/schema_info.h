@@ -18,6 +18,8 @@ class SchemaInfo : public QObject {
   // maxLength, min, max, hasRange, members (for structs)}. Empty for an unknown entity.
   Q_INVOKABLE QVariantList fields(const QString& entity) const;
   Q_INVOKABLE QStringList enumValues(const QString& entity, const QString& field) const;
+  // How many decimals money in `currency` has (mcrm/currency.h): money fields hold minor units.
+  Q_INVOKABLE int currencyDigits(const QString& currency) const;
 };
 
 }  // namespace mcrm::mobile
