@@ -59,6 +59,16 @@ TestCase {
         }
         return null
     }
+    // The form on top of the detail stack once it shows `field`: a form closed before may still
+    // be among the window's items, so its fields and buttons are looked for in this one only.
+    function openedForm(field) {
+        const stack = waitFor("detailStack")
+        tryVerify(function() {
+            return stack.currentItem && stack.currentItem.objectName === "recordFormPage"
+                && findChild(stack.currentItem, "field_" + field) !== null
+        }, 10000, "no form with " + field)
+        return stack.currentItem
+    }
     function textInputIn(item) {
         return findWhere(item, function(x) { return x.cursorPosition !== undefined && x.text !== undefined })
     }
@@ -135,13 +145,12 @@ TestCase {
     function test_4_anAccountCreatedOfflineIsFoundAndMarkedUntilTheServerHasIt() {
         Session.pauseSync()  // as if the network were gone: the change stays on the device
         mouseClick(waitFor("addAccountButton"))
-        const form = waitFor("recordFormPage")
-        tryVerify(function() { return find("field_name") !== null }, 10000)
-        textInputIn(find("field_name")).text = "Bergbauernhof Testalm"
-        const kind = comboIn(find("field_kind"))
+        const form = openedForm("name")
+        textInputIn(findChild(form, "field_name")).text = "Bergbauernhof Testalm"
+        const kind = comboIn(findChild(form, "field_kind"))
         kind.currentIndex = 0
         kind.activated(0)
-        const save = waitFor("saveButton")
+        const save = findChild(form, "saveButton")
         tryVerify(function() { return save.enabled }, 10000, "the form never got ready")
         mouseClick(save)
         // Saved: the new customer opens.
@@ -247,14 +256,13 @@ TestCase {
         const log = waitFor("logInteractionButton")
         tryVerify(function() { return log.visible && log.enabled }, 10000)
         log.clicked()
-        tryVerify(function() { return find("field_subject") !== null }, 10000)
-        textInputIn(find("field_subject")).text = "试用装置回访"
-        const channel = comboIn(find("field_channel"))
+        const form = openedForm("subject")
+        textInputIn(findChild(form, "field_subject")).text = "试用装置回访"
+        const channel = comboIn(findChild(form, "field_channel"))
         channel.currentIndex = channel.indexOfValue("visit")
         channel.activated(channel.currentIndex)
-        const save = waitFor("saveButton")
+        const save = findChild(form, "saveButton")
         tryVerify(function() { return save.enabled }, 10000)
-        const form = waitFor("recordFormPage")
         save.clicked()
         // Back on the customer: the visit heads the timeline, newest first, marked as not sent.
         const timeline = waitFor("timeline")
@@ -272,18 +280,12 @@ TestCase {
     // Money is typed in the units of the record's currency: yen have no decimals, euros two.
     function test_7b_anAmountIsTypedInItsCurrencysUnits() {
         Session.pauseSync()
-        // The form just opened: a form closed before may still be among the window's items.
         const enter = function(name, currency, amount) {
             window.showPage("customer")
             const add = waitFor("add_opportunity")
             tryVerify(function() { return add.visible && add.enabled }, 10000)
             add.clicked()
-            const stack = waitFor("detailStack")
-            tryVerify(function() {
-                return stack.currentItem && stack.currentItem.objectName === "recordFormPage"
-                    && findChild(stack.currentItem, "field_amount_minor") !== null
-            }, 10000, "no opportunity form")
-            const form = stack.currentItem
+            const form = openedForm("amount_minor")
             const field = function(f) { return findChild(form, "field_" + f) }
             textInputIn(field("name")).text = name
             const stage = comboIn(field("stage"))
