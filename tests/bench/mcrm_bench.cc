@@ -839,10 +839,11 @@ int Import() {
   const double rate = n / seconds;
   std::printf(
       "{\"bench\":\"import\",\"store\":\"%s\",\"path\":\"BackOffice ImportCsv in process (CSV "
-      "reading, per-row checks, the write path in batches of %d)\",\"rows\":%d,\"bytes\":%zu,"
+      "reading, per-row checks, the write path in batches of %d, %d at a time)\",\"rows\":%d,"
+      "\"bytes\":%zu,"
       "\"seconds\":%.3f,\"rows_per_s\":%.0f,\"limit_rows_per_s\":%.0f,\"ratio\":%.3f}\n",
-      target.kind.c_str(), server::kImportBatchRows, n, csv.size(), seconds, rate, limit,
-      limit > 0 ? rate / limit : 0.0);
+      target.kind.c_str(), server::kImportBatchRows, server::kImportWriters, n, csv.size(), seconds,
+      rate, limit, limit > 0 ? rate / limit : 0.0);
   return 0;
 }
 
