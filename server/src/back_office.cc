@@ -387,7 +387,7 @@ absl::StatusOr<v1::ImportCsvResponse> BackOffice::ImportCsv(const Caller& caller
                                                             const v1::ImportCsvRequest& request,
                                                             ImportSeen* seen) {
   RETURN_IF_ERROR(CheckBackOffice(caller));
-  return server::ImportCsv(store_, writes_, caller, request, seen);
+  return server::ImportCsv(writes_, caller, request, seen);
 }
 
 absl::StatusOr<v1::ExportCsvResponse> BackOffice::ExportCsv(const Caller& caller,

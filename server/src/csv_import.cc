@@ -279,64 +279,88 @@ struct PendingRow {
   std::vector<int> columns;  // the columns of `fields`, for the problem reports
 };
 
-// Writes one batch: creates for new ids, updates of the fields that differ for stored ones.
-absl::Status WriteBatchOfRows(Store& store, WritePath& writes, const Caller& caller,
-                              EntityType entity, const std::vector<PendingRow>& rows, bool dry_run,
+// Writes one batch in one transaction of the write path: creates for new ids, updates of the
+// fields that differ for stored ones. The stored records are read (and locked) by the batch's
+// own load, and each row is compared with them there: read once, and no other writer can change
+// them between the comparison and the write.
+absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityType entity,
+                              const std::vector<PendingRow>& rows, bool dry_run,
                               v1::ImportCsvResponse& response) {
-  std::vector<std::string> ids;
-  for (const PendingRow& row : rows) ids.push_back(row.id);
-  ASSIGN_OR_RETURN(std::vector<StoredRecord> stored, store.ReadRecords(ids));
-  absl::flat_hash_map<std::string, const Record*> current;
-  for (const StoredRecord& r : stored) current[r.record.id] = &r.record;
-
-  std::vector<ChangeSet> changes;
-  std::vector<const PendingRow*> change_rows;
-  for (const PendingRow& row : rows) {
-    const auto it = current.find(row.id);
-    ChangeSet change;
-    change.entity = entity;
-    change.record_id = row.id;
-    if (it == current.end() || it->second->meta.deleted) {
-      if (it != current.end()) {
-        AddProblem(response, row.line, "", "the record was deleted; it is not made again");
-        response.set_refused(response.refused() + 1);
-        continue;
-      }
-      for (const auto& [number, value] : row.fields) {
-        if (!value.is_null()) change.changed[number] = value;
-      }
-    } else {
-      const Record& record = *it->second;
-      if (record.entity != entity) {
-        AddProblem(response, row.line, "",
-                   absl::StrCat("the id names a ", EntityName(record.entity)));
-        response.set_refused(response.refused() + 1);
-        continue;
-      }
-      change.base_version = record.meta.server_version;
-      for (const auto& [number, value] : row.fields) {
-        if (record.Get(number) != value) change.changed[number] = value;
-      }
-      if (change.changed.empty()) {
-        response.set_unchanged(response.unchanged() + 1);
-        continue;
-      }
+  const Author author = Author::Import(caller);
+  // What the load needs: every row's id and the records its values name (its account).
+  std::vector<ChangeSet> wanted(rows.size());
+  std::vector<const ChangeSet*> load;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    wanted[i].entity = entity;
+    wanted[i].record_id = rows[i].id;
+    for (const auto& [number, value] : rows[i].fields) {
+      if (!value.is_null()) wanted[i].changed[number] = value;
     }
-    changes.push_back(std::move(change));
-    change_rows.push_back(&row);
+    load.push_back(&wanted[i]);
   }
-  if (changes.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::vector<WriteResult> results,
-                   writes.Write(Author::Import(caller), std::move(changes), dry_run));
-  for (size_t i = 0; i < results.size(); ++i) {
-    const WriteResult& result = results[i];
-    if (result.result == MergeResult::kRejected) {
-      AddProblem(response, change_rows[i]->line, "", result.status.message());
-      response.set_refused(response.refused() + 1);
-    } else if (current.contains(change_rows[i]->id)) {
-      response.set_updated(response.updated() + 1);
-    } else {
-      response.set_created(response.created() + 1);
+  // What became of each row; made anew each time the transaction runs (it may run again).
+  enum class Outcome { kCreated, kUpdated, kUnchanged, kRefused };
+  std::vector<std::pair<Outcome, std::string>> outcomes;
+  RETURN_IF_ERROR(writes.Transact(
+      author,
+      [&](StoreTx&, WriteBatch& batch) -> absl::Status {
+        outcomes.assign(rows.size(), {Outcome::kUnchanged, ""});
+        RETURN_IF_ERROR(batch.Load(load));
+        for (size_t i = 0; i < rows.size(); ++i) {
+          const PendingRow& row = rows[i];
+          const StoredRecord* current = batch.Current(row.id);
+          ChangeSet change;
+          change.entity = entity;
+          change.record_id = row.id;
+          if (current == nullptr || current->record.meta.deleted) {
+            if (current != nullptr) {
+              outcomes[i] = {Outcome::kRefused, "the record was deleted; it is not made again"};
+              continue;
+            }
+            change.changed = wanted[i].changed;
+          } else {
+            const Record& record = current->record;
+            if (record.entity != entity) {
+              outcomes[i] = {Outcome::kRefused,
+                             absl::StrCat("the id names a ", EntityName(record.entity))};
+              continue;
+            }
+            change.base_version = record.meta.server_version;
+            for (const auto& [number, value] : row.fields) {
+              if (record.Get(number) != value) change.changed[number] = value;
+            }
+            if (change.changed.empty()) continue;  // unchanged
+          }
+          const bool create = current == nullptr;
+          if (absl::Status prepared = writes.Prepare(author, change); !prepared.ok()) {
+            outcomes[i] = {Outcome::kRefused, std::string(prepared.message())};
+            continue;
+          }
+          const WriteResult result = batch.Apply(change);
+          if (result.result == MergeResult::kRejected) {
+            outcomes[i] = {Outcome::kRefused, std::string(result.status.message())};
+          } else {
+            outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, ""};
+          }
+        }
+        return absl::OkStatus();
+      },
+      dry_run));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    switch (outcomes[i].first) {
+      case Outcome::kCreated:
+        response.set_created(response.created() + 1);
+        break;
+      case Outcome::kUpdated:
+        response.set_updated(response.updated() + 1);
+        break;
+      case Outcome::kUnchanged:
+        response.set_unchanged(response.unchanged() + 1);
+        break;
+      case Outcome::kRefused:
+        AddProblem(response, rows[i].line, "", outcomes[i].second);
+        response.set_refused(response.refused() + 1);
+        break;
     }
   }
   return absl::OkStatus();
@@ -437,8 +461,7 @@ std::string IdOfKey(EntityType entity, absl::string_view key) {
   return MakeUuidV7(static_cast<int64_t>(a >> 24), a, b).ToString();
 }
 
-absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
-                                                const Caller& caller,
+absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller& caller,
                                                 const v1::ImportCsvRequest& request,
                                                 ImportSeen* seen_before) {
   ASSIGN_OR_RETURN(EntityType entity, wire::EntityFromName(request.entity(), "entity"));
@@ -469,7 +492,7 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
   ImportSeen& seen = seen_before != nullptr ? *seen_before : seen_here;
   ImportWriters writers(
       [&](const std::vector<PendingRow>& rows, v1::ImportCsvResponse& written) {
-        return WriteBatchOfRows(store, writes, caller, entity, rows, request.dry_run(), written);
+        return WriteBatchOfRows(writes, caller, entity, rows, request.dry_run(), written);
       },
       response);
   std::vector<PendingRow> batch;

@@ -42,8 +42,7 @@ using ImportSeen = absl::flat_hash_map<std::string, int64_t>;
 // for a file that cannot be read as a whole (its encoding, its header, malformed quoting); row
 // problems are reported in the answer and those rows left out. `seen` carries the records met
 // across the parts of one file (ImportCsvParts); null for a file sent whole.
-absl::StatusOr<v1::ImportCsvResponse> ImportCsv(Store& store, WritePath& writes,
-                                                const Caller& caller,
+absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller& caller,
                                                 const v1::ImportCsvRequest& request,
                                                 ImportSeen* seen = nullptr);
 

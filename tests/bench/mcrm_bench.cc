@@ -812,7 +812,7 @@ int Import() {
   request.set_entity("account");
   request.set_csv(csv);
   const auto start = Clock::now();
-  auto imported = server::ImportCsv(*target.store, writes, office, request);
+  auto imported = server::ImportCsv(writes, office, request);
   const double seconds = Seconds(start);
   if (!imported.ok()) Die(imported.status().message());
   if (imported->created() != static_cast<uint32_t>(n)) {

@@ -52,7 +52,7 @@ TEST(CsvImportTest, TheAnswerListsTheFirstProblemsOfTheFileWhicheverBatchFoundTh
   v1::ImportCsvRequest request;
   request.set_entity("account");
   request.set_csv(csv);
-  auto answer = ImportCsv(**store, writes, office, request);
+  auto answer = ImportCsv(writes, office, request);
   ASSERT_TRUE(answer.ok()) << answer.status();
 
   EXPECT_EQ(answer->rows(), static_cast<uint32_t>(kRows));
