@@ -20,7 +20,7 @@ packages=(
   libpq-dev                        # libpq itself, for results in binary format
   libabsl-dev                      # absl::Status, flags, containers, synchronization
   libsqlite3-dev                   # embedded server store and the device replica
-  libicu-dev                       # the replica's Chinese (pinyin) sort order of names
+  libicu-dev                       # the one order of names (pinyin) and currencies' decimals
   libsodium-dev                    # Argon2id password hashing, random tokens
   libcli11-dev                     # mcrm-admin's argument parser
   libcsv-dev                       # CSV reading and writing for the back office's import and export
