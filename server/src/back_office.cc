@@ -171,7 +171,7 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::CreateRecord(
   ChangeSet change;
   ASSIGN_OR_RETURN(change.entity, EntityOf(request.entity()));
   if (request.id().empty()) {
-    change.record_id = ids_.NextString(writes_.now_ms());
+    change.record_id = writes_.NewRecordId();
   } else {
     RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
     change.record_id = request.id();

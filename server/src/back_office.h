@@ -55,7 +55,6 @@ class BackOffice {
 
   Store& store_;
   WritePath& writes_;
-  UuidV7Generator ids_;
 };
 
 }  // namespace mcrm::server

@@ -1,7 +1,5 @@
 #include "csv_import.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -274,6 +272,9 @@ absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<s
 // One row on its way.
 struct PendingRow {
   int64_t line = 0;
+  // The row's stable key, in a file with a key column; its record's id is then found (or made)
+  // when the row is written. Otherwise the id the row names.
+  std::string key;
   std::string id;
   FieldMap fields;           // the row's values; null for empty cells
   std::vector<int> columns;  // the columns of `fields`, for the problem reports
@@ -290,9 +291,11 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
   // What the load needs: every row's id and the records its values name (its account).
   std::vector<ChangeSet> wanted(rows.size());
   std::vector<const ChangeSet*> load;
+  std::vector<std::string> keys;
   for (size_t i = 0; i < rows.size(); ++i) {
     wanted[i].entity = entity;
     wanted[i].record_id = rows[i].id;
+    if (!rows[i].key.empty()) keys.push_back(rows[i].key);
     for (const auto& [number, value] : rows[i].fields) {
       if (!value.is_null()) wanted[i].changed[number] = value;
     }
@@ -303,15 +306,32 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
   std::vector<std::pair<Outcome, std::string>> outcomes;
   RETURN_IF_ERROR(writes.Transact(
       author,
-      [&](StoreTx&, WriteBatch& batch) -> absl::Status {
+      [&](StoreTx& tx, WriteBatch& batch) -> absl::Status {
         outcomes.assign(rows.size(), {Outcome::kUnchanged, ""});
+        // Keys name the records earlier imports made for them; a new key gets a new record,
+        // with an id of now, and names it from this transaction's commit on.
+        std::vector<std::pair<std::string, std::string>> new_keys;
+        if (!keys.empty()) {
+          ASSIGN_OR_RETURN(auto known, tx.IdsOfKeys(entity, keys));
+          for (size_t i = 0; i < rows.size(); ++i) {
+            if (rows[i].key.empty()) continue;
+            const auto it = known.find(rows[i].key);
+            if (it != known.end()) {
+              wanted[i].record_id = it->second;
+            } else {
+              wanted[i].record_id = writes.NewRecordId();
+              new_keys.emplace_back(rows[i].key, wanted[i].record_id);
+            }
+          }
+        }
         RETURN_IF_ERROR(batch.Load(load));
         for (size_t i = 0; i < rows.size(); ++i) {
           const PendingRow& row = rows[i];
-          const StoredRecord* current = batch.Current(row.id);
+          const std::string& id = wanted[i].record_id;
+          const StoredRecord* current = batch.Current(id);
           ChangeSet change;
           change.entity = entity;
-          change.record_id = row.id;
+          change.record_id = id;
           if (current == nullptr || current->record.meta.deleted) {
             if (current != nullptr) {
               outcomes[i] = {Outcome::kRefused, "the record was deleted; it is not made again"};
@@ -343,7 +363,7 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
             outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, ""};
           }
         }
-        return absl::OkStatus();
+        return tx.SaveKeys(entity, new_keys);
       },
       dry_run));
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -446,21 +466,6 @@ bool IsImportable(EntityType entity) {
          entity == EntityType::kOrder;
 }
 
-std::string IdOfKey(EntityType entity, absl::string_view key) {
-  // A keyed hash of entity and key: the same key names the same record, in any file.
-  unsigned char digest[16];
-  const std::string input = absl::StrCat(EntityName(entity), "\n", key);
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()),
-                     input.size(), nullptr, 0);
-  uint64_t a = 0, b = 0;
-  for (int i = 0; i < 8; ++i) {
-    a = (a << 8) | digest[i];
-    b = (b << 8) | digest[8 + i];
-  }
-  // The time bits come from the hash too (any 48-bit value is a valid UUIDv7 time).
-  return MakeUuidV7(static_cast<int64_t>(a >> 24), a, b).ToString();
-}
-
 absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller& caller,
                                                 const v1::ImportCsvRequest& request,
                                                 ImportSeen* seen_before) {
@@ -518,9 +523,9 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
       }
       pending.id = key;
     } else {
-      pending.id = IdOfKey(entity, key);
+      pending.key = key;
     }
-    if (auto [it, fresh] = seen.emplace(pending.id, line); !fresh) {
+    if (auto [it, fresh] = seen.emplace(key, line); !fresh) {
       AddProblem(response, line, key_name, absl::StrCat("repeats line ", it->second));
       response.set_refused(response.refused() + 1);
       continue;

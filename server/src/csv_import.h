@@ -9,9 +9,11 @@
 // JSON, members by name. An empty cell is an unset field.
 //
 // Keys: a column "id" holds record ids (canonical UUIDv7) as exported; otherwise a column "key"
-// holds the row's stable key from the system the file comes from, and the record id is made
-// from it, so the same key always names the same record: importing a file twice creates nothing
-// twice, and an edited file updates exactly the rows that changed.
+// holds the row's stable key from the system the file comes from (a customer number). The first
+// import of a key makes a record (with an id of that moment, as every record has) and the store
+// remembers which record the key names (StoreTx::IdsOfKeys), so the same key always names the
+// same record: importing a file twice creates nothing twice, and an edited file updates exactly
+// the rows that changed.
 #pragma once
 
 #include <cstdint>
@@ -34,8 +36,8 @@ inline constexpr int kImportWriters = 2;
 // The entities a CSV file may hold.
 bool IsImportable(EntityType entity);
 
-// The records an import has met so far, by id: the file line of the row that named each. A row
-// that names one again is refused as a repeat.
+// The records an import has met so far, by the key or id its row named: the file line of that
+// row. A row that names one again is refused as a repeat.
 using ImportSeen = absl::flat_hash_map<std::string, int64_t>;
 
 // Imports `request.csv` for `caller` (checked by the caller of this function). INVALID_ARGUMENT
@@ -48,8 +50,5 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
 
 // One page of an entity's records as CSV (the first page with the header), at most about 3 MiB.
 absl::StatusOr<v1::ExportCsvResponse> ExportCsv(Store& store, const v1::ExportCsvRequest& request);
-
-// The record id a stable key names for `entity`: a UUIDv7 made from a hash of both.
-std::string IdOfKey(EntityType entity, absl::string_view key);
 
 }  // namespace mcrm::server

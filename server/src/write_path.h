@@ -121,6 +121,9 @@ class WritePath {
                                                  bool dry_run = false);
 
   int64_t now_ms() const { return now_ms_(); }
+  // An id for a record the server makes (a back-office create without one, an import's new key):
+  // a UUIDv7 of the server's clock, later than every id made before it here.
+  std::string NewRecordId() { return record_ids_.NextString(now_ms_()); }
 
  private:
   Store& store_;
@@ -128,6 +131,7 @@ class WritePath {
   std::function<int64_t()> now_ms_;
   CommitListener on_commit_;
   UuidV7Generator mutation_ids_;
+  UuidV7Generator record_ids_;
 };
 
 }  // namespace mcrm::server

@@ -129,7 +129,8 @@ Target OpenTarget(Cluster& cluster) {
       pqxx::work tx(c);
       tx.exec0(
           "DROP TABLE IF EXISTS records, mutation_results, conflicts, credentials, devices, "
-          "sessions, scope_exits, user_resync, store_state, mcrm_store_schema, bench_limit, "
+          "sessions, scope_exits, user_resync, store_state, mcrm_store_schema, record_keys, "
+          "bench_limit, "
           "bench_copy "
           "CASCADE");
       tx.commit();

@@ -1,10 +1,13 @@
-// A CSV import through the write path, on both stores, with more problems than an answer lists:
-// problems found when the rows are checked (ahead of the batches being written) and problems
-// found when a batch is written (later) come out as the first of the file, whenever found.
+// A CSV import through the write path, on both stores: the problems an answer lists (more than it
+// can hold: problems found when the rows are checked, ahead of the batches being written, and
+// problems found when a batch is written, later, come out as the first of the file, whenever
+// found), and the stable keys that name records across imports.
 #include "csv_import.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "mcrm/scope_rule.h"
@@ -68,6 +71,116 @@ TEST(CsvImportTest, TheAnswerListsTheFirstProblemsOfTheFileWhicheverBatchFoundTh
     ASSERT_EQ(answer->problems(k).line(), 1200 + k) << k;
     EXPECT_EQ(answer->problems(k).column(), "kind");
   }
+}
+
+// The ids the store holds for these keys of accounts (key -> id).
+absl::flat_hash_map<std::string, std::string> AccountIdsOfKeys(Store& store,
+                                                               std::vector<std::string> keys) {
+  absl::flat_hash_map<std::string, std::string> ids;
+  const absl::Status read = store.Transact([&](StoreTx& tx) -> absl::Status {
+    auto found = tx.IdsOfKeys(EntityType::kAccount, keys);
+    if (!found.ok()) return found.status();
+    ids = *std::move(found);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(read.ok()) << read;
+  return ids;
+}
+
+v1::ImportCsvRequest AccountsCsv(std::string csv, bool dry_run = false) {
+  v1::ImportCsvRequest request;
+  request.set_entity("account");
+  request.set_csv(std::move(csv));
+  request.set_dry_run(dry_run);
+  return request;
+}
+
+TEST(CsvImportTest, AKeyNamesTheRecordItsFirstImportMadeWhoseIdTellsWhen) {
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest());
+  ASSERT_TRUE(store.ok()) << store.status();
+  int64_t now = kT;
+  HybridClock clock("server", [&] { return now; });
+  WritePath writes(**store, clock, [&] { return now; });
+  const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
+
+  auto first = ImportCsv(writes, office,
+                         AccountsCsv("key,name,kind\nERP-1,Alpha,organization\n"
+                                     "ERP-2,Beta,organization\n"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->created(), 2u);
+  auto ids = AccountIdsOfKeys(**store, {"ERP-1", "ERP-2"});
+  ASSERT_EQ(ids.size(), 2u);
+  for (const auto& [key, id] : ids) {
+    auto uuid = ParseUuid(id);
+    ASSERT_TRUE(uuid.ok()) << key << ": " << id;
+    EXPECT_TRUE(IsUuidV7(id)) << id;
+    EXPECT_EQ(uuid->unix_ms(), kT) << key << "'s record was made at the first import";
+  }
+  EXPECT_NE(ids["ERP-1"], ids["ERP-2"]);
+
+  // An hour later, the edited file: one row changed, one the same, one new.
+  now = kT + 3600000;
+  auto second = ImportCsv(writes, office,
+                          AccountsCsv("key,name,kind\nERP-1,Alpha GmbH,organization\n"
+                                      "ERP-2,Beta,organization\nERP-3,Gamma,organization\n"));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->created(), 1u);
+  EXPECT_EQ(second->updated(), 1u);
+  EXPECT_EQ(second->unchanged(), 1u);
+  auto after = AccountIdsOfKeys(**store, {"ERP-1", "ERP-2", "ERP-3"});
+  EXPECT_EQ(after["ERP-1"], ids["ERP-1"]);
+  EXPECT_EQ(after["ERP-2"], ids["ERP-2"]);
+  ASSERT_TRUE(after.contains("ERP-3"));
+  EXPECT_EQ(ParseUuid(after["ERP-3"])->unix_ms(), now);
+  auto alpha = (*store)->ReadRecords({ids["ERP-1"]});
+  ASSERT_TRUE(alpha.ok() && alpha->size() == 1u);
+  EXPECT_EQ((*alpha)[0].record.Get("name"), Value::String("Alpha GmbH"));
+
+  // A dry run says a new key would make a record, and leaves the key naming nothing.
+  auto dry =
+      ImportCsv(writes, office, AccountsCsv("key,name,kind\nERP-4,Delta,organization\n", true));
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->created(), 1u);
+  EXPECT_TRUE(AccountIdsOfKeys(**store, {"ERP-4"}).empty());
+}
+
+TEST(CsvImportTest, TwoImportsOfTheSameNewKeysAtOnceMakeEachRecordOnce) {
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest());
+  ASSERT_TRUE(store.ok()) << store.status();
+  HybridClock clock("server", [] { return kT; });
+  WritePath writes(**store, clock, [] { return kT; });
+  const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
+  constexpr int kRows = 1200;  // three batches each
+  std::string csv = "key,name,kind\n";
+  std::vector<std::string> keys;
+  for (int i = 0; i < kRows; ++i) {
+    keys.push_back(absl::StrCat("K-", i));
+    absl::StrAppend(&csv, keys.back(), ",Account ", i, ",organization\n");
+  }
+  absl::StatusOr<v1::ImportCsvResponse> answers[2];
+  {
+    std::thread other([&] { answers[1] = ImportCsv(writes, office, AccountsCsv(csv)); });
+    answers[0] = ImportCsv(writes, office, AccountsCsv(csv));
+    other.join();
+  }
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status();
+  ASSERT_TRUE(answers[1].ok()) << answers[1].status();
+  // Whichever came first to each batch made its records; the other found them made.
+  EXPECT_EQ(answers[0]->created() + answers[1]->created(), static_cast<uint32_t>(kRows));
+  EXPECT_EQ(answers[0]->unchanged() + answers[1]->unchanged(), static_cast<uint32_t>(kRows));
+  EXPECT_EQ(answers[0]->refused() + answers[1]->refused(), 0u);
+  EXPECT_EQ(AccountIdsOfKeys(**store, keys).size(), static_cast<size_t>(kRows));
+  FindQuery all;
+  all.entity = EntityType::kAccount;
+  all.limit = kMaxFindLimit;
+  int64_t accounts = 0;
+  do {
+    auto page = (*store)->Find(all);
+    ASSERT_TRUE(page.ok()) << page.status();
+    accounts += static_cast<int64_t>(page->records.size());
+    all.page_token = page->next_page_token;
+  } while (!all.page_token.empty());
+  EXPECT_EQ(accounts, kRows) << "no key made a second record";
 }
 
 }  // namespace

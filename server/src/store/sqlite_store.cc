@@ -141,6 +141,15 @@ ALTER TABLE devices ADD COLUMN last_sync_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN unsent_changes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX devices_by_user ON devices(user_id);
 )sql",
+    // 8: the stable keys imports name records by (as in the PostgreSQL store).
+    R"sql(
+CREATE TABLE record_keys (
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (entity, key)
+) WITHOUT ROWID;
+)sql",
 };
 
 // The database's clock in ms since the Unix epoch, as SQL.
@@ -332,6 +341,31 @@ class SqliteTx final : public StoreTx {
                    "ON CONFLICT (user_id) DO UPDATE SET position = ?2");
     stmt.Text(1, user_id).Int(2, seq);
     return stmt.Run();
+  }
+
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> IdsOfKeys(
+      EntityType entity, absl::Span<const std::string> keys) override {
+    absl::flat_hash_map<std::string, std::string> out;
+    Statement stmt(db_, "SELECT id FROM record_keys WHERE entity = ?1 AND key = ?2");
+    for (const std::string& key : keys) {
+      stmt.Reset();
+      stmt.Text(1, EntityName(entity)).Text(2, key);
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (row) out[key] = stmt.ColumnText(0);
+    }
+    return out;
+  }
+
+  // One writer at a time: no other transaction can take a key between IdsOfKeys and this.
+  absl::Status SaveKeys(EntityType entity,
+                        absl::Span<const std::pair<std::string, std::string>> keys) override {
+    Statement stmt(db_, "INSERT INTO record_keys (entity, key, id) VALUES (?1, ?2, ?3)");
+    for (const auto& [key, id] : keys) {
+      stmt.Reset();
+      stmt.Text(1, EntityName(entity)).Text(2, key).Text(3, id);
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
   }
 
  private:

@@ -127,6 +127,14 @@ class StoreTx {
   // The user's scope itself changed (territories, role): their devices' older cursors get
   // "resync required".
   virtual absl::Status RequireResync(absl::string_view user_id) = 0;
+  // The stable keys imports name records of `entity` by (a customer number of the system a file
+  // comes from): key -> record id, for those of `keys` that name a record.
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, std::string>> IdsOfKeys(
+      EntityType entity, absl::Span<const std::string> keys) = 0;
+  // From now on each key names its record (key, record id). ABORTED (the transaction is to be run
+  // again) when another transaction gave one of these keys to a record meanwhile.
+  virtual absl::Status SaveKeys(EntityType entity,
+                                absl::Span<const std::pair<std::string, std::string>> keys) = 0;
 
  protected:
   std::string author_user_id_;
@@ -234,6 +242,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, int pool_size);
 
 // The newest schema migration this build knows; a database beyond it is refused.
-inline constexpr int kStoreSchemaVersion = 7;
+inline constexpr int kStoreSchemaVersion = 8;
 
 }  // namespace mcrm::server

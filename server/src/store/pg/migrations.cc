@@ -125,6 +125,17 @@ ALTER TABLE devices ADD COLUMN last_sync_ms bigint NOT NULL DEFAULT 0,
   ADD COLUMN unsent_changes integer NOT NULL DEFAULT 0;
 CREATE INDEX devices_by_user ON devices (user_id);
 )sql",
+    // 8: the stable keys imports name records by. Imported records get time-ordered ids like
+    // every other record, and a key finds its record here. Keys are only ever compared for
+    // equality: bytewise ("C") is enough, and cheaper than a language's collation.
+    R"sql(
+CREATE TABLE record_keys (
+  entity text COLLATE "C" NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  id uuid NOT NULL,
+  PRIMARY KEY (entity, key)
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 

@@ -164,4 +164,42 @@ absl::Status PgTx::RequireResync(absl::string_view user_id) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> PgTx::IdsOfKeys(
+    EntityType entity, absl::Span<const std::string> keys) {
+  absl::flat_hash_map<std::string, std::string> out;
+  if (keys.empty()) return out;
+  // One index probe per key (ProbeEach), whatever the planner guesses of a young table.
+  static const std::string kSql = ProbeEach(
+      "r.key, r.id::text", "SELECT key, id FROM record_keys WHERE entity = $2 AND key = k.id");
+  const BinaryRows rows = BinaryRows::Exec(
+      tx_, kSql, std::vector<std::string>{ArrayLiteral(keys), std::string(EntityName(entity))});
+  for (int i = 0; i < rows.size(); ++i) out[rows.Get(i, 0)] = std::string(rows.Get(i, 1));
+  return out;
+}
+
+absl::Status PgTx::SaveKeys(EntityType entity,
+                            absl::Span<const std::pair<std::string, std::string>> keys) {
+  if (keys.empty()) return absl::OkStatus();
+  std::vector<std::string> names, ids;
+  names.reserve(keys.size());
+  ids.reserve(keys.size());
+  for (const auto& [key, id] : keys) {
+    names.push_back(key);
+    ids.push_back(id);
+  }
+  // A key another transaction gave a record first (the insert waited for that one to end) ends
+  // this transaction; it runs again and finds that record. A plain insert, not ON CONFLICT:
+  // that would look each key up a second time, and cost an import a tenth more.
+  try {
+    tx_.exec_params0(
+        "INSERT INTO record_keys (entity, key, id) SELECT $1, k, i::uuid FROM "
+        "unnest($2::text[], $3::text[]) AS u(k, i)",
+        std::string(EntityName(entity)), ArrayLiteral(names), ArrayLiteral(ids));
+  } catch (const pqxx::unique_violation&) {
+    return absl::AbortedError(
+        "an import gave one of these keys to a record meanwhile; send the rows again");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace mcrm::server

@@ -32,6 +32,10 @@ class PgTx final : public StoreTx {
   absl::Status RecordScopeExits(absl::Span<const Record> before) override;
   absl::Status TouchRecordsOfAccounts(absl::Span<const std::string> account_ids) override;
   absl::Status RequireResync(absl::string_view user_id) override;
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> IdsOfKeys(
+      EntityType entity, absl::Span<const std::string> keys) override;
+  absl::Status SaveKeys(EntityType entity,
+                        absl::Span<const std::pair<std::string, std::string>> keys) override;
 
  private:
   pqxx::dbtransaction& tx_;
