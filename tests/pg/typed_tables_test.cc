@@ -105,6 +105,43 @@ TEST_F(TypedTablesTest, AnAnalystSelectsFieldsByNameWithTheirSqlTypes) {
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM crm.opportunities")[0].as<int>(), 0);
 }
 
+TEST_F(TypedTablesTest, TextAndListsReadBackAsWrittenWhateverCharactersTheyHold) {
+  // What a CSV or a hand-typed form may bring: quotes, backslashes, commas, braces, the word
+  // NULL, line breaks and Chinese, in a text field and in the items of a list.
+  const std::string name = "Müller \"Bau\" \\ GmbH, {Nord} NULL";
+  const std::string notes = "line one\nline \"two\"\t\\end";
+  const std::vector<std::string> tags = {"a;b", "{x}", "\"q\"", "back\\slash", "NULL", "华为 电气"};
+  const std::string id = CreateAccount(name, ids_.NextString(kT));
+  ChangeSet edit;
+  edit.entity = EntityType::kAccount;
+  edit.record_id = id;
+  edit.base_version = 1;
+  std::vector<Value> tag_values;
+  for (const std::string& tag : tags) tag_values.push_back(Value::String(tag));
+  edit.changed[Spec(EntityType::kAccount).FieldByName("tags")->number] =
+      Value::ListOf(std::move(tag_values));
+  edit.changed[Spec(EntityType::kAccount).FieldByName("notes")->number] = Value::String(notes);
+  auto results = writes_->Write(Author::BackOffice(office_), {edit});
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_NE((*results)[0].result, MergeResult::kRejected) << (*results)[0].status;
+
+  pqxx::connection psql(uri_);
+  pqxx::work tx(psql);
+  const pqxx::row row =
+      tx.exec_params1("SELECT name, notes, cardinality(tags) FROM crm.accounts WHERE id = $1", id);
+  EXPECT_EQ(row[0].as<std::string>(), name);
+  EXPECT_EQ(row[1].as<std::string>(), notes);
+  ASSERT_EQ(row[2].as<size_t>(), tags.size());
+  const pqxx::result items = tx.exec_params(
+      "SELECT t FROM crm.accounts, unnest(tags) WITH ORDINALITY AS u(t, n) WHERE id = $1 ORDER "
+      "BY n",
+      id);
+  for (size_t i = 0; i < tags.size(); ++i) {
+    EXPECT_FALSE(items[static_cast<int>(i)][0].is_null()) << i;
+    EXPECT_EQ(items[static_cast<int>(i)][0].as<std::string>(), tags[i]) << i;
+  }
+}
+
 TEST_F(TypedTablesTest, ASchemaChangeRebuildsTheTablesFromTheRecordsByItself) {
   const std::string territory = ids_.NextString(kT);
   CreateAccount("Alpha", territory);
