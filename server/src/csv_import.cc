@@ -310,18 +310,14 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
         outcomes.assign(rows.size(), {Outcome::kUnchanged, ""});
         // Keys name the records earlier imports made for them; a new key gets a new record,
         // with an id of now, and names it from this transaction's commit on.
-        std::vector<std::pair<std::string, std::string>> new_keys;
+        std::vector<bool> new_key(rows.size(), false);
         if (!keys.empty()) {
           ASSIGN_OR_RETURN(auto known, tx.IdsOfKeys(entity, keys));
           for (size_t i = 0; i < rows.size(); ++i) {
             if (rows[i].key.empty()) continue;
             const auto it = known.find(rows[i].key);
-            if (it != known.end()) {
-              wanted[i].record_id = it->second;
-            } else {
-              wanted[i].record_id = writes.NewRecordId();
-              new_keys.emplace_back(rows[i].key, wanted[i].record_id);
-            }
+            new_key[i] = it == known.end();
+            wanted[i].record_id = new_key[i] ? writes.NewRecordId() : it->second;
           }
         }
         RETURN_IF_ERROR(batch.Load(load));
@@ -363,7 +359,17 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
             outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, ""};
           }
         }
-        return tx.SaveKeys(entity, new_keys);
+        // Only the keys of records made: a refused row's key names nothing yet. In the order of
+        // the keys, so that two imports of the same new keys wait for each other rather than
+        // deadlock: the second then runs again and finds the first one's records.
+        std::vector<std::pair<std::string, std::string>> made;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (new_key[i] && outcomes[i].first == Outcome::kCreated) {
+            made.emplace_back(rows[i].key, wanted[i].record_id);
+          }
+        }
+        std::sort(made.begin(), made.end());
+        return tx.SaveKeys(entity, made);
       },
       dry_run));
   for (size_t i = 0; i < rows.size(); ++i) {

@@ -200,7 +200,8 @@ absl::Status WritePath::Transact(const Author& author,
   const absl::Status rolled_back = absl::CancelledError("dry run: rolled back");
   std::vector<Audience> audiences;
   absl::Status status;
-  // A deadlock, a serialization failure or a concurrent create of the same id is run again.
+  // A deadlock, a serialization failure, a concurrent create of the same id or an import's key
+  // that another import gave a record meanwhile (StoreTx::SaveKeys) is run again.
   for (int attempt = 0; attempt < 3; ++attempt) {
     status = store_.Transact([&](StoreTx& tx) -> absl::Status {
       tx.SetAuthor(author.caller.user_id, author.via());

@@ -142,6 +142,21 @@ TEST(CsvImportTest, AKeyNamesTheRecordItsFirstImportMadeWhoseIdTellsWhen) {
   ASSERT_TRUE(dry.ok()) << dry.status();
   EXPECT_EQ(dry->created(), 1u);
   EXPECT_TRUE(AccountIdsOfKeys(**store, {"ERP-4"}).empty());
+
+  // A row the write path refuses (an account needs its name) leaves its key naming nothing; the
+  // corrected file, a day later, makes the record then.
+  auto refused = ImportCsv(writes, office, AccountsCsv("key,name,kind\nERP-5,,organization\n"));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->refused(), 1u);
+  EXPECT_TRUE(AccountIdsOfKeys(**store, {"ERP-5"}).empty());
+  now = kT + 86400000;
+  auto corrected =
+      ImportCsv(writes, office, AccountsCsv("key,name,kind\nERP-5,Epsilon,organization\n"));
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->created(), 1u);
+  auto epsilon = AccountIdsOfKeys(**store, {"ERP-5"});
+  ASSERT_TRUE(epsilon.contains("ERP-5"));
+  EXPECT_EQ(ParseUuid(epsilon["ERP-5"])->unix_ms(), now);
 }
 
 TEST(CsvImportTest, TwoImportsOfTheSameNewKeysAtOnceMakeEachRecordOnce) {

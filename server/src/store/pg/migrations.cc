@@ -126,7 +126,9 @@ ALTER TABLE devices ADD COLUMN last_sync_ms bigint NOT NULL DEFAULT 0,
 CREATE INDEX devices_by_user ON devices (user_id);
 )sql",
     // 8: the stable keys imports name records by. Imported records get time-ordered ids like
-    // every other record, and a key finds its record here. Keys are only ever compared for
+    // every other record, and a key finds its record here. (Before, a key's id was a hash of
+    // the key, which this table does not know: a file imported by key before this version
+    // makes its records anew when imported again.) Keys are only ever compared for
     // equality: bytewise ("C") is enough, and cheaper than a language's collation.
     R"sql(
 CREATE TABLE record_keys (

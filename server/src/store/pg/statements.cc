@@ -7,16 +7,20 @@
 
 namespace mcrm::server {
 
+void AppendArrayElement(absl::string_view item, std::string& out) {
+  out.push_back('"');
+  for (const char c : item) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
 std::string ArrayLiteral(absl::Span<const std::string> items) {
   std::string out = "{";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out.push_back(',');
-    out.push_back('"');
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('"');
+    AppendArrayElement(items[i], out);
   }
   out.push_back('}');
   return out;

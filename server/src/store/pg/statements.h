@@ -18,6 +18,9 @@ inline constexpr size_t kRowsPerStatement = 500;
 
 // A text[] literal; each element quoted, so no id can break out of it.
 std::string ArrayLiteral(absl::Span<const std::string> items);
+// Appends `item` to `out` as one quoted element of an array literal (quotes and backslashes
+// escaped): whatever it holds, it stays one element, and "NULL" stays the text NULL.
+void AppendArrayElement(absl::string_view item, std::string& out);
 
 std::string Placeholders(size_t rows, size_t columns, absl::string_view row_prefix = "",
                          absl::string_view row_suffix = "");

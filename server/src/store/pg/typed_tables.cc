@@ -1,7 +1,6 @@
 #include "store/pg/typed_tables.h"
 
 #include <cmath>
-#include <deque>
 #include <map>
 #include <optional>
 
@@ -123,28 +122,26 @@ struct ChangeMeta {
 };
 
 // The rows of one statement as a text array literal per column: Add and AddNull fill a row's
-// columns in order, Row starts the next row.
+// columns in order, Row starts the next row. A NULL element is the unquoted word (PostgreSQL's
+// array_nulls, on unless a database turns it off); a text is always quoted.
 class ColumnArrays {
  public:
   void Row() {
+    if (rows_ > 0 && column_ != arrays_.size()) complete_ = false;
     column_ = 0;
     ++rows_;
   }
-  void Add(absl::string_view text) {
-    std::string& array = Next();
-    array.push_back('"');
-    for (const char c : text) {
-      if (c == '"' || c == '\\') array.push_back('\\');
-      array.push_back(c);
-    }
-    array.push_back('"');
-  }
+  void Add(absl::string_view text) { AppendArrayElement(text, Next()); }
   void AddNull() { Next().append("NULL"); }
   void Clear() {
     arrays_.clear();
     rows_ = 0;
+    column_ = 0;
+    complete_ = true;
   }
-  size_t rows() const { return rows_; }
+  // False when the rows did not all fill the same columns: unnest would make the missing values
+  // NULL without a word.
+  bool complete() const { return complete_ && column_ == arrays_.size(); }
   // The parameters: each array closed. Valid until the next change.
   std::vector<const char*> values() {
     std::vector<const char*> out;
@@ -158,7 +155,10 @@ class ColumnArrays {
 
  private:
   std::string& Next() {
-    if (column_ == arrays_.size()) arrays_.emplace_back();
+    if (column_ == arrays_.size()) {
+      if (rows_ > 1) complete_ = false;  // a column the rows before did not have
+      arrays_.emplace_back();
+    }
     std::string& array = arrays_[column_++];
     if (rows_ > 1) array.push_back(',');
     return array;
@@ -168,6 +168,7 @@ class ColumnArrays {
   std::vector<std::string> closed_;
   size_t column_ = 0;
   size_t rows_ = 0;
+  bool complete_ = true;
 };
 
 // A field's value as the text its column's type reads; false when it has no value of that type.
@@ -254,6 +255,10 @@ absl::Status WriteRows(pqxx::dbtransaction& tx, absl::Span<const StoredRecord> r
       for (size_t k = begin; k < begin + n; ++k) {
         const size_t i = indexes[k];
         AddRow(params, records[i].record, meta.size() == 1 ? meta[0] : meta[i]);
+      }
+      if (!params.complete()) {
+        return absl::InternalError(absl::StrCat("typed rows of ", EntityName(entity),
+                                                ": a row has fewer columns than the table"));
       }
       BinaryRows::Command(tx, UpsertName(entity), /*prepared=*/true, params.values());
     }
