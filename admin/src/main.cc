@@ -353,6 +353,8 @@ int main(int argc, char** argv) {
       "  line 1 names the columns: the entity's fields (mcrm-admin schema ENTITY), and a column\n"
       "  key with each row's stable key from the system the file comes from (the same key always\n"
       "  names the same record), or a column id with record ids, as export writes them.\n"
+      "  account_key (contact_key) instead of account_id (contact_id) names the account by the\n"
+      "  key its own import gave it: import the accounts first, then their contacts.\n"
       "  Cells: text, enum values, dates (2024-05-01) and ids as they are; numbers in decimal;\n"
       "  true/false; times in ISO 8601 UTC (2026-11-02T09:00:00Z); lists separated by\n"
       "  semicolons (vip;north); phones, addresses and other structs as JSON. An empty cell\n"

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "csv_table.h"
 #include "google/protobuf/struct.pb.h"
@@ -233,14 +234,53 @@ struct Columns {
   int key = -1;  // the id or key column
   bool by_id = false;
   std::vector<const FieldSpec*> fields;  // per column; nullptr for the key and ignored columns
+  // Per column: the id field whose record a "<name>_key" column names by its import key
+  // (account_key for account_id); nullptr for the others.
+  std::vector<const FieldSpec*> key_refs;
 };
+
+// The id field of `entity` a column "<name>_key" names by key, or an error saying why the
+// column cannot be one; nullptr when `column` is not of that form or names no id field.
+absl::StatusOr<const FieldSpec*> KeyRefField(const EntitySpec& entity, absl::string_view column) {
+  if (!absl::ConsumeSuffix(&column, "_key")) return nullptr;
+  const FieldSpec* field = entity.FieldByName(absl::StrCat(column, "_id"));
+  if (field == nullptr || field->type != FieldType::kId || field->server_computed) return nullptr;
+  const std::string name = absl::StrCat(column, "_key");
+  if (!IsImportable(field->ref)) {
+    return absl::InvalidArgumentError(absl::StrCat("header: column ", Quoted(name),
+                                                   ": no import makes a ", EntityName(field->ref),
+                                                   ", so no key names one; give ", field->name));
+  }
+  if (field->ref == entity.type) {
+    // Its record may be made by a batch of the same file that is still being written.
+    return absl::InvalidArgumentError(
+        absl::StrCat("header: column ", Quoted(name), ": a ", entity.name,
+                     " cannot name another of the same file by key; give ", field->name));
+  }
+  return field;
+}
 
 absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<std::string>& header,
                                    v1::ImportCsvResponse& response, int64_t header_line) {
   Columns columns;
   columns.fields.assign(header.size(), nullptr);
+  columns.key_refs.assign(header.size(), nullptr);
+  absl::flat_hash_map<const FieldSpec*, std::string> named;  // field -> the column naming it
+  const auto name_once = [&](const FieldSpec* field, const std::string& column) -> absl::Status {
+    if (auto [it, fresh] = named.emplace(field, column); !fresh) {
+      return absl::InvalidArgumentError(absl::StrCat("header: both ", it->second, " and ", column,
+                                                     " give ", field->name, "; keep one"));
+    }
+    return absl::OkStatus();
+  };
   for (size_t c = 0; c < header.size(); ++c) {
     const std::string& name = header[c];
+    ASSIGN_OR_RETURN(const FieldSpec* key_ref, KeyRefField(entity, name));
+    if (key_ref != nullptr) {
+      RETURN_IF_ERROR(name_once(key_ref, name));
+      columns.key_refs[c] = key_ref;
+      continue;
+    }
     if (name == kIdColumn || name == kKeyColumn) {
       if (columns.key >= 0) {
         return absl::InvalidArgumentError(
@@ -260,6 +300,7 @@ absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<s
       AddProblem(response, header_line, name, "computed by the server: the column is ignored");
       continue;
     }
+    RETURN_IF_ERROR(name_once(field, name));
     columns.fields[c] = field;
   }
   if (columns.key < 0) {
@@ -276,9 +317,51 @@ struct PendingRow {
   // when the row is written. Otherwise the id the row names.
   std::string key;
   std::string id;
-  FieldMap fields;           // the row's values; null for empty cells
-  std::vector<int> columns;  // the columns of `fields`, for the problem reports
+  FieldMap fields;  // the row's values; null for empty cells
+  // Id fields given by another record's import key (KeyRefField): the field, the key, and the
+  // column's name. Their ids are found when the row is written.
+  struct KeyRef {
+    const FieldSpec* field;
+    std::string key;
+    std::string column;
+  };
+  std::vector<KeyRef> key_refs;
 };
+
+// Finds the ids the rows' key columns name (PendingRow::key_refs), one read per entity they
+// name: sets them in each such row's `resolved` fields and in the change the load reads (so that
+// the account a contact names by key is loaded for its scope check). A key no import gave is
+// passed to `unknown` with its row.
+template <typename Unknown>
+absl::Status ResolveKeyRefs(StoreTx& tx, const std::vector<PendingRow>& rows,
+                            std::vector<ChangeSet>& wanted, std::vector<FieldMap>& resolved,
+                            Unknown unknown) {
+  absl::flat_hash_map<EntityType, std::vector<std::string>> keys;
+  for (const PendingRow& row : rows) {
+    for (const PendingRow::KeyRef& ref : row.key_refs) keys[ref.field->ref].push_back(ref.key);
+  }
+  absl::flat_hash_map<EntityType, absl::flat_hash_map<std::string, std::string>> ids;
+  for (auto& [entity, names] : keys) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    ASSIGN_OR_RETURN(ids[entity], tx.IdsOfKeys(entity, names));
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].key_refs.empty()) continue;
+    resolved[i] = rows[i].fields;
+    for (const PendingRow::KeyRef& ref : rows[i].key_refs) {
+      const auto& of_entity = ids[ref.field->ref];
+      const auto it = of_entity.find(ref.key);
+      if (it == of_entity.end()) {
+        unknown(i, ref);
+        break;
+      }
+      resolved[i][ref.field->number] = Value::String(it->second);
+      wanted[i].changed[ref.field->number] = Value::String(it->second);
+    }
+  }
+  return absl::OkStatus();
+}
 
 // Writes one batch in one transaction of the write path: creates for new ids, updates of the
 // fields that differ for stored ones. The stored records are read (and locked) by the batch's
@@ -301,13 +384,27 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
     }
     load.push_back(&wanted[i]);
   }
-  // What became of each row; made anew each time the transaction runs (it may run again).
+  // What became of each row (and the column at fault, for a refusal of one); made anew each
+  // time the transaction runs (it may run again).
   enum class Outcome { kCreated, kUpdated, kUnchanged, kRefused };
-  std::vector<std::pair<Outcome, std::string>> outcomes;
+  struct RowOutcome {
+    Outcome outcome = Outcome::kUnchanged;
+    std::string column;
+    std::string reason;
+  };
+  std::vector<RowOutcome> outcomes;
+  // The rows' fields with the ids their key columns name (rows without such columns use their
+  // own fields).
+  std::vector<FieldMap> resolved(rows.size());
   RETURN_IF_ERROR(writes.Transact(
       author,
       [&](StoreTx& tx, WriteBatch& batch) -> absl::Status {
-        outcomes.assign(rows.size(), {Outcome::kUnchanged, ""});
+        outcomes.assign(rows.size(), RowOutcome{});
+        RETURN_IF_ERROR(ResolveKeyRefs(tx, rows, wanted, resolved, [&](size_t i, const auto& ref) {
+          outcomes[i] = {Outcome::kRefused, ref.column,
+                         absl::StrCat("no ", EntityName(ref.field->ref),
+                                      " was imported with the key ", Quoted(ref.key))};
+        }));
         // Keys name the records earlier imports made for them; a new key gets a new record,
         // with an id of now, and names it from this transaction's commit on.
         std::vector<bool> new_key(rows.size(), false);
@@ -322,7 +419,9 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
         }
         RETURN_IF_ERROR(batch.Load(load));
         for (size_t i = 0; i < rows.size(); ++i) {
+          if (outcomes[i].outcome == Outcome::kRefused) continue;
           const PendingRow& row = rows[i];
+          const FieldMap& fields = row.key_refs.empty() ? row.fields : resolved[i];
           const std::string& id = wanted[i].record_id;
           const StoredRecord* current = batch.Current(id);
           ChangeSet change;
@@ -330,33 +429,33 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
           change.record_id = id;
           if (current == nullptr || current->record.meta.deleted) {
             if (current != nullptr) {
-              outcomes[i] = {Outcome::kRefused, "the record was deleted; it is not made again"};
+              outcomes[i] = {Outcome::kRefused, "", "the record was deleted; it is not made again"};
               continue;
             }
             change.changed = wanted[i].changed;
           } else {
             const Record& record = current->record;
             if (record.entity != entity) {
-              outcomes[i] = {Outcome::kRefused,
+              outcomes[i] = {Outcome::kRefused, "",
                              absl::StrCat("the id names a ", EntityName(record.entity))};
               continue;
             }
             change.base_version = record.meta.server_version;
-            for (const auto& [number, value] : row.fields) {
+            for (const auto& [number, value] : fields) {
               if (record.Get(number) != value) change.changed[number] = value;
             }
             if (change.changed.empty()) continue;  // unchanged
           }
           const bool create = current == nullptr;
           if (absl::Status prepared = writes.Prepare(author, change); !prepared.ok()) {
-            outcomes[i] = {Outcome::kRefused, std::string(prepared.message())};
+            outcomes[i] = {Outcome::kRefused, "", std::string(prepared.message())};
             continue;
           }
           const WriteResult result = batch.Apply(change);
           if (result.result == MergeResult::kRejected) {
-            outcomes[i] = {Outcome::kRefused, std::string(result.status.message())};
+            outcomes[i] = {Outcome::kRefused, "", std::string(result.status.message())};
           } else {
-            outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, ""};
+            outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, "", ""};
           }
         }
         // Only the keys of records made: a refused row's key names nothing yet. In the order of
@@ -364,7 +463,7 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
         // deadlock: the second then runs again and finds the first one's records.
         std::vector<std::pair<std::string, std::string>> made;
         for (size_t i = 0; i < rows.size(); ++i) {
-          if (new_key[i] && outcomes[i].first == Outcome::kCreated) {
+          if (new_key[i] && outcomes[i].outcome == Outcome::kCreated) {
             made.emplace_back(rows[i].key, wanted[i].record_id);
           }
         }
@@ -373,7 +472,7 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
       },
       dry_run));
   for (size_t i = 0; i < rows.size(); ++i) {
-    switch (outcomes[i].first) {
+    switch (outcomes[i].outcome) {
       case Outcome::kCreated:
         response.set_created(response.created() + 1);
         break;
@@ -384,7 +483,7 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
         response.set_unchanged(response.unchanged() + 1);
         break;
       case Outcome::kRefused:
-        AddProblem(response, rows[i].line, "", outcomes[i].second);
+        AddProblem(response, rows[i].line, outcomes[i].column, outcomes[i].reason);
         response.set_refused(response.refused() + 1);
         break;
     }
@@ -538,6 +637,19 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
     }
     bool good = true;
     for (size_t c = 0; c < row.cells.size() && good; ++c) {
+      if (const FieldSpec* ref = columns.key_refs[c]; ref != nullptr) {
+        const std::string& cell = row.cells[c];
+        if (cell.empty()) {
+          pending.fields[ref->number] = Value();  // unset, as an empty id cell
+        } else if (cell.size() > kMaxKeyBytes) {
+          AddProblem(response, line, table.header[c],
+                     absl::StrCat("longer than ", kMaxKeyBytes, " bytes"));
+          good = false;
+        } else {
+          pending.key_refs.push_back({ref, cell, table.header[c]});
+        }
+        continue;
+      }
       const FieldSpec* field = columns.fields[c];
       if (field == nullptr) continue;
       auto value = CellValue(*field, row.cells[c]);

@@ -198,5 +198,62 @@ TEST(CsvImportTest, TwoImportsOfTheSameNewKeysAtOnceMakeEachRecordOnce) {
   EXPECT_EQ(accounts, kRows) << "no key made a second record";
 }
 
+TEST(CsvImportTest, AColumnNamesAnotherRecordByTheKeyItWasImportedWith) {
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest());
+  ASSERT_TRUE(store.ok()) << store.status();
+  HybridClock clock("server", [] { return kT; });
+  WritePath writes(**store, clock, [] { return kT; });
+  const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
+  auto accounts = ImportCsv(writes, office,
+                            AccountsCsv("key,name,kind\nK-100,Huber,organization\n"
+                                        "K-200,Novak,organization\n"));
+  ASSERT_TRUE(accounts.ok()) << accounts.status();
+  auto ids = AccountIdsOfKeys(**store, {"K-100", "K-200"});
+  ASSERT_EQ(ids.size(), 2u);
+
+  // The contacts of the same ERP export name their customers by the customer numbers.
+  v1::ImportCsvRequest contacts;
+  contacts.set_entity("contact");
+  contacts.set_csv(
+      "key,account_key,last_name\nP-1,K-100,Huber\nP-2,K-999,Nobody\nP-3,K-200,Novak\n");
+  auto answer = ImportCsv(writes, office, contacts);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->created(), 2u);
+  EXPECT_EQ(answer->refused(), 1u);
+  ASSERT_EQ(answer->problems_size(), 1);
+  EXPECT_EQ(answer->problems(0).line(), 3);
+  EXPECT_EQ(answer->problems(0).column(), "account_key");
+  EXPECT_THAT(answer->problems(0).reason(), HasSubstr("K-999"));
+  FindQuery of_huber;
+  of_huber.entity = EntityType::kContact;
+  of_huber.where.push_back(
+      {"account_id", FieldCondition::Op::kEquals, Value::String(ids["K-100"])});
+  auto found = (*store)->Find(of_huber);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->records.size(), 1u);
+  EXPECT_EQ(found->records[0].record.Get("last_name"), Value::String("Huber"));
+
+  // Moving P-3 to the other customer by key is an update of its account.
+  contacts.set_csv("key,account_key,last_name\nP-3,K-100,Novak\n");
+  auto moved = ImportCsv(writes, office, contacts);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->updated(), 1u);
+  found = (*store)->Find(of_huber);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->records.size(), 2u);
+
+  // A header that gives a field twice, or names by key what no import makes, is refused whole.
+  contacts.set_csv("key,account_id,account_key,last_name\n");
+  auto twice = ImportCsv(writes, office, contacts);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(twice.status().message(), HasSubstr("account_key"));
+  auto parent = ImportCsv(writes, office, AccountsCsv("key,name,kind,parent_account_key\n"));
+  EXPECT_EQ(parent.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parent.status().message(), HasSubstr("parent_account_id"));
+  auto owner = ImportCsv(writes, office, AccountsCsv("key,name,kind,owner_key\n"));
+  EXPECT_EQ(owner.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(owner.status().message(), HasSubstr("no import makes a user"));
+}
+
 }  // namespace
 }  // namespace mcrm::server
