@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -113,7 +114,10 @@ int PrintWrite(bool json, const std::string& done, const v1::EntityDescription* 
   absl::PrintF("%s %s %s, version %d\n", done, record.entity(), record.id(),
                record.server_version());
   if (response.outcome() == "merged") {
-    absl::PrintF("merged: the fields others changed since your --base-version were kept\n");
+    absl::PrintF(done == "deleted"
+                     ? "the record had changed since your --base-version; it is deleted with "
+                       "those changes\n"
+                     : "merged: the fields others changed since your --base-version were kept\n");
   }
   for (const v1::FieldConflict& conflict : response.conflicts()) {
     const std::string name = FieldName(entity, conflict.field());
@@ -660,6 +664,53 @@ int RunUndo(const Session& session, bool json, int64_t seq) {
                     absl::StrCat("conflict ", seq, " undone: the value that lost is back in"),
                     described ? EntityOrNull(schema, response.record().entity()) : nullptr,
                     response, /*show_record=*/true);
+}
+
+int RunDevices(const Session& session, bool json, const std::string& user_id) {
+  v1::ListDevicesRequest request;
+  request.set_user_id(user_id);
+  v1::ListDevicesResponse response;
+  if (grpc::Status status = session.Run([&](grpc::ClientContext* context) {
+        return session.office().ListDevices(context, request, &response);
+      });
+      !status.ok()) {
+    return session.Refused(status);
+  }
+  if (json) return Json(response);
+  if (response.devices().empty()) {
+    absl::PrintF("no device has signed in%s\n",
+                 user_id.empty() ? "" : absl::StrCat(" as user ", user_id));
+    return 0;
+  }
+  // Users by their logins, which people know them by (ids where the users cannot be read).
+  absl::flat_hash_map<std::string, std::string> logins;
+  v1::FindRecordsRequest users;
+  users.set_entity("user");
+  users.set_limit(1000);
+  v1::FindRecordsResponse found;
+  if (session
+          .Run([&](grpc::ClientContext* context) {
+            return session.office().FindRecords(context, users, &found);
+          })
+          .ok()) {
+    for (const v1::NamedRecord& user : found.records()) {
+      const auto login = user.fields().find("login");
+      if (login != user.fields().end()) logins[user.id()] = login->second.string_value();
+    }
+  }
+  Table table({"device", "user", "last sync", "unsent changes", "revoked"});
+  for (const v1::DeviceInfo& device : response.devices()) {
+    const auto login = logins.find(device.user_id());
+    table.AddRow({device.device_id(), login != logins.end() ? login->second : device.user_id(),
+                  device.last_sync_ms() > 0 ? FormatTimestamp(device.last_sync_ms()) : "never",
+                  absl::StrCat(device.unsent_changes()),
+                  device.revoked() ? FormatTimestamp(device.revoked_at_ms()) : ""});
+  }
+  table.Print();
+  absl::FPrintF(stderr,
+                "unsent changes: what the device held that the server had not accepted at its last "
+                "sync. mcrm-admin revoke-device DEVICE_ID ends a lost device's sessions.\n");
+  return 0;
 }
 
 int RunRevokeDevice(const Session& session, bool json, const std::string& device_id) {

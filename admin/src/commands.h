@@ -49,6 +49,7 @@ int RunSetPassword(const Session& session, bool json, const std::string& user_id
 int RunConflicts(const Session& session, bool json, const std::string& record_id,
                  const std::string& user_id, uint32_t limit);
 int RunUndo(const Session& session, bool json, int64_t seq);
+int RunDevices(const Session& session, bool json, const std::string& user_id);
 int RunRevokeDevice(const Session& session, bool json, const std::string& device_id);
 
 struct ImportArgs {

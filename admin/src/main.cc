@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "mcrm/endpoint.h"
+#include "mcrm/utf8.h"
 #include "session.h"
 #include "values.h"
 
@@ -37,7 +39,7 @@ constexpr char kFooter[] =
     "\n"
     "Values, as FIELD=VALUE (mcrm-admin schema ENTITY lists the fields and what they take):\n"
     "  text, dates (2024-05-01), ids, enums   as typed: name=\"Müller GmbH\" kind=organization\n"
-    "  numbers, true/false                     health_score=80 do_not_contact=true\n"
+    "  numbers, true/false                     capacity_per_day=6 do_not_contact=true\n"
     "  timestamps                              ISO 8601 with a zone (2024-05-01T09:30:00+02:00,\n"
     "                                          2024-05-01T07:30Z) or ms since 1970\n"
     "  lists                                   tags=vip,north or tags='[\"a, b\", \"c\"]'\n"
@@ -313,6 +315,18 @@ int main(int argc, char** argv) {
   undo->callback(
       [&] { run = [&](const Session& s) { return mcrm::admin::RunUndo(s, json, undo_seq); }; });
 
+  // ---- devices --------------------------------------------------------------------------------
+  std::string devices_user;
+  CLI::App* devices = app.add_subcommand(
+      "devices",
+      "List the devices that signed in: whose they are, when each last synced, how many changes it "
+      "held that the server had not yet accepted, and whether it was revoked");
+  devices->add_option("--user", devices_user, "only this user's devices (default: every device)")
+      ->type_name("USER_ID");
+  devices->callback([&] {
+    run = [&](const Session& s) { return mcrm::admin::RunDevices(s, json, devices_user); };
+  });
+
   // ---- revoke-device --------------------------------------------------------------------------
   std::string revoke_device;
   CLI::App* revoke = app.add_subcommand(
@@ -391,6 +405,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A word that is no command leaves CLI11 to say that a command is required: name it.
+    const std::vector<std::string> rest = app.remaining();
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !rest.empty() &&
+        !absl::StartsWith(rest[0], "-")) {
+      std::fprintf(stderr, "mcrm-admin: %s is not a command; mcrm-admin --help lists them\n",
+                   mcrm::Quoted(rest[0]).c_str());
+      return 2;
+    }
     // --help is a ParseError with status 0; every other one is a usage error: status 2, not
     // CLI11's own numbers (100 and up), which a script could not tell from anything else.
     return app.exit(e) == 0 ? 0 : 2;

@@ -103,8 +103,10 @@ const char* OutcomeName(MergeResult result) {
   return "";
 }
 
-FieldCondition::Op OpOf(v1::Condition::Op op) {
+absl::StatusOr<FieldCondition::Op> OpOf(v1::Condition::Op op, size_t i) {
   switch (op) {
+    case v1::Condition::EQUALS:
+      return FieldCondition::Op::kEquals;
     case v1::Condition::AT_LEAST:
       return FieldCondition::Op::kAtLeast;
     case v1::Condition::AT_MOST:
@@ -112,8 +114,25 @@ FieldCondition::Op OpOf(v1::Condition::Op op) {
     case v1::Condition::CONTAINS:
       return FieldCondition::Op::kContains;
     default:
-      return FieldCondition::Op::kEquals;
+      // A newer client's operator, which this server would otherwise take for another.
+      return absl::InvalidArgumentError(absl::StrCat("where[", i, "].op: ", static_cast<int>(op),
+                                                     " is not an operator this server knows"));
   }
+}
+
+// The fields of a create or update by name; a server-computed one is refused here, naming the
+// request's field (the write path's own refusal speaks of a device's change).
+absl::StatusOr<FieldMap> RequestFields(
+    EntityType entity, const google::protobuf::Map<std::string, v1::Value>& fields) {
+  ASSIGN_OR_RETURN(FieldMap changed, wire::FromNamedFields(entity, fields, "fields"));
+  for (const auto& [number, value] : changed) {
+    const FieldSpec* field = Spec(entity).Field(number);
+    if (field != nullptr && field->server_computed) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("fields.", field->name, ": computed by the server; nobody writes it"));
+    }
+  }
+  return changed;
 }
 
 // A change (or delete) of the stored record `id` of `entity`, made on `base_version`.
@@ -182,8 +201,7 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::CreateRecord(
                        "; a retry of a create that went through finds it with GetRecord"));
     }
   }
-  ASSIGN_OR_RETURN(change.changed,
-                   wire::FromNamedFields(change.entity, request.fields(), "fields"));
+  ASSIGN_OR_RETURN(change.changed, RequestFields(change.entity, request.fields()));
   return Write(caller, std::move(change));
 }
 
@@ -192,8 +210,7 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::UpdateRecord(
   RETURN_IF_ERROR(CheckBackOffice(caller));
   ASSIGN_OR_RETURN(ChangeSet change,
                    ChangeOfStored(request.entity(), request.id(), request.base_version()));
-  ASSIGN_OR_RETURN(change.changed,
-                   wire::FromNamedFields(change.entity, request.fields(), "fields"));
+  ASSIGN_OR_RETURN(change.changed, RequestFields(change.entity, request.fields()));
   if (change.changed.empty()) return absl::InvalidArgumentError("fields: nothing to change");
   return Write(caller, std::move(change));
 }
@@ -211,9 +228,10 @@ absl::StatusOr<v1::WriteRecordResponse> BackOffice::Write(const Caller& caller, 
   const std::string id = change.record_id;
   const EntityType entity = change.entity;
   if (change.base_version > 0) {
-    // A change or delete of a record that is not there is not a create.
+    // A change or delete of a record that is not there (or no longer: a deleted one) is not a
+    // create.
     ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({id}));
-    if (found.empty() || found[0].record.entity != entity) {
+    if (found.empty() || found[0].record.entity != entity || found[0].record.meta.deleted) {
       return absl::NotFoundError(absl::StrCat(EntityName(entity), " ", id, ": no such record"));
     }
   }
@@ -236,16 +254,20 @@ absl::StatusOr<v1::FindRecordsResponse> BackOffice::FindRecords(
   RETURN_IF_ERROR(CheckBackOffice(caller));
   FindQuery query;
   ASSIGN_OR_RETURN(query.entity, EntityOf(request.entity()));
-  for (const v1::Condition& condition : request.where()) {
-    query.where.push_back(FieldCondition{condition.field(), OpOf(condition.op()),
-                                         wire::FromProto(condition.value())});
+  for (int i = 0; i < request.where_size(); ++i) {
+    const v1::Condition& condition = request.where(i);
+    ASSIGN_OR_RETURN(FieldCondition::Op op, OpOf(condition.op(), static_cast<size_t>(i)));
+    query.where.push_back(
+        FieldCondition{condition.field(), op, wire::FromProto(condition.value())});
   }
   query.search = request.search();
   query.order_by = request.order_by();
   query.descending = request.descending();
-  query.limit = request.limit() == 0
-                    ? kDefaultFindLimit
-                    : static_cast<int>(std::min<uint32_t>(request.limit(), kMaxFindLimit + 1));
+  if (request.limit() > static_cast<uint32_t>(kMaxFindLimit)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", request.limit(), "; at most ", kMaxFindLimit, " a page"));
+  }
+  query.limit = request.limit() == 0 ? kDefaultFindLimit : static_cast<int>(request.limit());
   query.page_token = request.page_token();
   ASSIGN_OR_RETURN(FoundPage page, store_.Find(query));
   v1::FindRecordsResponse response;

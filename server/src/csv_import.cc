@@ -82,7 +82,7 @@ absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const 
   for (const auto& [name, member_json] : json.struct_value().fields()) {
     const FieldSpec* member = shape.Field(name);
     if (member == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(shape.name, " has no member ", name));
+      return absl::InvalidArgumentError(absl::StrCat(shape.name, " has no member ", Quoted(name)));
     }
     if (member_json.has_null_value()) continue;
     auto value = FromJson(member_json, *member);
@@ -393,6 +393,23 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
     std::string reason;
   };
   std::vector<RowOutcome> outcomes;
+  // The write path names a field as "account.name: ..." (or "account.phones[0].number: ..."):
+  // the problem then names its column, as the checks of the rows do.
+  const auto refusal = [](EntityType entity, const absl::Status& status) {
+    absl::string_view message = status.message();
+    RowOutcome refused{Outcome::kRefused, "", std::string(message)};
+    if (absl::ConsumePrefix(&message, absl::StrCat(EntityName(entity), "."))) {
+      const size_t colon = message.find(": ");
+      const size_t name_end = message.find_first_of(".[:");
+      if (colon != absl::string_view::npos && name_end != absl::string_view::npos) {
+        refused.column = std::string(message.substr(0, name_end));
+        refused.reason =
+            std::string(name_end == colon ? message.substr(colon + 2) : message.substr(name_end));
+        if (name_end != colon) refused.reason.erase(0, refused.reason[0] == '.' ? 1 : 0);
+      }
+    }
+    return refused;
+  };
   // The rows' fields with the ids their key columns name (rows without such columns use their
   // own fields).
   std::vector<FieldMap> resolved(rows.size());
@@ -448,12 +465,12 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
           }
           const bool create = current == nullptr;
           if (absl::Status prepared = writes.Prepare(author, change); !prepared.ok()) {
-            outcomes[i] = {Outcome::kRefused, "", std::string(prepared.message())};
+            outcomes[i] = refusal(entity, prepared);
             continue;
           }
           const WriteResult result = batch.Apply(change);
           if (result.result == MergeResult::kRejected) {
-            outcomes[i] = {Outcome::kRefused, "", std::string(result.status.message())};
+            outcomes[i] = refusal(entity, result.status);
           } else {
             outcomes[i] = {create ? Outcome::kCreated : Outcome::kUpdated, "", ""};
           }
@@ -587,10 +604,15 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
   std::vector<CsvProblem> problems;
   ASSIGN_OR_RETURN(CsvTable table, ReadCsv(request.csv(), &problems));
   response.set_encoding(table.encoding);
+  // Rows the reading left out are rows of the file too: read, and refused.
   for (const CsvProblem& p : problems) {
     AddProblem(response, p.line + offset, p.column, p.reason);
-    if (p.line > 1) response.set_refused(response.refused() + 1);
+    if (p.line > 1) {
+      response.set_rows(response.rows() + 1);
+      response.set_refused(response.refused() + 1);
+    }
   }
+  response.set_rows(response.rows() + static_cast<uint32_t>(table.problems_left_out));
   response.set_refused(response.refused() + static_cast<uint32_t>(table.problems_left_out));
   response.set_problems_left_out(response.problems_left_out() +
                                  static_cast<uint32_t>(table.problems_left_out));

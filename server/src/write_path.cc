@@ -36,6 +36,27 @@ const std::string* NamedAccount(const ChangeSet& change) {
                                                               : nullptr;
 }
 
+// Whether the write path checks that the records a change's scope keys name exist: for the
+// origins where a person types or pastes ids (the back office, imports). A device names only
+// records it holds, and a server job the ones it made.
+bool ChecksScopeTargets(const Author& author) {
+  return author.origin == Author::Origin::kBackOffice || author.origin == Author::Origin::kImport;
+}
+
+// The id fields of a change that decide scope (an account's owner and territory, a task's
+// assignee, a contact's account), with the ids they are set to.
+template <typename Visit>
+void ForEachScopeTarget(const ChangeSet& change, Visit visit) {
+  for (const auto& [number, value] : change.changed) {
+    const FieldSpec* field = Spec(change.entity).Field(number);
+    if (field == nullptr || field->scope_role == ScopeRole::kNone ||
+        field->type != FieldType::kId || !value.is_string() || value.string_value().empty()) {
+      continue;
+    }
+    visit(*field, value.string_value());
+  }
+}
+
 }  // namespace
 
 Author Author::Device(Caller caller) { return Author{Origin::kDevice, std::move(caller), ""}; }
@@ -77,6 +98,20 @@ absl::Status WriteBatch::Load(absl::Span<const ChangeSet* const> changes) {
   ASSIGN_OR_RETURN(std::vector<StoredRecord> loaded,
                    tx_.LoadRecords(std::vector<std::string>(wanted.begin(), wanted.end())));
   for (StoredRecord& r : loaded) records_[r.record.id] = std::move(r);
+  if (ChecksScopeTargets(author_)) {
+    // Read, not locked: a thousand accounts given to one rep must not take turns on the rep.
+    absl::flat_hash_set<std::string> named;
+    for (const ChangeSet* change : changes) {
+      ForEachScopeTarget(*change, [&](const FieldSpec&, const std::string& id) {
+        if (!wanted.contains(id)) named.insert(id);
+      });
+    }
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> peeked,
+                     tx_.PeekRecords(std::vector<std::string>(named.begin(), named.end())));
+    for (StoredRecord& r : peeked) {
+      scope_targets_[r.record.id] = {r.record.entity, r.record.meta.deleted};
+    }
+  }
   // Accounts of stored children whose account the batch did not name.
   std::vector<std::string> more;
   for (const auto& [id, r] : records_) {
@@ -133,6 +168,29 @@ WriteResult WriteBatch::Apply(const ChangeSet& change) {
       !in_scope.ok()) {
     out.status = in_scope;
     return out;
+  }
+  if (ChecksScopeTargets(author_)) {
+    // A record given to an owner, territory or account that is not there would be seen by no
+    // one but the office.
+    absl::Status target = absl::OkStatus();
+    ForEachScopeTarget(change, [&](const FieldSpec& field, const std::string& id) {
+      std::pair<EntityType, bool> what;  // entity, deleted
+      if (const Record* named = Find(id)) {
+        what = {named->entity, named->meta.deleted};
+      } else if (const auto it = scope_targets_.find(id); it != scope_targets_.end()) {
+        what = it->second;
+      } else {
+        what = {field.ref, true};  // not there at all
+      }
+      if (target.ok() && (what.first != field.ref || what.second)) {
+        target = absl::InvalidArgumentError(absl::StrCat(EntityName(change.entity), ".", field.name,
+                                                         ": no ", EntityName(field.ref), " ", id));
+      }
+    });
+    if (!target.ok()) {
+      out.status = target;
+      return out;
+    }
   }
   out.result = outcome.result;
   out.server_version = after.meta.server_version;

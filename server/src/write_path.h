@@ -77,6 +77,9 @@ class WriteBatch {
   const Author& author_;
   const int64_t now_ms_;
   absl::flat_hash_map<std::string, StoredRecord> records_;
+  // The records the changes' scope keys name that the batch does not change (entity, deleted),
+  // for the back office's and imports' check that they exist.
+  absl::flat_hash_map<std::string, std::pair<EntityType, bool>> scope_targets_;
   std::vector<std::string> changed_ids_;  // in first-change order
   absl::flat_hash_set<std::string> changed_;
   std::vector<Record> scope_exits_;

@@ -388,7 +388,9 @@ TEST_F(AdminE2e, AnUnreachableServerIsSaidSo) {
 
 TEST_F(AdminE2e, UsageErrorsExitWithTwoAndHelpWithZero) {
   EXPECT_EQ(As("dispatch", {}).status, 2) << "no command";
-  EXPECT_EQ(As("dispatch", {"frobnicate"}).status, 2);
+  const Outcome unknown = As("dispatch", {"frobnicate"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("\"frobnicate\" is not a command"));
   EXPECT_EQ(As("dispatch", {"get", "account"}).status, 2) << "no id";
   const Outcome malformed = As("dispatch", {"create", "account", "name"});
   EXPECT_EQ(malformed.status, 2);
@@ -498,6 +500,22 @@ TEST_F(AdminE2e, OnlyAnAdminRevokesADevice) {
   const Outcome admin = As("admin", {"revoke-device", "lost-phone-1"});
   EXPECT_EQ(admin.status, 0) << admin.err;
   EXPECT_THAT(admin.out, HasSubstr("revoked"));
+
+  // The dispatcher finds the phone among rep1's devices, by rep1's login, revoked.
+  const Outcome rep1 = As("dispatch", {"find", "user", "--where", "login=rep1", "--json"});
+  ASSERT_EQ(rep1.status, 0) << rep1.err;
+  const auto users = Parsed<v1::FindRecordsResponse>(rep1.out);
+  ASSERT_EQ(users.records_size(), 1);
+  const Outcome devices = As("dispatch", {"devices", "--user", users.records(0).id()});
+  ASSERT_EQ(devices.status, 0) << devices.err;
+  std::string phone_line;
+  for (const std::string& line : Lines(devices.out)) {
+    if (line.find("lost-phone-1") != std::string::npos) phone_line = line;
+  }
+  EXPECT_THAT(phone_line, HasSubstr("rep1")) << devices.out;
+  EXPECT_THAT(phone_line, HasSubstr("never")) << "it never completed a sync";
+  EXPECT_THAT(phone_line, ::testing::MatchesRegex(".*20[0-9][0-9]-[0-9][0-9]-[0-9][0-9].*"))
+      << "when it was revoked";
 }
 
 // The accounts found by a search, as find --json gives them.

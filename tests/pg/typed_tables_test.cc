@@ -31,12 +31,26 @@ class TypedTablesTest : public ::testing::Test {
     office_.role = kRoleDispatcher;
   }
 
-  // A new account created by the back office, named `name` in territory `territory`.
+  // A new territory, created by the back office.
+  std::string CreateTerritory(const std::string& name) {
+    ChangeSet create;
+    create.entity = EntityType::kTerritory;
+    create.record_id = ids_.NextString(kT);
+    create.changed[Spec(EntityType::kTerritory).FieldByName("name")->number] = Value::String(name);
+    auto results = writes_->Write(Author::BackOffice(office_), {create});
+    EXPECT_TRUE(results.ok()) << results.status();
+    EXPECT_NE((*results)[0].result, MergeResult::kRejected) << (*results)[0].status;
+    return create.record_id;
+  }
+
+  // A new account created by the back office, named `name` in territory `territory`, owned by
+  // no one.
   std::string CreateAccount(const std::string& name, const std::string& territory) {
     Record account = ValidSample(EntityType::kAccount);
     for (const FieldSpec& field : Spec(EntityType::kAccount).fields) {
       if (field.server_computed) account.fields.erase(field.number);
     }
+    account.fields.erase(Spec(EntityType::kAccount).FieldByName("owner_id")->number);
     account.Set("name", Value::String(name));
     account.Set("territory_id", Value::String(territory));
     ChangeSet create;
@@ -58,7 +72,7 @@ class TypedTablesTest : public ::testing::Test {
 };
 
 TEST_F(TypedTablesTest, AnAnalystSelectsFieldsByNameWithTheirSqlTypes) {
-  const std::string north = ids_.NextString(kT), south = ids_.NextString(kT);
+  const std::string north = CreateTerritory("Nord"), south = CreateTerritory("Süd");
   const std::string id = CreateAccount("Nordlicht GmbH", north);
   CreateAccount("Südwind AG", south);
 
@@ -111,7 +125,7 @@ TEST_F(TypedTablesTest, TextAndListsReadBackAsWrittenWhateverCharactersTheyHold)
   const std::string name = "Müller \"Bau\" \\ GmbH, {Nord} NULL";
   const std::string notes = "line one\nline \"two\"\t\\end";
   const std::vector<std::string> tags = {"a;b", "{x}", "\"q\"", "back\\slash", "NULL", "华为 电气"};
-  const std::string id = CreateAccount(name, ids_.NextString(kT));
+  const std::string id = CreateAccount(name, CreateTerritory("Mitte"));
   ChangeSet edit;
   edit.entity = EntityType::kAccount;
   edit.record_id = id;
@@ -143,7 +157,7 @@ TEST_F(TypedTablesTest, TextAndListsReadBackAsWrittenWhateverCharactersTheyHold)
 }
 
 TEST_F(TypedTablesTest, ASchemaChangeRebuildsTheTablesFromTheRecordsByItself) {
-  const std::string territory = ids_.NextString(kT);
+  const std::string territory = CreateTerritory("Ost");
   CreateAccount("Alpha", territory);
   CreateAccount("Beta", territory);
   {

@@ -255,5 +255,28 @@ TEST(CsvImportTest, AColumnNamesAnotherRecordByTheKeyItWasImportedWith) {
   EXPECT_THAT(owner.status().message(), HasSubstr("no import makes a user"));
 }
 
+TEST(CsvImportTest, EveryRowOfTheFileIsCountedAndEachProblemNamesItsColumn) {
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest());
+  ASSERT_TRUE(store.ok()) << store.status();
+  HybridClock clock("server", [] { return kT; });
+  WritePath writes(**store, clock, [] { return kT; });
+  const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
+  // Line 2 is good; line 3 a formula (left out when the file is read); line 4 has no name (found
+  // when its record is checked whole, as it is written).
+  auto answer = ImportCsv(writes, office,
+                          AccountsCsv("key,name,kind\nA-1,Alpha,organization\n"
+                                      "A-2,=SUM(A1),organization\nA-3,,organization\n"));
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->rows(), 3u);
+  EXPECT_EQ(answer->created(), 1u);
+  EXPECT_EQ(answer->refused(), 2u);
+  ASSERT_EQ(answer->problems_size(), 2);
+  EXPECT_EQ(answer->problems(0).line(), 3);
+  EXPECT_EQ(answer->problems(0).column(), "name");
+  EXPECT_EQ(answer->problems(1).line(), 4);
+  EXPECT_EQ(answer->problems(1).column(), "name");
+  EXPECT_EQ(answer->problems(1).reason(), "required");
+}
+
 }  // namespace
 }  // namespace mcrm::server

@@ -245,5 +245,49 @@ TEST_F(WritePathTest, TheBackOfficeIsRefusedWhatADeviceIsRefused) {
   EXPECT_EQ((*as_rep)[0].status.code(), absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(WritePathTest, TheOfficeGivesAnAccountOnlyToAUserAndATerritoryThatExist) {
+  // A territory and a rep, as an admin makes them.
+  ChangeSet territory;
+  territory.entity = EntityType::kTerritory;
+  territory.record_id = ids_.NextString(kT);
+  territory.changed[F(EntityType::kTerritory, "name")] = Value::String("Nord");
+  ASSERT_NE(Office(territory).result, MergeResult::kRejected);
+  Record user = ValidSample(EntityType::kUser);
+  ChangeSet rep;
+  rep.entity = EntityType::kUser;
+  rep.record_id = ids_.NextString(kT);
+  rep.changed = user.fields;
+  rep.changed[F(EntityType::kUser, "territory_ids")] = Value::ListOf({});
+  Caller admin = office_;
+  admin.role = kRoleAdmin;
+  auto made_rep = core_->write_path().Write(Author::BackOffice(admin), {rep});
+  ASSERT_TRUE(made_rep.ok()) << made_rep.status();
+  ASSERT_NE((*made_rep)[0].result, MergeResult::kRejected) << (*made_rep)[0].status;
+
+  ChangeSet account;
+  account.entity = EntityType::kAccount;
+  account.record_id = ids_.NextString(kT);
+  account.changed[F(EntityType::kAccount, "name")] = Value::String("Kunde GmbH");
+  account.changed[F(EntityType::kAccount, "kind")] = Value::String("organization");
+  // The territory's id pasted where the owner's belongs, and an id of nothing at all.
+  account.changed[F(EntityType::kAccount, "owner_id")] = Value::String(territory.record_id);
+  const WriteResult to_territory = Office(account);
+  EXPECT_EQ(to_territory.result, MergeResult::kRejected);
+  EXPECT_EQ(to_territory.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(to_territory.status.message(), HasSubstr("owner_id: no user"));
+  account.changed[F(EntityType::kAccount, "owner_id")] = Value::String(rep.record_id);
+  account.changed[F(EntityType::kAccount, "territory_id")] = Value::String(ids_.NextString(kT));
+  const WriteResult to_nowhere = Office(account);
+  EXPECT_EQ(to_nowhere.result, MergeResult::kRejected);
+  EXPECT_THAT(to_nowhere.status.message(), HasSubstr("territory_id: no territory"));
+  auto found = store_->ReadRecords({account.record_id});
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->empty()) << "nothing of the refused creates was stored";
+
+  account.changed[F(EntityType::kAccount, "territory_id")] = Value::String(territory.record_id);
+  const WriteResult given = Office(account);
+  EXPECT_EQ(given.result, MergeResult::kApplied) << given.status;
+}
+
 }  // namespace
 }  // namespace mcrm::server

@@ -105,6 +105,10 @@ class StoreTx {
   // The stored states of those ids that exist, locked against concurrent writers until commit.
   virtual absl::StatusOr<std::vector<StoredRecord>> LoadRecords(
       absl::Span<const std::string> ids) = 0;
+  // The stored states of those ids that exist, without locking them: records a change only
+  // names (the owner an account is given), which other writers may go on changing.
+  virtual absl::StatusOr<std::vector<StoredRecord>> PeekRecords(
+      absl::Span<const std::string> ids) = 0;
   // Inserts or replaces each record (whole state and stamps); stamps it for pulls. ABORTED
   // (the transaction is to be run again) when a record was written meanwhile by another
   // transaction: a create of an id that another one created first, which LoadRecords could

@@ -23,6 +23,15 @@ absl::Status PgTx::SerializeDevice(absl::string_view device_id) {
 }
 
 absl::StatusOr<std::vector<StoredRecord>> PgTx::LoadRecords(absl::Span<const std::string> ids) {
+  return ReadRecords(ids, lock_rows_);
+}
+
+absl::StatusOr<std::vector<StoredRecord>> PgTx::PeekRecords(absl::Span<const std::string> ids) {
+  return ReadRecords(ids, false);
+}
+
+absl::StatusOr<std::vector<StoredRecord>> PgTx::ReadRecords(absl::Span<const std::string> ids,
+                                                            bool lock) {
   std::vector<StoredRecord> out;
   if (ids.empty()) return out;
   // One index probe per id (see ProbeEach). Sorted: concurrent pushes lock rows in the same
@@ -30,8 +39,8 @@ absl::StatusOr<std::vector<StoredRecord>> PgTx::LoadRecords(absl::Span<const std
   std::vector<std::string> sorted(ids.begin(), ids.end());
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  const BinaryRows rows = BinaryRows::ExecPrepared(tx_, lock_rows_ ? kLockRecords : kReadRecords,
-                                                   {ArrayLiteral(sorted)});
+  const BinaryRows rows =
+      BinaryRows::ExecPrepared(tx_, lock ? kLockRecords : kReadRecords, {ArrayLiteral(sorted)});
   out.reserve(static_cast<size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
     StoredRecord stored;

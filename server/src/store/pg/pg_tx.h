@@ -22,6 +22,7 @@ class PgTx final : public StoreTx {
 
   absl::Status SerializeDevice(absl::string_view device_id) override;
   absl::StatusOr<std::vector<StoredRecord>> LoadRecords(absl::Span<const std::string> ids) override;
+  absl::StatusOr<std::vector<StoredRecord>> PeekRecords(absl::Span<const std::string> ids) override;
   absl::Status SaveRecords(absl::Span<const StoredRecord> records) override;
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> FindMutationResults(
       absl::string_view device_id, absl::Span<const std::string> mutation_ids) override;
@@ -38,6 +39,9 @@ class PgTx final : public StoreTx {
                         absl::Span<const std::pair<std::string, std::string>> keys) override;
 
  private:
+  absl::StatusOr<std::vector<StoredRecord>> ReadRecords(absl::Span<const std::string> ids,
+                                                        bool lock);
+
   pqxx::dbtransaction& tx_;
   const bool lock_rows_;
 };
