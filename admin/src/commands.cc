@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "csv_parts.h"
 #include "google/protobuf/struct.pb.h"
+#include "mcrm/text_encoding.h"
 #include "password_input.h"
 #include "progress.h"
 #include "table.h"
@@ -769,6 +770,10 @@ int RunImport(const Session& session, bool json, const ImportArgs& args) {
   // key repeated in a later part is reported as a repeat, as within one part. Each part is sent
   // once the one before it was answered, so that at most one part is held in memory on each side.
   size_t answered = 0;
+  // Told once, by the whole file: every part is then read alike (a part may hold no accent).
+  const std::string encoding = args.encoding.empty()
+                                   ? std::string(EncodingName(GuessEncoding(args.content)))
+                                   : args.encoding;
   grpc::Status status = session.RunStream(parts->size(), [&](grpc::ClientContext* context) {
     auto stream = session.office().ImportCsvParts(context);
     for (const CsvPart& part : *parts) {
@@ -777,6 +782,7 @@ int RunImport(const Session& session, bool json, const ImportArgs& args) {
       request.set_csv(PartBytes(args.content, part));
       request.set_dry_run(args.dry_run);
       request.set_first_line(part.first_line);
+      request.set_encoding(encoding);
       v1::ImportCsvResponse answer;
       // A write or read that fails means the server ended the call: its status says why.
       if (!stream->Write(request) || !stream->Read(&answer)) break;
@@ -835,7 +841,13 @@ int RunImport(const Session& session, bool json, const ImportArgs& args) {
     absl::PrintF("read %d rows: %s%s\n", total.rows(), ImportCounts(total),
                  total.dry_run() ? " (dry run: nothing was changed)" : "");
     if (total.encoding() == "GB18030") {
-      absl::PrintF("the file was read as GB18030, the encoding of Chinese spreadsheet programs\n");
+      absl::PrintF(
+          "the file was read as GB18030, the encoding of Chinese spreadsheet programs (if its "
+          "text looks wrong, give --encoding)\n");
+    } else if (total.encoding() == "Windows-1252") {
+      absl::PrintF(
+          "the file was read as Windows-1252, the encoding of older Western European spreadsheet "
+          "programs (if its text looks wrong, give --encoding)\n");
     }
   }
   // Rows left out: a script must notice.

@@ -58,6 +58,8 @@ struct ImportArgs {
   std::string file;
   std::string content;
   bool dry_run = false;
+  // "UTF-8", "GB18030" or "Windows-1252"; "" to tell by the whole file's bytes.
+  std::string encoding;
 };
 // Reads `args.file` into `args.content`, before signing in, so that a mistyped path is told
 // first: 0, or 1 with the reason on stderr.

@@ -359,6 +359,12 @@ int main(int argc, char** argv) {
                    "byte-order mark) or GB18030; of any size (a large file is sent in parts)")
       ->required()
       ->type_name("FILE");
+  import_command
+      ->add_option("--encoding", import_args.encoding,
+                   "the file's encoding when its accents or Chinese come out wrong: UTF-8, GB18030 "
+                   "or Windows-1252 (default: told by the file's bytes)")
+      ->check(CLI::IsMember({"UTF-8", "GB18030", "Windows-1252"}, CLI::ignore_case))
+      ->type_name("ENCODING");
   import_command->add_flag("--dry-run", import_args.dry_run,
                            "check every row and count what would be created, updated and "
                            "refused, but change nothing");

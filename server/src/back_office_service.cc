@@ -87,10 +87,12 @@ class ImportPartsReactor final
     if (parts_ == 0) {
       entity_ = request.entity();
       dry_run_ = request.dry_run();
-    } else if (request.entity() != entity_ || request.dry_run() != dry_run_) {
+      encoding_ = request.encoding();
+    } else if (request.entity() != entity_ || request.dry_run() != dry_run_ ||
+               request.encoding() != encoding_) {
       return absl::InvalidArgumentError(
-          absl::StrCat("entity, dry_run: part ", parts_ + 1,
-                       " names another entity or dry_run than the first part"));
+          absl::StrCat("entity, dry_run, encoding: part ", parts_ + 1,
+                       " names another entity, dry_run or encoding than the first part"));
     }
     ++parts_;
     return back_office_.ImportCsv(caller, request, &seen_);
@@ -108,6 +110,7 @@ class ImportPartsReactor final
   ImportSeen seen_;
   std::string entity_;
   bool dry_run_ = false;
+  std::string encoding_;
   int parts_ = 0;
 };
 

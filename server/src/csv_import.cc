@@ -602,7 +602,16 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
   v1::ImportCsvResponse response;
   response.set_dry_run(request.dry_run());
   std::vector<CsvProblem> problems;
-  ASSIGN_OR_RETURN(CsvTable table, ReadCsv(request.csv(), &problems));
+  std::optional<TextEncoding> encoding;
+  if (!request.encoding().empty()) {
+    encoding = EncodingNamed(request.encoding());
+    if (!encoding.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("encoding: ", Quoted(request.encoding()),
+                       " is not one this server reads (UTF-8, GB18030 or Windows-1252)"));
+    }
+  }
+  ASSIGN_OR_RETURN(CsvTable table, ReadCsv(request.csv(), &problems, encoding));
   response.set_encoding(table.encoding);
   // Rows the reading left out are rows of the file too: read, and refused.
   for (const CsvProblem& p : problems) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "mcrm/status_macros.h"
+#include "mcrm/text_encoding.h"
 #include "mcrm/text_lines.h"
 #include "mcrm/utf8.h"
 
@@ -58,14 +59,17 @@ class Iconv {
   iconv_t cd_;
 };
 
-absl::StatusOr<std::string> Gb18030ToUtf8(absl::string_view in) {
-  Iconv converter("UTF-8", "GB18030");
+// `in`, in `encoding` (GB18030 or Windows-1252), as UTF-8.
+absl::StatusOr<std::string> ToUtf8(absl::string_view in, TextEncoding encoding) {
+  const bool gb18030 = encoding == TextEncoding::kGb18030;
+  Iconv converter("UTF-8", gb18030 ? "GB18030" : "WINDOWS-1252");
   if (!converter.ok()) {
-    // glibc converts GB18030 through a gconv module; a system without it cannot read such files.
-    return absl::InternalError("this system's iconv cannot convert from GB18030");
+    // glibc converts through gconv modules; a system without them cannot read such files.
+    return absl::InternalError(
+        absl::StrCat("this system's iconv cannot convert from ", EncodingName(encoding)));
   }
-  // A GB18030 character takes 1, 2 or 4 bytes and its UTF-8 form at most 1, 3 or 4: half as much
-  // again is always enough, but grow anyway rather than trust that.
+  // A GB18030 character takes 1, 2 or 4 bytes and its UTF-8 form at most 1, 3 or 4; a
+  // Windows-1252 one 1 byte and at most 3: grow rather than trust either.
   std::string out(in.size() + in.size() / 2 + 16, '\0');
   // iconv's interface is not const-correct; it only reads the input.
   char* in_at = const_cast<char*>(in.data());
@@ -83,41 +87,37 @@ absl::StatusOr<std::string> Gb18030ToUtf8(absl::string_view in) {
       out_left = out.size() - used;
       continue;
     }
-    // EILSEQ (bytes GB18030 does not have) or EINVAL (a character cut short at the end).
+    // EILSEQ (bytes the encoding does not have) or EINVAL (a character cut short at the end).
     const size_t bad = static_cast<size_t>(in_at - in.data());
-    return absl::InvalidArgumentError(
-        absl::StrCat("line ", LineOf(in, bad), ": the text is neither UTF-8 nor GB18030 (bytes ",
-                     absl::BytesToHexString(in.substr(bad, 4)), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", LineOf(in, bad), ": the text is neither UTF-8 nor ", EncodingName(encoding),
+        " (bytes ", absl::BytesToHexString(in.substr(bad, 4)), ")",
+        gb18030 ? "; a file from a Western spreadsheet program may be Windows-1252: say so" : ""));
   }
   out.resize(static_cast<size_t>(out_at - out.data()));
   return out;
 }
 
 // Sets `text` to the file's text as UTF-8: a view of `bytes`, or of `converted` when the file was
-// converted; `encoding` to what the file was read as.
-absl::Status DecodeText(absl::string_view bytes, std::string& converted, absl::string_view& text,
-                        std::string& encoding) {
-  if (absl::ConsumePrefix(&bytes, kUtf8Bom)) {
-    // The mark says UTF-8: converting from GB18030 would only make other nonsense of it.
+// converted; `encoding` to what the file was read as: `given`, or else its guess.
+absl::Status DecodeText(absl::string_view bytes, std::optional<TextEncoding> given,
+                        std::string& converted, absl::string_view& text, std::string& encoding) {
+  const TextEncoding read_as = given.value_or(GuessEncoding(bytes));
+  encoding = std::string(EncodingName(read_as));
+  if (read_as == TextEncoding::kUtf8) {
+    const bool marked = absl::ConsumePrefix(&bytes, kUtf8Bom);
     if (const size_t bad = FirstInvalidUtf8(bytes); bad != absl::string_view::npos) {
       return absl::InvalidArgumentError(
-          absl::StrCat("line ", LineOf(bytes, bad),
-                       ": not UTF-8, though the file starts with UTF-8's byte-order mark"));
+          absl::StrCat("line ", LineOf(bytes, bad), ": not UTF-8",
+                       marked ? ", though the file starts with UTF-8's byte-order mark" : ""));
     }
     text = bytes;
-    encoding = "UTF-8";
     return absl::OkStatus();
   }
-  if (IsValidUtf8(bytes)) {
-    text = bytes;
-    encoding = "UTF-8";
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(converted, Gb18030ToUtf8(bytes));
+  ASSIGN_OR_RETURN(converted, ToUtf8(bytes, read_as));
   text = converted;
   // GB18030's own byte-order mark (84 31 95 33) is U+FEFF too, now in UTF-8.
   absl::ConsumePrefix(&text, kUtf8Bom);
-  encoding = "GB18030";
   return absl::OkStatus();
 }
 
@@ -361,7 +361,8 @@ void AppendRecord(const std::vector<std::string>& cells, std::string& out) {
 
 }  // namespace
 
-absl::StatusOr<CsvTable> ReadCsv(absl::string_view bytes, std::vector<CsvProblem>* problems) {
+absl::StatusOr<CsvTable> ReadCsv(absl::string_view bytes, std::vector<CsvProblem>* problems,
+                                 std::optional<TextEncoding> encoding) {
   if (bytes.size() > kMaxCsvBytes) {
     return absl::InvalidArgumentError(absl::StrCat("the file has ", bytes.size(),
                                                    " bytes, more than the ", kMaxCsvBytes >> 20,
@@ -370,7 +371,7 @@ absl::StatusOr<CsvTable> ReadCsv(absl::string_view bytes, std::vector<CsvProblem
   CsvTable table;
   std::string converted;
   absl::string_view text;
-  RETURN_IF_ERROR(DecodeText(bytes, converted, text, table.encoding));
+  RETURN_IF_ERROR(DecodeText(bytes, encoding, converted, text, table.encoding));
   std::vector<CsvProblem> ignored;
   CsvReader reader(text, table, problems != nullptr ? *problems : ignored);
   RETURN_IF_ERROR(reader.Read());

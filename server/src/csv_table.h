@@ -7,11 +7,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "mcrm/text_encoding.h"
 
 namespace mcrm::server {
 
@@ -31,7 +33,7 @@ struct CsvTable {
   int64_t header_line = 0;          // 1-based; after the blank lines before the header, if any
   std::vector<std::string> header;  // trimmed, not empty, not repeated
   std::vector<CsvRow> rows;
-  std::string encoding;  // what the file was read as: "UTF-8" or "GB18030"
+  std::string encoding;  // what the file was read as: "UTF-8", "GB18030" or "Windows-1252"
   // Rows left out for a problem beyond the first kMaxCsvProblems, counted only (a file of
   // millions of bad rows must not cost a problem's strings each).
   int64_t problems_left_out = 0;
@@ -49,9 +51,10 @@ struct CsvProblem {
 // quotes or line breaks, quotes doubled; lines end in CRLF, LF or CR). Cells are taken as they are:
 // spaces are kept, and so are control characters (validation refuses them naming the field).
 //
-// Encoding: a file that is valid UTF-8 (after an optional byte-order mark) is UTF-8; any other
-// file is converted from GB18030, what Chinese spreadsheet programs write. A file that is neither
-// (or has a UTF-8 byte-order mark but is not UTF-8) is INVALID_ARGUMENT naming the line.
+// Encoding: `encoding` when given, else the guess of mcrm/text_encoding.h: UTF-8 (with or
+// without its byte-order mark), GB18030 (Chinese spreadsheet programs) or Windows-1252 (older
+// Western European ones); the table says which. Text that is not in it (or has a UTF-8
+// byte-order mark but is not UTF-8) is INVALID_ARGUMENT naming the line.
 //
 // The first record is the header: names trimmed of spaces, none empty, none repeated, else
 // INVALID_ARGUMENT naming the column. Malformed quoting (a quote inside an unquoted cell, text
@@ -68,7 +71,8 @@ struct CsvProblem {
 // A cell that WriteCsv made inert is read back as it was: the apostrophe WriteCsv put before it
 // is removed (see WriteCsv). As a consequence, a file from elsewhere with a cell "'-5" (an
 // apostrophe typed to keep a spreadsheet from reading a number) is read as "-5" too.
-absl::StatusOr<CsvTable> ReadCsv(absl::string_view bytes, std::vector<CsvProblem>* problems);
+absl::StatusOr<CsvTable> ReadCsv(absl::string_view bytes, std::vector<CsvProblem>* problems,
+                                 std::optional<TextEncoding> encoding = std::nullopt);
 
 // Writes `header` and `rows` as RFC 4180 CSV: comma separated, CRLF line ends, cells quoted when
 // they hold a comma, a quote, CR or LF, quotes doubled. The text is UTF-8 with a byte-order mark,

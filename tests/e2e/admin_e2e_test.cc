@@ -615,6 +615,31 @@ TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
   EXPECT_THAT(refused.err, HasSubstr("key"));
 }
 
+TEST_F(AdminE2e, AFileFromAnOlderWesternSpreadsheetProgramIsReadAsWindows1252) {
+  // Köln Heizung GmbH, Süßwaren Müller: what Excel's "CSV (comma delimited)" saves in Germany.
+  const std::filesystem::path file = server_.data_dir() / "excel-western.csv";
+  WriteFile(file,
+            "key,name,kind\n"
+            "e2e-koeln,K\xF6ln Heizung GmbH,organization\n"
+            "e2e-suess,S\xFC\xDF"
+            "waren M\xFCller,organization\n");
+  const Outcome imported = As("dispatch", {"import", "account", file.string()});
+  EXPECT_EQ(imported.status, 0) << imported.out << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("read as Windows-1252"));
+  const auto koeln =
+      FoundAccounts(As("dispatch", {"find", "account", "--search", "heizung", "--json"}));
+  ASSERT_EQ(koeln.records_size(), 1);
+  EXPECT_EQ(koeln.records(0).fields().at("name").string_value(), "Köln Heizung GmbH");
+  const auto suess =
+      FoundAccounts(As("dispatch", {"find", "account", "--search", "süßwaren", "--json"}));
+  ASSERT_EQ(suess.records_size(), 1);
+  EXPECT_EQ(suess.records(0).fields().at("name").string_value(), "Süßwaren Müller");
+  // Told otherwise, the same bytes are read as told.
+  const Outcome told =
+      As("dispatch", {"import", "account", file.string(), "--encoding", "gb18030", "--dry-run"});
+  EXPECT_THAT(told.out, ::testing::Not(HasSubstr("Windows-1252"))) << told.out;
+}
+
 // Last: it adds 20,000 accounts.
 TEST_F(AdminE2e, ALargeFileIsImportedInPartsWithProblemsOnTheFilesLines) {
   // About 10 MB: more than one call's worth (8 MiB). Some names hold a comma and some notes a

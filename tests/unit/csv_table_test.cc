@@ -59,6 +59,13 @@ const std::vector<ReadCase>& ReadCases() {
        {{2, {"华为"}}},
        {},
        "GB18030"},
+      {"Windows-1252, as older Western European spreadsheet programs save",
+       "name,city\nM\xFCller & S\xF6hne,K\xF6ln\nStra\xDF"
+       "enbau \x80,Z\xFCrich\n",
+       {"name", "city"},
+       {{2, {"Müller & Söhne", "Köln"}}, {3, {"Straßenbau €", "Zürich"}}},
+       {},
+       "Windows-1252"},
       {"GB18030 with a quoted cell holding a comma",  // 名称,城市\n"华为, 深圳",深圳\n
        "\xC3\xFB\xB3\xC6,\xB3\xC7\xCA\xD0\n\"\xBB\xAA\xCE\xAA, "
        "\xC9\xEE\xDB\xDA\",\xC9\xEE\xDB\xDA\n",
@@ -176,8 +183,10 @@ TEST(ReadCsv, RefusesAFileThatCannotBeReadNamingWhere) {
        "line 3: malformed quoting: a quoted cell is not closed"},
       {"bytes that are neither UTF-8 nor GB18030", "\xFF\xFF\n",
        "line 1: the text is neither UTF-8 nor GB18030"},
-      {"such bytes on a later line", "a\nb\n\"c\nd\xFF\"\n",
+      {"such bytes on a later line of a Chinese file", "\xC3\xFB\n\xB3\xC6\n\"c\nd\xFF\"\n",
        "line 4: the text is neither UTF-8 nor GB18030 (bytes ff220a)"},
+      {"a byte Windows-1252 does not have, in a Western file", "a\nK\xF6ln\nx\x81y\n",
+       "line 3: the text is neither UTF-8 nor Windows-1252 (bytes 81790a)"},
       {"a GB18030 character cut short at the end", "\xC3\xFB\n\xC3",
        "line 2: the text is neither UTF-8 nor GB18030"},
       {"a UTF-8 byte-order mark before text that is not UTF-8", std::string(kBom) + "a\n\xC3\xFB\n",
@@ -330,4 +339,17 @@ TEST(WriteCsv, LaterPagesAppendedToTheFirstReadAsOneFile) {
 }
 
 }  // namespace
+TEST(ReadCsv, ReadsTheEncodingItIsToldRatherThanItsGuess) {
+  // 你好 in GB18030 is also two letters of Windows-1252 (Äã, ºÃ): a name settles it.
+  const std::string bytes = "name\n\xC4\xE3\xBA\xC3\n";
+  auto guessed = ReadCsv(bytes, nullptr);
+  ASSERT_TRUE(guessed.ok()) << guessed.status();
+  EXPECT_EQ(guessed->encoding, "GB18030");
+  EXPECT_EQ(guessed->rows[0].cells[0], "你好");
+  auto told = ReadCsv(bytes, nullptr, TextEncoding::kWindows1252);
+  ASSERT_TRUE(told.ok()) << told.status();
+  EXPECT_EQ(told->encoding, "Windows-1252");
+  EXPECT_EQ(told->rows[0].cells[0], "ÄãºÃ");
+}
+
 }  // namespace mcrm::server
