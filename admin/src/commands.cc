@@ -838,8 +838,8 @@ int RunImport(const Session& session, bool json, const ImportArgs& args) {
     if (total.problems_left_out() > 0) {
       absl::PrintF("and %d more problems\n", total.problems_left_out());
     }
-    absl::PrintF("read %d rows: %s%s\n", total.rows(), ImportCounts(total),
-                 total.dry_run() ? " (dry run: nothing was changed)" : "");
+    absl::PrintF("read %d %s: %s%s\n", total.rows(), total.rows() == 1 ? "row" : "rows",
+                 ImportCounts(total), total.dry_run() ? " (dry run: nothing was changed)" : "");
     if (total.encoding() == "GB18030") {
       absl::PrintF(
           "the file was read as GB18030, the encoding of Chinese spreadsheet programs (if its "

@@ -266,6 +266,7 @@ absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<s
   columns.fields.assign(header.size(), nullptr);
   columns.key_refs.assign(header.size(), nullptr);
   absl::flat_hash_map<const FieldSpec*, std::string> named;  // field -> the column naming it
+  std::vector<std::string> computed;                         // columns of server-computed fields
   const auto name_once = [&](const FieldSpec* field, const std::string& column) -> absl::Status {
     if (auto [it, fresh] = named.emplace(field, column); !fresh) {
       return absl::InvalidArgumentError(absl::StrCat("header: both ", it->second, " and ", column,
@@ -297,7 +298,7 @@ absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<s
     }
     if (field->server_computed) {
       // Exported for reading; the server computes it, so an import leaves it alone.
-      AddProblem(response, header_line, name, "computed by the server: the column is ignored");
+      computed.push_back(name);
       continue;
     }
     RETURN_IF_ERROR(name_once(field, name));
@@ -306,6 +307,17 @@ absl::StatusOr<Columns> MapColumns(const EntitySpec& entity, const std::vector<s
   if (columns.key < 0) {
     return absl::InvalidArgumentError(
         "header: a column \"key\" (each row's stable key) or \"id\" (record ids) is required");
+  }
+  if (!computed.empty()) {
+    // One note for them all: an exported file has several.
+    if (computed.size() == 1) {
+      AddProblem(response, header_line, computed[0],
+                 "computed by the server: the column is ignored");
+    } else {
+      AddProblem(response, header_line, "",
+                 absl::StrCat("computed by the server, so ignored: the columns ",
+                              absl::StrJoin(computed, ", ")));
+    }
   }
   return columns;
 }
@@ -667,7 +679,7 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
       continue;
     }
     bool good = true;
-    for (size_t c = 0; c < row.cells.size() && good; ++c) {
+    for (size_t c = 0; c < row.cells.size(); ++c) {
       if (const FieldSpec* ref = columns.key_refs[c]; ref != nullptr) {
         const std::string& cell = row.cells[c];
         if (cell.empty()) {
@@ -683,17 +695,18 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
       }
       const FieldSpec* field = columns.fields[c];
       if (field == nullptr) continue;
+      // Every bad cell of the row is reported, not only the first: one correction, not three.
       auto value = CellValue(*field, row.cells[c]);
       if (!value.ok()) {
         AddProblem(response, line, field->name, value.status().message());
         good = false;
-        break;
+        continue;
       }
       // The field's own rules, named by its column.
       if (absl::Status valid = ValidateFieldValue(*field, *value, field->name); !valid.ok()) {
         AddProblem(response, line, field->name, valid.message());
         good = false;
-        break;
+        continue;
       }
       pending.fields[field->number] = *std::move(value);
     }

@@ -131,10 +131,30 @@ int NoSpaces(unsigned char) { return 0; }
 // the line of the first piece that starts it, counted here whether or not the line end is inside
 // a quoted cell. The bytes of the record so far are counted the same way, so that a piece that
 // would make the record too long is never given to libcsv, which holds a cell in memory whole.
+// The cells' separator: a comma, or a semicolon when the first line (the header) has semicolons
+// and no comma, as spreadsheet programs write in countries whose decimal mark is the comma
+// (Germany, France: "Name;Ort").
+char DelimiterOf(absl::string_view text) {
+  size_t commas = 0, semicolons = 0;
+  bool quoted = false, in_line = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') {
+      if (in_line) break;  // the header's end (blank lines before it are skipped)
+      continue;
+    }
+    in_line = true;
+    if (c == ',') ++commas;
+    if (c == ';') ++semicolons;
+  }
+  return commas == 0 && semicolons > 0 ? ';' : ',';
+}
+
 class CsvReader {
  public:
   CsvReader(absl::string_view text, CsvTable& table, std::vector<CsvProblem>& problems)
-      : text_(text), table_(table), problems_(problems) {
+      : text_(text), table_(table), problems_(problems), delimiter_(DelimiterOf(text)) {
     StartParser();
   }
   ~CsvReader() { csv_free(&parser_); }
@@ -186,6 +206,7 @@ class CsvReader {
     // cell still open at the end of the file. Cells arrive with their lengths: they may hold NUL.
     csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_space_func(&parser_, &NoSpaces);
+    csv_set_delim(&parser_, static_cast<unsigned char>(delimiter_));
     // The cell buffer grows by this much at a time: by libcsv's 128 bytes, a cell near
     // kMaxCsvRecordBytes would take thousands of reallocations.
     csv_set_blk_size(&parser_, 64 << 10);
@@ -321,6 +342,7 @@ class CsvReader {
   const absl::string_view text_;
   CsvTable& table_;
   std::vector<CsvProblem>& problems_;
+  const char delimiter_;
   csv_parser parser_;
   absl::Status status_;  // what a callback found, which it cannot return
   bool have_header_ = false;

@@ -47,7 +47,9 @@ struct CsvProblem {
   std::string reason;
 };
 
-// Reads a whole CSV file (RFC 4180: comma separated, cells quoted with '"' when they hold commas,
+// Reads a whole CSV file (RFC 4180: comma separated, or semicolon separated when the header has
+// semicolons and no comma, as spreadsheet programs write where the comma is the decimal mark;
+// cells quoted with '"' when they hold commas,
 // quotes or line breaks, quotes doubled; lines end in CRLF, LF or CR). Cells are taken as they are:
 // spaces are kept, and so are control characters (validation refuses them naming the field).
 //

@@ -262,20 +262,25 @@ TEST(CsvImportTest, EveryRowOfTheFileIsCountedAndEachProblemNamesItsColumn) {
   WritePath writes(**store, clock, [] { return kT; });
   const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
   // Line 2 is good; line 3 a formula (left out when the file is read); line 4 has no name (found
-  // when its record is checked whole, as it is written).
-  auto answer = ImportCsv(writes, office,
-                          AccountsCsv("key,name,kind\nA-1,Alpha,organization\n"
-                                      "A-2,=SUM(A1),organization\nA-3,,organization\n"));
+  // when its record is checked whole, as it is written); line 5 two bad cells, both reported.
+  auto answer = ImportCsv(
+      writes, office,
+      AccountsCsv("key,name,kind,emails\nA-1,Alpha,organization,\n"
+                  "A-2,=SUM(A1),organization,\nA-3,,organization,\nA-4,Delta,robot,not mail\n"));
   ASSERT_TRUE(answer.ok()) << answer.status();
-  EXPECT_EQ(answer->rows(), 3u);
+  EXPECT_EQ(answer->rows(), 4u);
   EXPECT_EQ(answer->created(), 1u);
-  EXPECT_EQ(answer->refused(), 2u);
-  ASSERT_EQ(answer->problems_size(), 2);
+  EXPECT_EQ(answer->refused(), 3u);
+  ASSERT_EQ(answer->problems_size(), 4);
   EXPECT_EQ(answer->problems(0).line(), 3);
   EXPECT_EQ(answer->problems(0).column(), "name");
   EXPECT_EQ(answer->problems(1).line(), 4);
   EXPECT_EQ(answer->problems(1).column(), "name");
   EXPECT_EQ(answer->problems(1).reason(), "required");
+  EXPECT_EQ(answer->problems(2).line(), 5);
+  EXPECT_EQ(answer->problems(2).column(), "kind");
+  EXPECT_EQ(answer->problems(3).line(), 5);
+  EXPECT_EQ(answer->problems(3).column(), "emails");
 }
 
 }  // namespace

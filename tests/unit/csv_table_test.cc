@@ -66,6 +66,14 @@ const std::vector<ReadCase>& ReadCases() {
        {{2, {"Müller & Söhne", "Köln"}}, {3, {"Straßenbau €", "Zürich"}}},
        {},
        "Windows-1252"},
+      {"semicolons, as spreadsheet programs separate cells where the comma is the decimal mark",
+       "key;name;revenue;tags\nK-1;Müller, Söhne & Co;1,5;\"vip;north\"\n",
+       {"key", "name", "revenue", "tags"},
+       {{2, {"K-1", "Müller, Söhne & Co", "1,5", "vip;north"}}}},
+      {"commas, with a semicolon in a header name",
+       "key,name;alias\n1,a;b\n",
+       {"key", "name;alias"},
+       {{2, {"1", "a;b"}}}},
       {"GB18030 with a quoted cell holding a comma",  // 名称,城市\n"华为, 深圳",深圳\n
        "\xC3\xFB\xB3\xC6,\xB3\xC7\xCA\xD0\n\"\xBB\xAA\xCE\xAA, "
        "\xC9\xEE\xDB\xDA\",\xC9\xEE\xDB\xDA\n",
