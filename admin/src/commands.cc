@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -19,6 +20,8 @@
 #include "csv_parts.h"
 #include "google/protobuf/struct.pb.h"
 #include "mcrm/text_encoding.h"
+#include "mcrm/utf8.h"
+#include "mcrm/uuid.h"
 #include "password_input.h"
 #include "progress.h"
 #include "table.h"
@@ -544,6 +547,15 @@ int RunFind(const Session& session, bool json, const FindArgs& args) {
 
 int RunReassign(const Session& session, bool json, const std::string& owner_id,
                 const std::string& territory_id, const std::vector<std::string>& account_ids) {
+  // A login or a territory's name typed where its id belongs: say where the id is found.
+  for (const auto& [option, value, entity] :
+       {std::tuple<const char*, const std::string&, const char*>{"--owner", owner_id, "user"},
+        {"--territory", territory_id, "territory"}}) {
+    if (!value.empty() && !IsUuidV7(value)) {
+      return Fail(absl::StrCat(option, ": ", Quoted(value), " is not an id: give the ", entity,
+                               "'s id (mcrm-admin find ", entity, " lists them with their ids)"));
+    }
+  }
   v1::ReassignAccountsRequest request;
   for (const std::string& id : account_ids) request.add_account_ids(id);
   request.set_owner_id(owner_id);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "mcrm/utf8.h"
+#include "mcrm/uuid.h"
 #include "mcrm/value_json.h"
 
 namespace mcrm::admin {
@@ -293,6 +294,12 @@ absl::StatusOr<v1::Value> ScalarFromText(const v1::FieldDescription& field, absl
                      absl::StrCat(Quoted(text), " is not one of ", absl::StrJoin(allowed, ", ")));
     }
     out.set_string_value(std::string(text));
+  } else if (type == "id" && !IsUuidV7(text)) {
+    // A name typed where an id belongs: say where the id is found.
+    const std::string ref = field.ref_entity().empty() ? "record" : field.ref_entity();
+    return Invalid(
+        path, absl::StrCat(Quoted(text), " is not an id: give the ", ref, "'s id (mcrm-admin find ",
+                           ref, " lists them with their ids)"));
   } else {
     // string, text, date, id, and any type a newer server adds: text, checked by the server.
     out.set_string_value(std::string(text));

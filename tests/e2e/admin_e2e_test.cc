@@ -372,6 +372,13 @@ TEST_F(AdminE2e, ABadFieldOrValueIsRefusedNamingItAndNothingIsStored) {
   const Outcome where = As("dispatch", {"find", "account", "--where", "colour=red"});
   EXPECT_EQ(where.status, 1);
   EXPECT_THAT(where.err, HasSubstr("colour"));
+  // A name where an id belongs is told where the id is found.
+  const Outcome territory = As("dispatch", {"find", "account", "--where", "territory_id=North"});
+  EXPECT_EQ(territory.status, 1);
+  EXPECT_THAT(territory.err, HasSubstr("mcrm-admin find territory"));
+  const Outcome owner = As("dispatch", {"reassign", "--owner", "rep5", CreateAccount("Umzug KG")});
+  EXPECT_EQ(owner.status, 1);
+  EXPECT_THAT(owner.err, HasSubstr("mcrm-admin find user"));
 
   const Outcome found = As("dispatch", {"find", "account", "--search", "farbenfroh", "--json"});
   ASSERT_EQ(found.status, 0) << found.err;
