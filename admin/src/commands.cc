@@ -394,11 +394,12 @@ int RunSchema(const Session& session, bool json, const std::string& entity_name)
   return 0;
 }
 
-int RunGet(const Session& session, bool json, const std::string& entity_name,
-           const std::string& id) {
+int RunGet(const Session& session, bool json, const std::string& entity_name, const std::string& id,
+           const std::string& key) {
   v1::GetRecordRequest request;
   request.set_entity(entity_name);
   request.set_id(id);
+  request.set_key(key);
   v1::NamedRecord record;
   if (grpc::Status status = session.Run([&](grpc::ClientContext* context) {
         return session.office().GetRecord(context, request, &record);

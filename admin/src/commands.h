@@ -13,7 +13,8 @@ namespace mcrm::admin {
 
 int RunSchema(const Session& session, bool json, const std::string& entity);
 
-int RunGet(const Session& session, bool json, const std::string& entity, const std::string& id);
+int RunGet(const Session& session, bool json, const std::string& entity, const std::string& id,
+           const std::string& key = "");
 int RunCreate(const Session& session, bool json, const std::string& entity,
               const std::vector<std::string>& fields);
 int RunUpdate(const Session& session, bool json, const std::string& entity, const std::string& id,

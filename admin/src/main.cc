@@ -110,15 +110,23 @@ int main(int argc, char** argv) {
   });
 
   // ---- get ------------------------------------------------------------------------------------
-  std::string get_entity, get_id;
+  std::string get_entity, get_id, get_key;
   CLI::App* get = app.add_subcommand(
       "get", "Show one record with all its fields and its version (which update and delete need)");
   get->add_option("entity", get_entity, "the record's entity, e.g. account")
       ->required()
       ->type_name("ENTITY");
-  get->add_option("id", get_id, "the record's id")->required()->type_name("ID");
+  CLI::Option* get_by_id = get->add_option("id", get_id, "the record's id")->type_name("ID");
+  get->add_option("--key", get_key,
+                  "instead of the id: the key a CSV import gave the record (its \"key\" column)")
+      ->type_name("KEY")
+      ->excludes(get_by_id);
   get->callback([&] {
-    run = [&](const Session& s) { return mcrm::admin::RunGet(s, json, get_entity, get_id); };
+    if (get_id.empty() && get_key.empty())
+      throw CLI::ValidationError("get", "give ID or --key KEY");
+    run = [&](const Session& s) {
+      return mcrm::admin::RunGet(s, json, get_entity, get_id, get_key);
+    };
   });
 
   // ---- create ---------------------------------------------------------------------------------

@@ -173,11 +173,30 @@ absl::StatusOr<v1::NamedRecord> BackOffice::GetRecord(const Caller& caller,
                                                       const v1::GetRecordRequest& request) {
   RETURN_IF_ERROR(CheckBackOffice(caller));
   ASSIGN_OR_RETURN(EntityType entity, EntityOf(request.entity()));
-  RETURN_IF_ERROR(CheckUuidV7(request.id(), "id"));
-  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({request.id()}));
+  std::string id = request.id();
+  if (!request.key().empty()) {
+    // By the key of the system the record was imported from (an ERP's customer number).
+    if (!id.empty()) return absl::InvalidArgumentError("id, key: give one, not both");
+    if (request.key().size() > kMaxImportKeyBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key: longer than ", kMaxImportKeyBytes, " bytes"));
+    }
+    absl::flat_hash_map<std::string, std::string> ids;
+    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(ids, tx.IdsOfKeys(entity, {request.key()}));
+      return absl::OkStatus();
+    }));
+    if (ids.empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          EntityName(entity), ": no record was imported with the key ", Quoted(request.key())));
+    }
+    id = ids.begin()->second;
+  } else {
+    RETURN_IF_ERROR(CheckUuidV7(id, "id"));
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> found, store_.ReadRecords({id}));
   if (found.empty() || found[0].record.entity != entity || found[0].record.meta.deleted) {
-    return absl::NotFoundError(
-        absl::StrCat(EntityName(entity), " ", request.id(), ": no such record"));
+    return absl::NotFoundError(absl::StrCat(EntityName(entity), " ", id, ": no such record"));
   }
   v1::NamedRecord out;
   ToNamed(found[0].record, &out);

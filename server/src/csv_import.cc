@@ -33,8 +33,6 @@ namespace {
 
 constexpr char kIdColumn[] = "id";
 constexpr char kKeyColumn[] = "key";
-// A key longer than this is not a key.
-constexpr size_t kMaxKeyBytes = 256;
 
 std::string FormatTimestamp(int64_t ms) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms), absl::UTCTimeZone());
@@ -656,10 +654,10 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
     const std::string& key_name = table.header[static_cast<size_t>(columns.key)];
     PendingRow pending;
     pending.line = line;
-    if (key.empty() || key.size() > kMaxKeyBytes) {
+    if (key.empty() || key.size() > kMaxImportKeyBytes) {
       AddProblem(response, line, key_name,
                  key.empty() ? "empty: every row needs its key"
-                             : absl::StrCat("longer than ", kMaxKeyBytes, " bytes"));
+                             : absl::StrCat("longer than ", kMaxImportKeyBytes, " bytes"));
       response.set_refused(response.refused() + 1);
       continue;
     }
@@ -684,9 +682,9 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
         const std::string& cell = row.cells[c];
         if (cell.empty()) {
           pending.fields[ref->number] = Value();  // unset, as an empty id cell
-        } else if (cell.size() > kMaxKeyBytes) {
+        } else if (cell.size() > kMaxImportKeyBytes) {
           AddProblem(response, line, table.header[c],
-                     absl::StrCat("longer than ", kMaxKeyBytes, " bytes"));
+                     absl::StrCat("longer than ", kMaxImportKeyBytes, " bytes"));
           good = false;
         } else {
           pending.key_refs.push_back({ref, cell, table.header[c]});

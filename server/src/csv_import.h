@@ -28,6 +28,8 @@
 
 namespace mcrm::server {
 
+// The longest stable key a row may have.
+inline constexpr size_t kMaxImportKeyBytes = 256;
 // Rows written per transaction.
 inline constexpr int kImportBatchRows = 500;
 // Transactions one import writes at once (each holds one of the store's connections). Three keep

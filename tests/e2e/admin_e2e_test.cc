@@ -592,6 +592,14 @@ TEST_F(AdminE2e, AnImportReportsABadRowByLineAndColumnAndWritesTheGoodOnes) {
   EXPECT_EQ(FoundAccounts(As("dispatch", {"find", "account", "--search", "quarkwerk", "--json"}))
                 .records_size(),
             0);
+  // The record is found by the key of the system the file came from.
+  const Outcome by_key = As("dispatch", {"get", "account", "--key", "e2e-quitte"});
+  EXPECT_EQ(by_key.status, 0) << by_key.err;
+  EXPECT_THAT(by_key.out, HasSubstr("Quittenhof Import GmbH"));
+  EXPECT_THAT(by_key.out, HasSubstr(good.records(0).id()));
+  const Outcome no_key = As("dispatch", {"get", "account", "--key", "e2e-quark"});
+  EXPECT_EQ(no_key.status, 1) << "its row was refused: the key names nothing";
+  EXPECT_THAT(no_key.err, HasSubstr("no record was imported with the key"));
 
   // The same file again creates nothing twice.
   const Outcome again = As("dispatch", {"import", "account", file.string()});
