@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_format.h"
 #include "mcrm/uuid.h"
@@ -295,7 +296,8 @@ TEST_F(FindTest, RefusesQueriesItCannotAnswerAndNamesThePart) {
   query.where = {Equals("owner_id", Value::String("01890A5D-AC96-774B-BCCE-B302099A8057"))};
   EXPECT_THAT(refusal(query), HasSubstr("where[0].value"));
 
-  // A page token made for one order is not a page of another, nor is one altered by hand.
+  // A page token made for one query is not a page of another (another order, conditions, search
+  // or direction), nor is one altered by hand.
   Save({Account("One"), Account("Two"), Account("Three")});
   FindQuery by_name;
   by_name.order_by = "name";
@@ -306,6 +308,21 @@ TEST_F(FindTest, RefusesQueriesItCannotAnswerAndNamesThePart) {
   other.order_by = "segment";
   other.page_token = first->next_page_token;
   EXPECT_THAT(refusal(other), HasSubstr("page_token"));
+  for (const auto& change : std::vector<std::function<void(FindQuery&)>>{
+           [](FindQuery& q) { q.where = {Equals("kind", Value::String("person"))}; },
+           [](FindQuery& q) { q.search = "one"; }, [](FindQuery& q) { q.descending = true; },
+           [](FindQuery& q) {
+             q.entity = EntityType::kContact;
+             q.order_by = "last_name";
+           }}) {
+    FindQuery changed = by_name;
+    change(changed);
+    changed.page_token = first->next_page_token;
+    EXPECT_THAT(refusal(changed), HasSubstr("page_token"));
+  }
+  FindQuery same = by_name;
+  same.page_token = first->next_page_token;
+  EXPECT_TRUE(store_->Find(same).ok()) << "the same query takes its token";
   query.where.clear();
   query.order_by = "tags";
   EXPECT_THAT(refusal(query), HasSubstr("order_by"));

@@ -30,7 +30,8 @@ struct PageAfter {
   std::string id;
 };
 std::string EncodePageToken(const FindQuery& query, const Record& last);
-// nullopt for the first page; INVALID_ARGUMENT for a token this query's order did not make.
+// nullopt for the first page; INVALID_ARGUMENT for a token another query made (another order,
+// conditions, search or direction).
 absl::StatusOr<std::optional<PageAfter>> DecodePageToken(const FindQuery& query);
 
 // How a store writes SQL: its placeholders and how a bound value becomes a value of a column's
