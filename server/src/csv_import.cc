@@ -47,7 +47,19 @@ absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
   return absl::InvalidArgumentError("not a time: write 2026-11-02T09:00:00Z (UTC)");
 }
 
-absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field);
+// A member "<name>_key" of a struct cell (an order line's product_key) naming a record by the key
+// its own import gave it: the struct's item in its list (0 for a lone struct), the id member it
+// gives, and the key. Until the key is looked up, the member holds kKeyPlaceholderId, so that the
+// row's checks see a valid id.
+struct MemberKeyRef {
+  size_t item = 0;
+  const FieldSpec* member = nullptr;
+  std::string key;
+};
+constexpr char kKeyPlaceholderId[] = "00000000-0000-7000-8000-000000000000";
+
+absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field,
+                               std::vector<MemberKeyRef>* refs = nullptr);
 
 // A JSON value read as a scalar of `type` (a struct member's).
 absl::StatusOr<Value> ScalarFromJson(const google::protobuf::Value& json, FieldType type) {
@@ -74,11 +86,31 @@ absl::StatusOr<Value> ScalarFromJson(const google::protobuf::Value& json, FieldT
   }
 }
 
-absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const StructSpec& shape) {
+absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const StructSpec& shape,
+                                     std::vector<MemberKeyRef>* refs, size_t item) {
   if (!json.has_struct_value()) return absl::InvalidArgumentError("not a JSON object");
   Value::Struct members;
   for (const auto& [name, member_json] : json.struct_value().fields()) {
     const FieldSpec* member = shape.Field(name);
+    absl::string_view base = name;
+    if (member == nullptr && refs != nullptr && absl::ConsumeSuffix(&base, "_key")) {
+      const FieldSpec* id_member = shape.Field(absl::StrCat(base, "_id"));
+      if (id_member != nullptr && id_member->type == FieldType::kId &&
+          IsImportable(id_member->ref)) {
+        if (!member_json.has_string_value() || member_json.string_value().empty() ||
+            member_json.string_value().size() > kMaxImportKeyBytes) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(name, ": not a key (text of 1 to ", kMaxImportKeyBytes, " bytes)"));
+        }
+        if (json.struct_value().fields().contains(id_member->name)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("both ", id_member->name, " and ", name, "; keep one"));
+        }
+        members.emplace(id_member->name, Value::String(kKeyPlaceholderId));
+        refs->push_back({item, id_member, member_json.string_value()});
+        continue;
+      }
+    }
     if (member == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(shape.name, " has no member ", Quoted(name)));
     }
@@ -92,10 +124,11 @@ absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const 
   return Value::StructOf(std::move(members));
 }
 
-absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field) {
+absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldSpec& field,
+                               std::vector<MemberKeyRef>* refs) {
   switch (field.type) {
     case FieldType::kStruct:
-      return StructFromJson(json, *field.shape);
+      return StructFromJson(json, *field.shape, refs, 0);
     case FieldType::kStructList:
     case FieldType::kStringList:
     case FieldType::kIdList: {
@@ -103,7 +136,7 @@ absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldS
       Value::List items;
       for (const google::protobuf::Value& item : json.list_value().values()) {
         auto value = field.type == FieldType::kStructList
-                         ? StructFromJson(item, *field.shape)
+                         ? StructFromJson(item, *field.shape, refs, items.size())
                          : ScalarFromJson(item, FieldType::kString);
         if (!value.ok()) return value.status();
         items.push_back(*std::move(value));
@@ -116,7 +149,10 @@ absl::StatusOr<Value> FromJson(const google::protobuf::Value& json, const FieldS
 }
 
 // A cell as the value of `field` (the rules at the top of csv_import.h); null for an empty cell.
-absl::StatusOr<Value> CellValue(const FieldSpec& field, const std::string& cell) {
+// `refs` receives the struct members that name records by key (MemberKeyRef); null when a cell
+// may not hold them.
+absl::StatusOr<Value> CellValue(const FieldSpec& field, const std::string& cell,
+                                std::vector<MemberKeyRef>* refs = nullptr) {
   if (cell.empty()) return Value::Null();
   switch (field.type) {
     case FieldType::kInt: {
@@ -155,7 +191,7 @@ absl::StatusOr<Value> CellValue(const FieldSpec& field, const std::string& cell)
       if (!google::protobuf::util::JsonStringToMessage(cell, &json).ok()) {
         return absl::InvalidArgumentError("not JSON");
       }
-      return FromJson(json, field);
+      return FromJson(json, field, refs);
     }
     default:
       return Value::String(cell);
@@ -334,9 +370,28 @@ struct PendingRow {
     const FieldSpec* field;
     std::string key;
     std::string column;
+    // A member of the field's struct (its item `item`, for a list) rather than the field: an
+    // order line's product_key (MemberKeyRef).
+    const FieldSpec* member = nullptr;
+    size_t item = 0;
+
+    EntityType named() const { return member != nullptr ? member->ref : field->ref; }
   };
   std::vector<KeyRef> key_refs;
 };
+
+// `value` (a struct, or a list of them) with member `name` of its struct (item `item` of the list)
+// set to `member`.
+Value WithMember(const Value& value, size_t item, const std::string& name, Value member) {
+  if (value.is_struct()) {
+    Value::Struct members = value.struct_value();
+    members[name] = std::move(member);
+    return Value::StructOf(std::move(members));
+  }
+  Value::List items = value.list_value();
+  items[item] = WithMember(items[item], 0, name, std::move(member));
+  return Value::ListOf(std::move(items));
+}
 
 // Finds the ids the rows' key columns name (PendingRow::key_refs), one read per entity they
 // name: sets them in each such row's `resolved` fields and in the change the load reads (so that
@@ -348,7 +403,7 @@ absl::Status ResolveKeyRefs(StoreTx& tx, const std::vector<PendingRow>& rows,
                             Unknown unknown) {
   absl::flat_hash_map<EntityType, std::vector<std::string>> keys;
   for (const PendingRow& row : rows) {
-    for (const PendingRow::KeyRef& ref : row.key_refs) keys[ref.field->ref].push_back(ref.key);
+    for (const PendingRow::KeyRef& ref : row.key_refs) keys[ref.named()].push_back(ref.key);
   }
   absl::flat_hash_map<EntityType, absl::flat_hash_map<std::string, std::string>> ids;
   for (auto& [entity, names] : keys) {
@@ -360,14 +415,19 @@ absl::Status ResolveKeyRefs(StoreTx& tx, const std::vector<PendingRow>& rows,
     if (rows[i].key_refs.empty()) continue;
     resolved[i] = rows[i].fields;
     for (const PendingRow::KeyRef& ref : rows[i].key_refs) {
-      const auto& of_entity = ids[ref.field->ref];
+      const auto& of_entity = ids[ref.named()];
       const auto it = of_entity.find(ref.key);
       if (it == of_entity.end()) {
         unknown(i, ref);
         break;
       }
-      resolved[i][ref.field->number] = Value::String(it->second);
-      wanted[i].changed[ref.field->number] = Value::String(it->second);
+      Value& value = resolved[i][ref.field->number];
+      if (ref.member == nullptr) {
+        value = Value::String(it->second);
+      } else {
+        value = WithMember(value, ref.item, ref.member->name, Value::String(it->second));
+      }
+      wanted[i].changed[ref.field->number] = value;
     }
   }
   return absl::OkStatus();
@@ -428,8 +488,17 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
       [&](StoreTx& tx, WriteBatch& batch) -> absl::Status {
         outcomes.assign(rows.size(), RowOutcome{});
         RETURN_IF_ERROR(ResolveKeyRefs(tx, rows, wanted, resolved, [&](size_t i, const auto& ref) {
+          const std::string where =
+              ref.member == nullptr
+                  ? ""
+                  : absl::StrCat(
+                        ref.field->type == FieldType::kStructList
+                            ? absl::StrCat("[", ref.item, "].")
+                            : ".",
+                        absl::string_view(ref.member->name).substr(0, ref.member->name.size() - 3),
+                        "_key: ");
           outcomes[i] = {Outcome::kRefused, ref.column,
-                         absl::StrCat("no ", EntityName(ref.field->ref),
+                         absl::StrCat(where, "no ", EntityName(ref.named()),
                                       " was imported with the key ", Quoted(ref.key))};
         }));
         // Keys name the records earlier imports made for them; a new key gets a new record,
@@ -694,7 +763,8 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
       const FieldSpec* field = columns.fields[c];
       if (field == nullptr) continue;
       // Every bad cell of the row is reported, not only the first: one correction, not three.
-      auto value = CellValue(*field, row.cells[c]);
+      std::vector<MemberKeyRef> member_refs;
+      auto value = CellValue(*field, row.cells[c], &member_refs);
       if (!value.ok()) {
         AddProblem(response, line, field->name, value.status().message());
         good = false;
@@ -705,6 +775,9 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
         AddProblem(response, line, field->name, valid.message());
         good = false;
         continue;
+      }
+      for (MemberKeyRef& ref : member_refs) {
+        pending.key_refs.push_back({field, std::move(ref.key), field->name, ref.member, ref.item});
       }
       pending.fields[field->number] = *std::move(value);
     }

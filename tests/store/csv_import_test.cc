@@ -283,5 +283,62 @@ TEST(CsvImportTest, EveryRowOfTheFileIsCountedAndEachProblemNamesItsColumn) {
   EXPECT_EQ(answer->problems(3).column(), "emails");
 }
 
+TEST(CsvImportTest, AnOrderLineNamesItsProductByTheKeyItWasImportedWith) {
+  auto store = mcrm::testing::MakeFreshStore(mcrm::testing::StoreKindUnderTest());
+  ASSERT_TRUE(store.ok()) << store.status();
+  HybridClock clock("server", [] { return kT; });
+  WritePath writes(**store, clock, [] { return kT; });
+  const Caller office{"office-user", "office-pc", kRoleDispatcher, {}};
+  const auto import = [&](const std::string& entity, const std::string& csv) {
+    v1::ImportCsvRequest request;
+    request.set_entity(entity);
+    request.set_csv(csv);
+    auto answer = ImportCsv(writes, office, request);
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    return answer.ok() ? *answer : v1::ImportCsvResponse();
+  };
+  EXPECT_EQ(
+      import("product", "key,sku,name,price_minor,currency\nART-1,A1,Schraube,150,EUR\n").created(),
+      1u);
+  EXPECT_EQ(import("account", "key,name,kind\nK-1,Huber,organization\n").created(), 1u);
+
+  // The ERP's order lines name their articles by its article numbers.
+  const v1::ImportCsvResponse orders = import(
+      "order",
+      "key,account_key,ordered_at,status,currency,lines\n"
+      "O-1,K-1,2026-11-02T09:00:00Z,placed,EUR,"
+      "\"[{\"\"product_key\"\":\"\"ART-1\"\",\"\"quantity\"\":2,\"\"unit_price_minor\"\":150}]\"\n"
+      "O-2,K-1,2026-11-02T09:00:00Z,placed,EUR,"
+      "\"[{\"\"product_key\"\":\"\"ART-9\"\",\"\"quantity\"\":1,\"\"unit_price_minor\"\":1}]\"\n");
+  EXPECT_EQ(orders.created(), 1u);
+  EXPECT_EQ(orders.refused(), 1u);
+  ASSERT_EQ(orders.problems_size(), 1);
+  EXPECT_EQ(orders.problems(0).line(), 3);
+  EXPECT_EQ(orders.problems(0).column(), "lines");
+  EXPECT_THAT(orders.problems(0).reason(), HasSubstr("[0].product_key: no product"));
+  EXPECT_THAT(orders.problems(0).reason(), HasSubstr("ART-9"));
+
+  absl::flat_hash_map<std::string, std::string> product, order;
+  ASSERT_TRUE((*store)
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    auto p = tx.IdsOfKeys(EntityType::kProduct, {"ART-1"});
+                    auto o = tx.IdsOfKeys(EntityType::kOrder, {"O-1"});
+                    if (!p.ok()) return p.status();
+                    if (!o.ok()) return o.status();
+                    product = *p;
+                    order = *o;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(product.size(), 1u);
+  ASSERT_EQ(order.size(), 1u);
+  auto stored = (*store)->ReadRecords({order["O-1"]});
+  ASSERT_TRUE(stored.ok() && stored->size() == 1u);
+  const Value lines = (*stored)[0].record.Get("lines");
+  ASSERT_TRUE(lines.is_list() && lines.list_value().size() == 1u);
+  EXPECT_EQ(lines.list_value()[0].struct_value().at("product_id"), Value::String(product["ART-1"]));
+  EXPECT_FALSE(lines.list_value()[0].struct_value().contains("product_key"));
+}
+
 }  // namespace
 }  // namespace mcrm::server
