@@ -1,7 +1,11 @@
 #include "mcrm/search_terms.h"
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -30,6 +34,51 @@ constexpr char kBackwardsMark = '~';
 
 // Stands for a byte that does not start a well-formed UTF-8 sequence.
 constexpr uint32_t kInvalid = kInvalidCodePoint;
+
+// ---- words without their accents ------------------------------------------------------------
+
+// `word` (lower case) without accents, as people type it on a keyboard without them: "muller"
+// and, where the language writes an umlaut as its letter and "e", "mueller" for "müller";
+// "strasse" for "straße", "francois" for "françois". Empty for a word of plain ASCII, or one
+// whose plain form is not letters and digits only (a term holds no other ASCII).
+std::vector<std::string> PlainFormsOf(const std::string& word) {
+  std::vector<std::string> forms;
+  if (std::all_of(word.begin(), word.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return forms;
+  }
+  // ICU's Latin-ASCII transform, one per thread: a transliterator is not to be shared.
+  thread_local const std::unique_ptr<icu::Transliterator> to_ascii = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> made(
+        icu::Transliterator::createInstance("Latin-ASCII", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(made) : nullptr;
+  }();
+  if (to_ascii == nullptr) return forms;
+  const auto plain = [&](const std::string& text) {
+    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(text);
+    to_ascii->transliterate(unicode);
+    std::string out;
+    unicode.toUTF8String(out);
+    const bool clean =
+        !out.empty() && out.size() <= kMaxTermBytes &&
+        std::all_of(out.begin(), out.end(), [](char c) { return absl::ascii_isalnum(c); });
+    if (clean && out != word) forms.push_back(absl::AsciiStrToLower(out));
+  };
+  plain(word);
+  // German umlauts written out: ä ae, ö oe, ü ue.
+  std::string umlauts = word;
+  bool written_out = false;
+  for (const auto& [umlaut, letters] :
+       {std::pair<const char*, const char*>{"ä", "ae"}, {"ö", "oe"}, {"ü", "ue"}}) {
+    for (size_t at = umlauts.find(umlaut); at != std::string::npos; at = umlauts.find(umlaut, at)) {
+      umlauts.replace(at, 2, letters);
+      written_out = true;
+    }
+  }
+  if (written_out) plain(umlauts);
+  return forms;
+}
 
 // ---- reading UTF-8 ---------------------------------------------------------------------------
 
@@ -297,6 +346,7 @@ void AppendSearchTerms(absl::string_view text, std::vector<std::string>& out) {
   for (const Token& token : scanned.tokens) {
     if (!token.cjk) {
       out.push_back(token.word);
+      for (std::string& plain : PlainFormsOf(token.word)) out.push_back(std::move(plain));
       continue;
     }
     for (size_t k = 0; k < token.chars.size(); ++k) {

@@ -94,7 +94,12 @@ const std::vector<TermsCase>& TermsCases() {
        "深圳华为技术有限公司",
        {"深", "圳", "华", "为", "技", "术", "有", "限", "公", "司", "深圳", "圳华", "华为", "为技",
         "技术", "术有", "有限", "限公", "公司"}},
-      {"a German company is found by its words in lower case", "Müller GmbH", {"müller", "gmbh"}},
+      {"a German company is found by its words in lower case, and as typed without accents",
+       "Müller GmbH",
+       {"müller", "muller", "mueller", "gmbh"}},
+      {"ß is written out as ss, and a French name loses its accents",
+       "Straße François",
+       {"straße", "strasse", "françois", "francois"}},
       {"a phone number is found by its groups, by all its digits and by its digits backwards",
        "+86 755 2878-0808",
        {"86", "755", "2878", "0808", "8675528780808", "~8080878255768"}},
@@ -107,9 +112,13 @@ const std::vector<TermsCase>& TermsCases() {
       {"an email address is found by its parts",
        "info@gruene-wiese.de",
        {"info", "gruene", "wiese", "de"}},
-      {"Polish and Czech capitals are lower-cased", "ŁÓDŹ ČESKÉ", {"łódź", "české"}},
+      {"Polish and Czech capitals are lower-cased",
+       "ŁÓDŹ ČESKÉ",
+       {"łódź", "lodz", "české", "ceske"}},
       {"the Turkish capital İ becomes i", "İSTANBUL", {"istanbul"}},
-      {"Vietnamese capitals are lower-cased", "NGUYỄN ƠN ƯU", {"nguyễn", "ơn", "ưu"}},
+      {"Vietnamese capitals are lower-cased, and the words also found without their marks",
+       "NGUYỄN ƠN ƯU",
+       {"nguyễn", "nguyen", "ơn", "on", "ưu", "uu"}},
       {"a Greek name in capitals meets it in small letters (accents kept, final sigma a sigma)",
        "ΓΙΆΝΝΗΣ Γιάννης",
        {"γιάννησ"}},
@@ -133,7 +142,9 @@ const std::vector<TermsCase>& TermsCases() {
       {"full-width letters and digits, as Chinese keyboards type them, are read as ASCII",
        "ＡＢＣ１２３４５",
        {"abc12345", "12345", "~54321"}},
-      {"a decomposed accent stays part of its word", "Mu\u0308ller", {"mu\u0308ller"}},
+      {"a decomposed accent stays part of its word (and is dropped in its plain form)",
+       "Mu\u0308ller",
+       {"mu\u0308ller", "muller"}},
       {"emoji and symbols separate words",
        "Coffee☕Shop 😀 №5 20°C",
        {"coffee", "shop", "5", "20", "c"}},
@@ -158,7 +169,9 @@ TEST(SearchTerms, ATextIsFoundByItsWordsItsCjkCharactersAndPairsAndItsNumber) {
 
 TEST(SearchTerms, ALongWordIsCutAtACharacterBoundary) {
   // 1 + 40 * 2 bytes: the 32nd "ü" would end at byte 65, so 31 of them are kept.
-  EXPECT_EQ(TermsOf("a" + Repeat("ü", 40)), std::set<std::string>{"a" + Repeat("ü", 31)});
+  EXPECT_EQ(TermsOf("a" + Repeat("ü", 40)),
+            (std::set<std::string>{"a" + Repeat("ü", 31), "a" + Repeat("u", 31),
+                                   "a" + Repeat("ue", 31)}));
   EXPECT_EQ(TermsOf(std::string(100, 'x')), std::set<std::string>{std::string(64, 'x')});
   // A query is cut the same way, so that it still finds the word.
   EXPECT_EQ(ParseSearchQuery("A" + Repeat("Ü", 40)),
@@ -383,7 +396,9 @@ TEST(Search, AQueryFindsTheRecordsAUserExpectsAndNoOthers) {
       {"a word it lacks, with one it has, does not find it", mueller, "müller ag", false},
       {"the middle of a word does not find it (words match by their start)", mueller, "ller",
        false},
-      {"mul without the umlaut does not find it (accents are kept)", mueller, "mul", false},
+      {"mul, typed without the umlaut, finds it", mueller, "mul", true},
+      {"mueller, the umlaut written out, finds it", mueller, "mueller", true},
+      {"muster, another word, does not", mueller, "muster", false},
       {"the last digits of Müller's phone number find Müller", mueller, "5678", true},
   };
   for (const FindCase& c : cases) {

@@ -6,7 +6,9 @@
 //
 // The rule, for each text:
 //  - Words: runs of letters and digits of the scripts written with spaces (Latin, Greek, Cyrillic,
-//    ...), in lower case, cut to 64 bytes. "Müller GmbH" gives "müller" and "gmbh".
+//    ...), in lower case, cut to 64 bytes. "Müller GmbH" gives "müller" and "gmbh". A word with
+//    accents also gives its forms without them, as typed on a keyboard without them: "muller"
+//    and "mueller" (German umlauts written out), "strasse" for "straße".
 //  - Chinese, Japanese and Korean, written without spaces: each character, and each pair of
 //    adjacent characters. "华为技术" gives 华, 为, 技, 术, 华为, 为技, 技术.
 //  - Numbers: a text with at least 5 digits also gives all its digits ("+86 755 2878-0808" gives
@@ -37,7 +39,7 @@ inline constexpr size_t kMaxQueryGroups = 16;
 
 // Incremented whenever the rule changes (what a text gives, what a query asks for): terms stored
 // under another version no longer meet the queries, so a store rebuilds its index.
-inline constexpr int kSearchTermsVersion = 1;
+inline constexpr int kSearchTermsVersion = 2;
 
 // The terms a record is found by: from the values of its searchable fields (FieldSpec::searchable
 // in mcrm/schema.h), and of the searchable members of struct-valued searchable fields (see
