@@ -20,8 +20,6 @@
 #include "csv_parts.h"
 #include "google/protobuf/struct.pb.h"
 #include "mcrm/text_encoding.h"
-#include "mcrm/utf8.h"
-#include "mcrm/uuid.h"
 #include "password_input.h"
 #include "progress.h"
 #include "table.h"
@@ -552,9 +550,8 @@ int RunReassign(const Session& session, bool json, const std::string& owner_id,
   for (const auto& [option, value, entity] :
        {std::tuple<const char*, const std::string&, const char*>{"--owner", owner_id, "user"},
         {"--territory", territory_id, "territory"}}) {
-    if (!value.empty() && !IsUuidV7(value)) {
-      return Fail(absl::StrCat(option, ": ", Quoted(value), " is not an id: give the ", entity,
-                               "'s id (mcrm-admin find ", entity, " lists them with their ids)"));
+    if (absl::Status id = CheckIdArgument(option, value, entity); !value.empty() && !id.ok()) {
+      return Fail(id.message());
     }
   }
   v1::ReassignAccountsRequest request;

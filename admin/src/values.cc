@@ -295,11 +295,7 @@ absl::StatusOr<v1::Value> ScalarFromText(const v1::FieldDescription& field, absl
     }
     out.set_string_value(std::string(text));
   } else if (type == "id" && !IsUuidV7(text)) {
-    // A name typed where an id belongs: say where the id is found.
-    const std::string ref = field.ref_entity().empty() ? "record" : field.ref_entity();
-    return Invalid(
-        path, absl::StrCat(Quoted(text), " is not an id: give the ", ref, "'s id (mcrm-admin find ",
-                           ref, " lists them with their ids)"));
+    return CheckIdArgument(path, text, field.ref_entity().empty() ? "record" : field.ref_entity());
   } else {
     // string, text, date, id, and any type a newer server adds: text, checked by the server.
     out.set_string_value(std::string(text));
@@ -413,6 +409,14 @@ std::string TypeOf(const v1::FieldDescription& field) {
 
 bool IsListType(absl::string_view type) {
   return type == "string_list" || type == "id_list" || type == "struct_list";
+}
+
+absl::Status CheckIdArgument(absl::string_view path, absl::string_view text,
+                             absl::string_view entity) {
+  if (IsUuidV7(text)) return absl::OkStatus();
+  return Invalid(path,
+                 absl::StrCat(Quoted(text), " is not an id: give the ", entity,
+                              "'s id (mcrm-admin find ", entity, " lists them with their ids)"));
 }
 
 absl::StatusOr<v1::Value> ParseFieldValue(const v1::FieldDescription& field,

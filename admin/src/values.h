@@ -55,6 +55,11 @@ bool IsListType(absl::string_view type);
 absl::StatusOr<v1::Value> ParseFieldValue(const v1::FieldDescription& field,
                                           absl::string_view text);
 
+// OK when `text` is an id; else INVALID_ARGUMENT naming `path` that says where the id of the
+// `entity` meant is found: a login or a name typed where an id belongs.
+absl::Status CheckIdArgument(absl::string_view path, absl::string_view text,
+                             absl::string_view entity);
+
 // The value of a condition on `field`: one item of it for a `contains` condition on a list
 // field, else as ParseFieldValue ("" meaning "is not set").
 absl::StatusOr<v1::Value> ParseConditionValue(const v1::FieldDescription& field, bool contains,

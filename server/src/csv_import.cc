@@ -47,13 +47,24 @@ absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
   return absl::InvalidArgumentError("not a time: write 2026-11-02T09:00:00Z (UTC)");
 }
 
+// The id field "<name>_id" that a column or struct member "<name>_key" stands for, as
+// `field_named` finds fields by name; nullptr when `name` has no "_key" ending or there is no such
+// id field. (Whether its entity can be named by key is for the caller to say.)
+template <typename FieldNamed>
+const FieldSpec* IdFieldOfKeyName(absl::string_view name, FieldNamed field_named) {
+  if (!absl::ConsumeSuffix(&name, "_key")) return nullptr;
+  const FieldSpec* field = field_named(absl::StrCat(name, "_id"));
+  return field != nullptr && field->type == FieldType::kId ? field : nullptr;
+}
+
 // A member "<name>_key" of a struct cell (an order line's product_key) naming a record by the key
 // its own import gave it: the struct's item in its list (0 for a lone struct), the id member it
-// gives, and the key. Until the key is looked up, the member holds kKeyPlaceholderId, so that the
-// row's checks see a valid id.
+// gives, the member's own name, and the key. Until the key is looked up, the member holds
+// kKeyPlaceholderId, so that the row's checks see a valid id.
 struct MemberKeyRef {
   size_t item = 0;
   const FieldSpec* member = nullptr;
+  std::string name;  // the "<name>_key" member, as the cell wrote it
   std::string key;
 };
 constexpr char kKeyPlaceholderId[] = "00000000-0000-7000-8000-000000000000";
@@ -92,11 +103,10 @@ absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const 
   Value::Struct members;
   for (const auto& [name, member_json] : json.struct_value().fields()) {
     const FieldSpec* member = shape.Field(name);
-    absl::string_view base = name;
-    if (member == nullptr && refs != nullptr && absl::ConsumeSuffix(&base, "_key")) {
-      const FieldSpec* id_member = shape.Field(absl::StrCat(base, "_id"));
-      if (id_member != nullptr && id_member->type == FieldType::kId &&
-          IsImportable(id_member->ref)) {
+    if (member == nullptr && refs != nullptr) {
+      const FieldSpec* id_member =
+          IdFieldOfKeyName(name, [&](absl::string_view id_name) { return shape.Field(id_name); });
+      if (id_member != nullptr && IsImportable(id_member->ref)) {
         if (!member_json.has_string_value() || member_json.string_value().empty() ||
             member_json.string_value().size() > kMaxImportKeyBytes) {
           return absl::InvalidArgumentError(
@@ -107,7 +117,7 @@ absl::StatusOr<Value> StructFromJson(const google::protobuf::Value& json, const 
               absl::StrCat("both ", id_member->name, " and ", name, "; keep one"));
         }
         members.emplace(id_member->name, Value::String(kKeyPlaceholderId));
-        refs->push_back({item, id_member, member_json.string_value()});
+        refs->push_back({item, id_member, name, member_json.string_value()});
         continue;
       }
     }
@@ -274,12 +284,11 @@ struct Columns {
 };
 
 // The id field of `entity` a column "<name>_key" names by key, or an error saying why the
-// column cannot be one; nullptr when `column` is not of that form or names no id field.
-absl::StatusOr<const FieldSpec*> KeyRefField(const EntitySpec& entity, absl::string_view column) {
-  if (!absl::ConsumeSuffix(&column, "_key")) return nullptr;
-  const FieldSpec* field = entity.FieldByName(absl::StrCat(column, "_id"));
-  if (field == nullptr || field->type != FieldType::kId || field->server_computed) return nullptr;
-  const std::string name = absl::StrCat(column, "_key");
+// column cannot be one; nullptr when `name` is not of that form or names no id field.
+absl::StatusOr<const FieldSpec*> KeyRefField(const EntitySpec& entity, absl::string_view name) {
+  const FieldSpec* field = IdFieldOfKeyName(
+      name, [&](absl::string_view id_name) { return entity.FieldByName(id_name); });
+  if (field == nullptr || field->server_computed) return nullptr;
   if (!IsImportable(field->ref)) {
     return absl::InvalidArgumentError(absl::StrCat("header: column ", Quoted(name),
                                                    ": no import makes a ", EntityName(field->ref),
@@ -371,9 +380,10 @@ struct PendingRow {
     std::string key;
     std::string column;
     // A member of the field's struct (its item `item`, for a list) rather than the field: an
-    // order line's product_key (MemberKeyRef).
+    // order line's product_key (MemberKeyRef), at `path` in the cell ("[0].product_key").
     const FieldSpec* member = nullptr;
     size_t item = 0;
+    std::string path;
 
     EntityType named() const { return member != nullptr ? member->ref : field->ref; }
   };
@@ -488,18 +498,10 @@ absl::Status WriteBatchOfRows(WritePath& writes, const Caller& caller, EntityTyp
       [&](StoreTx& tx, WriteBatch& batch) -> absl::Status {
         outcomes.assign(rows.size(), RowOutcome{});
         RETURN_IF_ERROR(ResolveKeyRefs(tx, rows, wanted, resolved, [&](size_t i, const auto& ref) {
-          const std::string where =
-              ref.member == nullptr
-                  ? ""
-                  : absl::StrCat(
-                        ref.field->type == FieldType::kStructList
-                            ? absl::StrCat("[", ref.item, "].")
-                            : ".",
-                        absl::string_view(ref.member->name).substr(0, ref.member->name.size() - 3),
-                        "_key: ");
-          outcomes[i] = {Outcome::kRefused, ref.column,
-                         absl::StrCat(where, "no ", EntityName(ref.named()),
-                                      " was imported with the key ", Quoted(ref.key))};
+          outcomes[i] = {
+              Outcome::kRefused, ref.column,
+              absl::StrCat(ref.path, ref.path.empty() ? "" : ": ", "no ", EntityName(ref.named()),
+                           " was imported with the key ", Quoted(ref.key))};
         }));
         // Keys name the records earlier imports made for them; a new key gets a new record,
         // with an id of now, and names it from this transaction's commit on.
@@ -777,7 +779,11 @@ absl::StatusOr<v1::ImportCsvResponse> ImportCsv(WritePath& writes, const Caller&
         continue;
       }
       for (MemberKeyRef& ref : member_refs) {
-        pending.key_refs.push_back({field, std::move(ref.key), field->name, ref.member, ref.item});
+        std::string path = absl::StrCat(
+            field->type == FieldType::kStructList ? absl::StrCat("[", ref.item, "]") : "", ".",
+            ref.name);
+        pending.key_refs.push_back(
+            {field, std::move(ref.key), field->name, ref.member, ref.item, std::move(path)});
       }
       pending.fields[field->number] = *std::move(value);
     }
